@@ -1,0 +1,91 @@
+"""Every coded message anjuan shows a reviewer, in one place (spaCy's errors.py pattern).
+
+A code is a letter and three digits. ``E1xx`` reading the archive, ``E2xx`` extraction,
+``E3xx`` checks and rules, ``E4xx`` rendering and templates, ``E5xx`` database, ``E9xx`` internal.
+Messages are Chinese and end with how to fix the problem. ``msg("E101", path=...)`` formats one
+and prefixes the code: ``[E101] …``.
+"""
+from __future__ import annotations
+
+MESSAGES: dict[str, str] = {
+    # --- reading the archive -------------------------------------------------------------
+    "E100": "归档目录不存在或不是文件夹：{path}。请检查路径后重试。",
+    "E101": "文件为空（0 字节）：{path}。请从原系统重新导出该文件。",
+    "E102": "文件已损坏或不完整，无法读取：{path}（{detail}）。请重新导出或重新扫描该文件。",
+    "E103": "文件扩展名为 .pdf，但内容不是 PDF：{path}。请确认文件格式，必要时用原程序另存为 PDF。",
+    "E104": "PDF 已加密，无法读取文本：{path}。请用原系统导出未加密的 PDF，或在 PDF 阅读器中取消密码保护后重试。",
+    "E105": "Word 文件受密码保护，无法读取：{path}。请在 Word/WPS 中取消“用密码进行加密”后另存为 .docx。",
+    "E106": "第 {page} 页没有文字层（可能是扫描件），需要 OCR 识别：{path}。请安装 OCR 组件后重试，或提供带文字层的 PDF。",
+    "E107": "不支持的文件类型：{path}。已列出但未解读；支持 .docx .pdf .jpg .jpeg .png .tif .tiff .zip。",
+    "E108": "压缩包中的路径试图跳出解压目录，已拒绝：{path} → {member}。请检查压缩包来源。",
+    "E109": "压缩包超过安全上限（{detail}），已停止解压：{path}。请将案卷拆分后重新打包。",
+    "E110": "压缩包已损坏或不是 zip 文件：{path}（{detail}）。请重新打包。",
+    "E111": "旧版 Word（.doc）文件无法直接读取：{path}。请在 Word/WPS 中另存为 .docx 后重试。",
+    "E112": "文件无法打开（权限不足或被占用）：{path}。请检查文件权限后重试。",
+    "E113": "符号链接指向归档目录以外，已跳过：{path}。请把实际文件复制进归档目录。",
+    "E114": "文件过大（{detail}），超过读取上限：{path}。请拆分文件或调整 --max-pages 设置。",
+    "E115": "与同一案卷中的另一个文件内容完全相同（重复文件）：{path} = {other}。已只读取一次。",
+    "E116": "文件中没有可识别的文字：{path}。请确认文件内容，扫描件需 OCR 识别。",
+    "E117": "图片需要 OCR 识别：{path}。请安装 OCR 组件后重试。",
+    "E118": "文件名编码无法识别，已按原始字节保留：{path}。",
+    "E119": "台账文件无法读取：{path}（{detail}）。请用 Excel 另存为 .xlsx 或 UTF-8 编码的 .csv。",
+    "E120": "台账缺少必需的列“{column}”：{path}。可用的列名：{known}。",
+    "E121": "台账第 {row} 行的“{column}”无法识别：{value}。已忽略该值，请在台账中更正。",
+    "E122": "Word 文件含有外部实体或异常的 XML 结构，已拒绝：{path}。请在 Word/WPS 中另存为新的 .docx。",
+    "E123": "案卷中没有任何可读取的文件：{path}。",
+    # --- extraction ----------------------------------------------------------------------
+    "E201": "字段“{field}”在不同文书中不一致：{values}。已全部保留供核对。",
+    "E202": "无法解析的日期“{text}”（{doc}）。已记为空，请人工核对。",
+    # --- checks and rules ----------------------------------------------------------------
+    "E301": "规则文件无法读取：{path}（{detail}）。请检查 YAML 格式。",
+    "E302": "规则文件 {path} 第 {line} 行：键“{key}”{problem}。",
+    "E303": "节假日日历缺少 {year} 年的数据，无法计算工作日（{what}）。请在规则文件的 calendar.years 中补充 {year} 年的法定节假日和调休工作日，或用 --rules 指定包含该年的用户日历文件。",
+    "E304": "检查项 {check_id} 运行出错：{detail}。其他检查项不受影响；请把此信息报告给维护人员（加 --debug 可查看详细错误）。",
+    "E305": "未知的检查项编号：{check_id}。可用 `anjuan checks list` 查看全部编号。",
+    # --- rendering -------------------------------------------------------------------------
+    "E401": "模板 {template} 第 {line} 行出错：{detail}。请检查模板变量名。",
+    "E402": "评分表文件 {path} 第 {line} 行：键“{key}”{problem}。请修改评分表后重试。",
+    "E403": "评分表文件无法读取：{path}（{detail}）。请检查文件路径和 YAML 格式。",
+    "E404": "文件无法写入：{path}（{detail}）。如该文件已在 Excel/Word/WPS 中打开，请关闭后重试。",
+    # --- database --------------------------------------------------------------------------
+    "E501": "数据库无法打开：{path}（{detail}）。请检查路径和权限，或用 --db 指定其他位置。",
+    # --- internal --------------------------------------------------------------------------
+    "E900": "处理文件时发生内部错误：{path}（{detail}）。其他文件继续处理；请把此信息报告给维护人员。",
+}
+
+
+def msg(code: str, **kwargs: object) -> str:
+    """Format the message for ``code``, prefixed with ``[code]``."""
+    template = MESSAGES[code]
+    try:
+        text = template.format(**kwargs)
+    except KeyError as exc:  # a missing keyword must not hide the real problem
+        text = template + f"（缺少参数 {exc}）"
+    return f"[{code}] {text}"
+
+
+class AnjuanError(Exception):
+    """A domain error with a code; the CLI shows ``str(err)`` to the reviewer."""
+
+    def __init__(self, code: str, **kwargs: object) -> None:
+        self.code = code
+        self.kwargs = kwargs
+        super().__init__(msg(code, **kwargs))
+
+
+class ReadError(AnjuanError):
+    """A file could not be read; becomes an entry in the case's ``errors``."""
+
+    def __init__(self, code: str, path: str, **kwargs: object) -> None:
+        self.path = path
+        super().__init__(code, path=path, **kwargs)
+
+
+class RulesError(AnjuanError):
+    pass
+
+
+class CalendarMissingYear(AnjuanError):
+    def __init__(self, year: int, what: str = "") -> None:
+        self.year = year
+        super().__init__("E303", year=year, what=what or "日期计算")
