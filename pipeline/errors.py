@@ -33,6 +33,11 @@ MESSAGES: dict[str, str] = {
     "E121": "台账第 {row} 行的“{column}”无法识别：{value}。已忽略该值，请在台账中更正。",
     "E122": "Word 文件含有外部实体或异常的 XML 结构，已拒绝：{path}。请在 Word/WPS 中另存为新的 .docx。",
     "E123": "案卷中没有任何可读取的文件：{path}。",
+    "E150": "未安装 OCR 组件，无法识别扫描件或图片：{path}。请安装 RapidOCR（离线识别，模型随安装包提供）：pip install rapidocr onnxruntime；或安装 tesseract 中文版：sudo apt-get install -y tesseract-ocr tesseract-ocr-chi-sim（Windows 请安装 Tesseract-OCR 并勾选 chi_sim 语言包）。",
+    "E151": "OCR 引擎“{engine}”不可用：{path}。本机可用的引擎：{known}。请换用可用的引擎，或按 E150 的说明安装。",
+    "E152": "图片过大（{detail}），超过 OCR 上限：{path}。请以 200–300 dpi 重新扫描，或把图片拆分后重试。",
+    "E153": "第 {page} 页 OCR 可能漏行：图像中约有 {ink} 行文字，只识别出 {found} 行：{path}。请人工核对原件。",
+    "E154": "第 {page} 页 OCR 识别置信度低（{confidence}）：{path}。识别结果可能有误，请人工核对原件，或提供更清晰的扫描件（建议 300 dpi）。",
     # --- extraction ----------------------------------------------------------------------
     "E201": "字段“{field}”在不同文书中不一致：{values}。已全部保留供核对。",
     "E202": "无法解析的日期“{text}”（{doc}）。已记为空，请人工核对。",
@@ -47,8 +52,15 @@ MESSAGES: dict[str, str] = {
     "E402": "评分表文件 {path} 第 {line} 行：键“{key}”{problem}。请修改评分表后重试。",
     "E403": "评分表文件无法读取：{path}（{detail}）。请检查文件路径和 YAML 格式。",
     "E404": "文件无法写入：{path}（{detail}）。如该文件已在 Excel/Word/WPS 中打开，请关闭后重试。",
+    "E405": "未找到中文字体，讲评会材料.docx 中的图表已省略（表格完整保留；HTML 版图表不受影响）。请安装中文字体后重新生成：sudo apt-get install -y fonts-noto-cjk（Windows 自带微软雅黑，无需安装；也可用环境变量 ANJUAN_CJK_FONT 指定字体文件）。",
+    "E406": "讲评会材料设置文件无法读取：{path}（{detail}）。请检查 YAML 格式。",
     # --- database --------------------------------------------------------------------------
     "E501": "数据库无法打开：{path}（{detail}）。请检查路径和权限，或用 --db 指定其他位置。",
+    "E502": "数据库读写失败：{path}（{detail}）。请确认没有其他程序锁定该文件，或用 --db 指定其他位置。",
+    "E510": "监督文书 {letter_id} 不存在。可用 `anjuan letters list` 查看全部文书及其编号。",
+    "E511": "监督文书 {number} 当前状态为“{state}”，不能{action}。{hint}",
+    "E512": "文书设置有误：{path}（{detail}）。请修改 letters.yaml 后重试。",
+    "E513": "复核决定“{decision}”无效（案卷 {case_id}，检查项 {check_id}）。只能是 confirmed（确认）或 dismissed（排除）。",
     # --- internal --------------------------------------------------------------------------
     "E900": "处理文件时发生内部错误：{path}（{detail}）。其他文件继续处理；请把此信息报告给维护人员。",
 }
