@@ -1,0 +1,282 @@
+"""Find the cases of an archive and read each into a typed ``CaseInput``.
+
+Layout (contract/archive.md): every top-level entry of the archive is one case —
+
+- a folder (any name; files in any order and names; sub-folders belong to the case),
+- a combined ``.pdf`` or ``.docx`` (documents one after another, split at each title),
+- a ``.zip`` (holding a case folder or loose files; read in memory, never extracted),
+- a scanned image (``.jpg .jpeg .png .tif .tiff``; needs OCR, E117),
+- anything else (kind ``other``: listed, with an error explaining why it was not read).
+
+The register (any top-level ``.xlsx``/``.csv`` whose name contains 台账 or ``register``) is not
+a case. Hidden entries (``.*``) and OS litter (``Thumbs.db``, ``desktop.ini``, ``__MACOSX``)
+at the top level are not cases either. The case id is the entry's name without its extension.
+
+Nothing inside the archive is ever written: files are opened read-only, zips in memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+from extractors.doctype import classify, split_points
+from pipeline.errors import AnjuanError, ReadError
+from pipeline.models import CaseInput, InputError, Page, SourceDoc
+from pipeline.readers import (DOCX_EXTS, IMAGE_EXTS, LEGACY_WORD_EXTS, OLE_MAGIC, PDF_EXTS, ZIP_EXTS,
+                              ZIP_MAGIC, ReadLimits, check_image, input_error, is_encrypted_ooxml,
+                              read_docx_with_errors, read_pdf, read_zip)
+
+CASE_KINDS = ("folder", "pdf", "docx", "zip", "image", "other")
+REGISTER_EXTS = frozenset({".xlsx", ".csv"})
+REGISTER_MARKS = ("台账", "register")
+TOP_LEVEL_LITTER = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
+
+
+@dataclass(frozen=True, slots=True)
+class CaseEntry:
+    """One case of an archive: ``source`` is its path relative to the archive root."""
+
+    case_id: str
+    source: str
+    kind: str  # folder | pdf | docx | zip | image | other
+
+
+def _is_register(path: Path) -> bool:
+    name = path.name.lower()
+    return path.suffix.lower() in REGISTER_EXTS and any(m in name for m in REGISTER_MARKS)
+
+
+def _kind_of(path: Path) -> str:
+    if path.is_dir() and not path.is_symlink():
+        return "folder"
+    ext = path.suffix.lower()
+    if ext in PDF_EXTS:
+        return "pdf"
+    if ext in DOCX_EXTS:
+        return "docx"
+    if ext in ZIP_EXTS:
+        return "zip"
+    if ext in IMAGE_EXTS:
+        return "image"
+    return "other"
+
+
+def _check_root(root: Path) -> None:
+    if not root.is_dir():
+        raise AnjuanError("E100", path=str(root))
+
+
+def find_register(root: Path) -> Path | None:
+    """The archive's 台账 (.xlsx preferred over .csv), or None."""
+    root = Path(root)
+    _check_root(root)
+    found = sorted((p for p in root.iterdir() if p.is_file() and _is_register(p)),
+                   key=lambda p: (p.suffix.lower() != ".xlsx", p.name))
+    return found[0] if found else None
+
+
+def list_cases(root: Path) -> list[CaseEntry]:
+    """Every case of the archive, sorted by case id (then source)."""
+    root = Path(root)
+    _check_root(root)
+    out: list[CaseEntry] = []
+    for p in root.iterdir():
+        if p.name.startswith(".") or p.name.lower() in TOP_LEVEL_LITTER:
+            continue
+        if not p.is_dir() and _is_register(p):
+            continue
+        kind = _kind_of(p)
+        case_id = p.name if kind == "folder" else (p.stem if p.suffix else p.name)
+        out.append(CaseEntry(case_id=case_id, source=p.name, kind=kind))
+    out.sort(key=lambda e: (e.case_id, e.source))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# one case
+# ---------------------------------------------------------------------------------------------
+
+@dataclass
+class _CaseReader:
+    root: Path
+    limits: ReadLimits
+    docs: list[SourceDoc]
+    errors: list[InputError]
+    files: list[str]
+    seen: dict[str, str]  # sha256 -> first path with that content
+
+    def error(self, code: str, path: str, **kwargs: object) -> None:
+        self.errors.append(input_error(code, path, **kwargs))
+
+    # -- files on disk -------------------------------------------------------------------
+    def disk_file(self, path: Path, label: str) -> None:
+        self.files.append(label)
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                self.error("E113", label)
+                return
+            if not _inside(target, self.root):
+                self.error("E113", label)
+                return
+            if target.is_dir():
+                self.error("E107", label)
+                return
+        try:
+            st = path.stat()
+        except PermissionError:
+            self.error("E112", label)
+            return
+        except OSError as exc:
+            self.error("E102", label, detail=type(exc).__name__)
+            return
+        if not stat.S_ISREG(st.st_mode):  # a FIFO or device would block or never end
+            self.error("E107", label)
+            return
+        size = st.st_size
+        if size == 0:
+            self.error("E101", label)
+            return
+        if size > self.limits.max_file_bytes:
+            self.error("E114", label, detail=f"{size} 字节 > 上限 {self.limits.max_file_bytes} 字节")
+            return
+        try:
+            with path.open("rb") as fh:
+                data = fh.read(self.limits.max_file_bytes + 1)
+        except PermissionError:
+            self.error("E112", label)
+            return
+        except OSError as exc:
+            self.error("E102", label, detail=type(exc).__name__)
+            return
+        self.content(label, path.suffix.lower(), data, in_zip=False)
+
+    # -- bytes of one file (on disk or in a zip) -----------------------------------------
+    def content(self, label: str, ext: str, data: bytes, *, in_zip: bool) -> None:
+        if not data:
+            self.error("E101", label)
+            return
+        digest = hashlib.sha256(data).hexdigest()
+        if digest in self.seen:
+            self.error("E115", label, other=self.seen[digest])
+            return
+        self.seen[digest] = label
+        try:
+            if ext in DOCX_EXTS or (ext in LEGACY_WORD_EXTS and data.startswith(ZIP_MAGIC)):
+                if data.startswith(OLE_MAGIC) and not is_encrypted_ooxml(data):
+                    self.error("E111", label)
+                    return
+                pages, errs = read_docx_with_errors(data, label, self.limits)
+                self.errors.extend(errs)
+                self.add_file_docs(label, "docx", pages)
+            elif ext in PDF_EXTS:
+                pages, errs = read_pdf(data, label, self.limits)
+                self.errors.extend(errs)
+                self.add_file_docs(label, "pdf", pages)
+            elif ext in IMAGE_EXTS:
+                self.errors.extend(check_image(data, label, self.limits))
+            elif ext in LEGACY_WORD_EXTS:
+                self.error("E111", label)
+            elif ext in ZIP_EXTS and not in_zip:
+                self.zip_members(label, data)
+            else:
+                self.error("E107", label)
+        except ReadError as exc:
+            self.errors.append(InputError(path=label, code=exc.code, message=str(exc)))
+        except MemoryError:
+            raise
+        except Exception as exc:  # a reader bug must not stop the archive
+            self.error("E900", label, detail=f"{type(exc).__name__}: {exc}")
+
+    def zip_members(self, label: str, data: bytes) -> None:
+        members, errs = read_zip(data, label, self.limits)
+        self.errors.extend(errs)
+        for m in sorted(members, key=lambda m: m.name):
+            mlabel = f"{label}!/{m.name}"
+            self.files.append(mlabel)
+            self.content(mlabel, PurePosixPath(m.name).suffix.lower(), m.data, in_zip=True)
+
+    # -- typing and splitting --------------------------------------------------------------
+    def add_file_docs(self, label: str, kind: str, pages: list[Page]) -> None:
+        self.docs.extend(type_file(label, kind, pages))
+
+
+def type_file(label: str, kind: str, pages: list[Page]) -> list[SourceDoc]:
+    """Split one file's pages into documents at their titles and type each one."""
+    points = split_points(pages)
+    if len(points) <= 1:
+        title = points[0][1] if points else None
+        doc_type, conf = classify("\n".join(p.text for p in pages), title)
+        return [SourceDoc(doc_id=label, path=label, kind=kind, pages=tuple(pages), part=0,
+                          title=title, doc_type=doc_type, type_confidence=conf)]
+    docs: list[SourceDoc] = []
+    starts = [idx for idx, _ in points]
+    starts[0] = 0  # pages before the first title belong to part 1
+    for n, (start, (_, title)) in enumerate(zip(starts, points), start=1):
+        end = starts[n] if n < len(starts) else len(pages)
+        part_pages = tuple(pages[start:end])
+        doc_type, conf = classify("\n".join(p.text for p in part_pages), title)
+        docs.append(SourceDoc(doc_id=f"{label}#{n}", path=label, kind=kind, pages=part_pages, part=n,
+                              title=title, doc_type=doc_type, type_confidence=conf))
+    return docs
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+        return True
+    except ValueError:
+        return False
+
+
+def _walk(folder: Path, unlistable: list[Path]) -> Iterator[Path]:
+    """Every entry below ``folder`` that is not a real directory, in a stable order.
+
+    Folders that cannot be listed are appended to ``unlistable``.
+    """
+    def onerror(exc: OSError) -> None:
+        unlistable.append(Path(exc.filename) if exc.filename else folder)
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=onerror, followlinks=False):
+        d = Path(dirpath)
+        links = [n for n in dirnames if (d / n).is_symlink()]
+        dirnames[:] = sorted(n for n in dirnames if n not in links)
+        for name in sorted(filenames + links):
+            yield d / name
+
+
+def read_case(root: Path, entry: CaseEntry, *, limits: ReadLimits = ReadLimits()) -> CaseInput:
+    """Read and type every file of one case. Never raises for a bad file: errors are recorded."""
+    root = Path(root)
+    real_root = root.resolve()
+    reader = _CaseReader(root=real_root, limits=limits, docs=[], errors=[], files=[], seen={})
+    top = root / entry.source
+    if entry.kind == "folder":
+        unlistable: list[Path] = []
+        for path in _walk(top, unlistable):
+            reader.disk_file(path, path.relative_to(root).as_posix())
+        for path in unlistable:
+            label = path.relative_to(root).as_posix()
+            reader.files.append(label)
+            reader.error("E112", label)
+    else:
+        reader.disk_file(top, entry.source)
+    if not reader.files:
+        reader.error("E123", entry.source)
+    return CaseInput(case_id=entry.case_id, source=entry.source, docs=tuple(reader.docs),
+                     errors=tuple(reader.errors), files=tuple(reader.files))
+
+
+def read_archive(root: Path, *, limits: ReadLimits = ReadLimits()) -> Iterator[CaseInput]:
+    """Read every case of the archive, in case-id order."""
+    for entry in list_cases(Path(root)):
+        yield read_case(Path(root), entry, limits=limits)
+
+
+__all__ = ["CaseEntry", "CASE_KINDS", "find_register", "list_cases", "read_case", "read_archive",
+           "type_file"]
