@@ -1,0 +1,358 @@
+"""评查意见书: one Word review opinion per case, rendered from the docxtpl template opinion.docx.
+
+``opinion_view(result, settings)`` builds the view model (plain dicts and strings only); the
+template (``templates/opinion.docx``, editable in Word, built by ``templates/build_templates.py``)
+uses nothing else. ``render_opinion`` renders it with a StrictUndefined Jinja environment, so a
+missing variable is an error (E401 naming the template, the line and the variable), and writes
+byte-identical files for the same input (fixed core properties, re-packed zip).
+
+Settings (all optional):
+  bureau                  issuing bureau (default 上海市青浦区城市管理行政执法局)
+  opinion_number_prefix   document-number prefix (default 青城管监评) → 青城管监评〔2024〕第7号
+  opinion_number          the N of 第N号 (blank when absent)
+  opinion_year            the year in 〔〕 (default: the year of issue_date)
+  issue_date              ISO date of issue; the signature date and the start of the reply period
+  reply_workdays          working days the squad has to reply (default 10)
+  reply_to                to whom the reply goes (default 我局)
+  score_sheet             a ScoreSheet or the path of one (default: the built-in sheet)
+  decisions               {(case_id, check_id): confirmed | dismissed | {decision, reason}}
+
+What the opinion shows: veto findings first (否决事项), then the others by stage in sheet order;
+findings a reviewer dismissed and cross-case signals not yet confirmed are left out (they are
+internal until a human decides). Full 身份证号 and mobile numbers are masked; names are kept.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import io
+import re
+import traceback
+from pathlib import Path
+from typing import Any, Mapping
+
+from jinja2 import Environment, StrictUndefined, TemplateError
+
+from checks.workdays import WorkCalendar
+from pipeline.errors import AnjuanError
+from pipeline.models import CaseResult, Finding
+from pipeline.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
+                              finding_effects, load_sheet)
+from pipeline.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, fixed_zip, mask_personal, write_bytes
+
+TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATE_NAME = "opinion.docx"
+DEFAULT_BUREAU = "上海市青浦区城市管理行政执法局"
+DEFAULT_PREFIX = "青城管监评"
+DEFAULT_REPLY_WORKDAYS = 10
+CN_ORDINALS = "一二三四五六七八九十"
+QUOTE_MAX = 80
+
+
+def _cn_ordinal(n: int) -> str:
+    if n <= 10:
+        return CN_ORDINALS[n - 1]
+    if n < 20:
+        return "十" + CN_ORDINALS[n - 11]
+    return str(n)
+
+
+def _date_cn(value: str | dt.date | None, blank: str = "未载明") -> str:
+    if not value:
+        return blank
+    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
+def _money(v: Any) -> str:
+    if v is None:
+        return "无"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:.2f}元"
+    return f"{int(v)}元"
+
+
+def _num(x: float) -> str:
+    x = float(x)
+    return str(int(x)) if x.is_integer() else f"{x:g}"
+
+
+def _doc_name(path: str) -> str:
+    """``2403017.zip!/2403017/询问笔录.pdf#2`` -> ``询问笔录``."""
+    name = re.split(r"[/\\]|!/", path)[-1].split("#")[0]
+    return re.sub(r"\.(docx?|pdf|jpe?g|png|tiff?)$", "", name, flags=re.I)
+
+
+def _evidence(f: Finding) -> str:
+    parts = []
+    for e in f.evidence:
+        where = _doc_name(e.document) + (f"（第{e.page}页）" if e.page else "")
+        quote = e.quote.strip().replace("\n", " ")
+        if len(quote) > QUOTE_MAX:
+            quote = quote[:QUOTE_MAX] + "…"
+        parts.append(f"{where}：“{quote}”" if quote else where)
+    return mask_personal("；".join(parts))
+
+
+def _cause(value: Any) -> str:
+    if not value:
+        return "未载明"
+    try:
+        from extractors.violations import load_catalogue
+        cat = load_catalogue()
+        if value in cat:
+            return cat[value].name
+    except Exception:  # noqa: BLE001 - the catalogue is optional for the opinion
+        pass
+    return str(value)
+
+
+def _sheet(settings: Mapping[str, Any]) -> ScoreSheet:
+    s = settings.get("score_sheet")
+    if isinstance(s, ScoreSheet):
+        return s
+    return _load_sheet_cached(str(s) if s else None)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_sheet_cached(path: str | None) -> ScoreSheet:
+    return load_sheet(path)
+
+
+def reply_deadline(issue_date: str | None, workdays: int) -> str:
+    """``2024年3月29日前`` from the issue date + N working days, or a relative phrase."""
+    if not issue_date:
+        return f"收到本意见书之日起{workdays}个工作日内"
+    d = WorkCalendar.default().add_workdays(dt.date.fromisoformat(issue_date), workdays)
+    return _date_cn(d) + "前"
+
+
+def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, Any]:
+    """The view model of one review opinion (every template variable is a key here)."""
+    sheet = _sheet(settings)
+    f = result.fields or {}
+    party = f.get("party") or {}
+    issue = settings.get("issue_date")
+    year = settings.get("opinion_year") or (str(issue)[:4] if issue else "")
+    number = settings.get("opinion_number")
+    prefix = settings.get("opinion_number_prefix", DEFAULT_PREFIX)
+    doc_number = f"{prefix}〔{year or '　　'}〕第{number if number is not None else '　'}号"
+    workdays = int(settings.get("reply_workdays", DEFAULT_REPLY_WORKDAYS))
+
+    effects = finding_effects(f, result.findings, sheet, decisions=settings.get("decisions"),
+                              case_id=result.case_id)
+    by_finding: dict[int, list] = {}
+    for e in effects:
+        by_finding.setdefault(id(e.finding), []).append(e)
+    stage_order = {s: i for i, s in enumerate(sheet.stage_names)}
+    veto_items: list[tuple[Finding, list]] = []
+    staged: dict[str, list[tuple[Finding, list]]] = {}
+    for fd in result.findings:
+        fx = by_finding.get(id(fd), [])
+        if any(e.status in (DISMISSED, PENDING) for e in fx):
+            continue
+        if any(e.status == VETO for e in fx):
+            veto_items.append((fd, fx))
+            continue
+        stage = next((e.stage for e in fx if e.stage), None) or fd.stage or "其他"
+        staged.setdefault(stage, []).append((fd, fx))
+
+    groups = []
+    n = 0
+
+    def entry(fd: Finding, fx: list) -> dict[str, Any]:
+        nonlocal n
+        n += 1
+        effect = []
+        for e in fx:
+            if e.status == VETO:
+                effect.append(f"否决项（{e.item}）" if e.item and e.item != "—" else "否决项")
+            elif e.status == DEDUCTED:
+                effect.append(f"扣{_num(e.points)}分（{e.item}）")
+            elif e.status == INFO:
+                effect.append("提示，不扣分")
+            elif e.status == UNMAPPED:
+                effect.append("不扣分")
+            elif e.status == REPEAT:
+                effect.append("同一检查项已扣分，不重复扣分")
+        return {"no": n, "check_id": fd.check_id, "message": mask_personal(fd.message).rstrip("。") + "。",
+                "citation": fd.citation or "—", "evidence": _evidence(fd),
+                "effect": "、".join(effect) or "不扣分"}
+
+    if veto_items:
+        groups.append({"heading": "否决事项", "findings": [entry(*x) for x in veto_items]})
+    for stage in sorted(staged, key=lambda s: stage_order.get(s, len(stage_order))):
+        label = f"{stage}阶段" if stage in stage_order else "其他问题"
+        groups.append({"heading": label, "findings": [entry(*x) for x in staged[stage]]})
+    for i, g in enumerate(groups, start=1):
+        g["heading"] = f"（{_cn_ordinal(i)}）{g['heading']}"
+
+    score = result.score
+    stage_points = dict(score.stages) if score else {}
+    show_table = bool(stage_points)
+    stages = []
+    deducted_total = 0.0
+    for s, mx in sheet.stages:
+        if s in stage_points:
+            ded = mx - float(stage_points[s])
+            deducted_total += ded
+            stages.append({"name": s, "max": _num(mx), "deducted": _num(ded) if ded else "0",
+                           "points": _num(stage_points[s])})
+    if score is None:
+        score_sentence = "本案卷未评分。"
+    elif not show_table:
+        score_sentence = (f"本案卷为简易程序案卷，按《{sheet.title}》不适用百分制评分"
+                          + ("；因存在否决事项，评查等级为" + score.grade if score.vetoed
+                             and score.grade != sheet.simple_procedure_grade else "")
+                          + "。")
+    else:
+        score_sentence = f"依据《{sheet.title}》，本案卷得分{_num(score.total)}分，评查等级为{score.grade}。"
+        if score.vetoed:
+            modes = {e.mode for e in effects if e.status == VETO}
+            if "zero_out" in modes:
+                score_sentence = (f"依据《{sheet.title}》，本案卷各阶段合计{_num(sum(float(v) for v in stage_points.values()))}分，"
+                                  f"因存在否决事项，总分计为{_num(score.total)}分，评查等级为{score.grade}。")
+            else:
+                score_sentence += f"因存在否决事项，评查等级最高为{sheet.cap_to}。"
+
+    unconfirmed = any(it.status != "CONFIRMED" for it in sheet.items)
+    note = (f"注：评分依据《{sheet.title}》（{sheet.id}），其中部分分值为本局暂定标准，"
+            "供案卷评查内部使用。") if unconfirmed else ""
+
+    case_number = f.get("case_number") or ""
+    cause = _cause(f.get("violation_type"))
+    party_name = mask_personal(str(party.get("name") or "")) if isinstance(party, Mapping) else ""
+    if party_name and cause != "未载明":
+        case_label = f"{party_name}{cause}一案（案卷编号{result.case_id}" + (
+            f"，案号{case_number}）" if case_number else "）")
+    elif case_number:
+        case_label = f"案号为{case_number}的案卷（案卷编号{result.case_id}）"
+    else:
+        case_label = f"编号为{result.case_id}的案卷"
+    total = _num(score.total) if score else "—"
+    if score and score.vetoed and show_table and "zero_out" in {
+            e.mode for e in effects if e.status == VETO}:
+        total += "（否决）"
+    return {
+        "bureau": settings.get("bureau", DEFAULT_BUREAU),
+        "doc_number": doc_number,
+        "title": "案卷评查意见书",
+        "addressee": f.get("squad") or "承办单位",
+        "case_label": case_label,
+        "case_id": result.case_id,
+        "case_number": case_number or "未载明",
+        "squad": f.get("squad") or "未载明",
+        "party": party_name or "未载明",
+        "cause": cause,
+        "procedure": PROCEDURE_LABELS.get(f.get("procedure") or "", "未载明"),
+        "outcome": OUTCOME_LABELS.get(f.get("outcome") or "", "未载明"),
+        "filing_date": _date_cn(f.get("filing_date")),
+        "decision_date": _date_cn(f.get("decision_date")),
+        "fine": _money(f.get("fine_yuan")),
+        "has_problems": bool(groups),
+        "groups": groups,
+        "vetoed": bool(score and score.vetoed),
+        "score_sentence": score_sentence,
+        "show_stage_table": show_table,
+        "stages": stages,
+        "max_total": _num(sum(mx for s, mx in sheet.stages if s in stage_points)),
+        "total_deducted": _num(deducted_total),
+        "total": total,
+        "grade": score.grade if score else "未评分",
+        "reply_deadline": reply_deadline(issue, workdays),
+        "reply_workdays": workdays,
+        "reply_to": settings.get("reply_to", "我局"),
+        "issue_date": _date_cn(issue, blank="　　年　　月　　日"),
+        "note": note,
+        "sheet_id": sheet.id,
+    }
+
+
+def template_path(templates_dir: Path | None = None) -> Path:
+    """``DIR/opinion.docx`` when the override directory has one, else the built-in template."""
+    if templates_dir is not None:
+        p = Path(templates_dir) / TEMPLATE_NAME
+        if p.is_file():
+            return p
+    return TEMPLATES_DIR / TEMPLATE_NAME
+
+
+def jinja_env() -> Environment:
+    return Environment(undefined=StrictUndefined, autoescape=True)
+
+
+def _template_line(exc: BaseException) -> int | str:
+    """The failing line as the number of the Word paragraph (table-cell paragraphs included).
+
+    docxtpl puts each ``<w:p>`` of the body XML on its own line, after one line of ``<w:body>``
+    opening, so template line N is paragraph N − 1.
+    """
+    line = getattr(exc, "lineno", None)
+    if not line:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if frame.filename == "<template>" and frame.lineno:
+                line = frame.lineno
+                break
+    return max(int(line) - 1, 1) if line else "?"
+
+
+def _zh_detail(text: str) -> str:
+    """Jinja's English message, with the common cases said in Chinese (the names kept)."""
+    m = re.match(r"'([^']+)' is undefined", text)
+    if m:
+        return f"变量“{m.group(1)}”未定义（不是评查意见书可用的变量）"
+    m = re.match(r"'[^']+' has no attribute '([^']+)'", text)
+    if m:
+        return f"变量没有属性“{m.group(1)}”"
+    return f"模板语法错误：{text}"
+
+
+def render_opinion_bytes(result: CaseResult, *, settings: Mapping[str, Any],
+                         templates_dir: Path | None = None) -> bytes:
+    from docxtpl import DocxTemplate
+
+    path = template_path(templates_dir)
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.render(opinion_view(result, settings), jinja_env=jinja_env(), autoescape=True)
+    except TemplateError as exc:
+        context = " ".join(x.strip() for x in getattr(exc, "docx_context", []) if x.strip())
+        detail = _zh_detail(exc.message or str(exc))
+        if context:
+            detail += f"（附近文字：{context[:60]}）"
+        raise AnjuanError("E401", template=str(path), line=_template_line(exc),
+                          detail=detail) from exc
+    props = tpl.docx.core_properties
+    fixed = dt.datetime(2024, 1, 1)
+    props.created = props.modified = props.last_printed = fixed
+    props.author = props.last_modified_by = "anjuan"
+    props.revision = 1
+    props.title = f"案卷评查意见书 {result.case_id}"
+    buf = io.BytesIO()
+    tpl.save(buf)
+    return fixed_zip(buf.getvalue())
+
+
+def render_opinion(result: CaseResult, *, settings: Mapping[str, Any], out_path: Path,
+                   templates_dir: Path | None = None) -> None:
+    """Render the review opinion of one case to ``out_path`` (.docx)."""
+    write_bytes(Path(out_path), render_opinion_bytes(result, settings=settings,
+                                                     templates_dir=templates_dir))
+
+
+def docx_text(data: bytes | Path) -> str:
+    """The visible text of a .docx: body paragraphs and table rows (cells joined by ' | ')."""
+    from docx import Document
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    doc = Document(io.BytesIO(data) if isinstance(data, bytes) else str(data))
+    lines: list[str] = []
+    for child in doc.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, doc).text)
+        elif tag == "tbl":
+            for row in Table(child, doc).rows:
+                lines.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,396 @@
+"""评查评分表.xlsx: one summary row per case and one sheet per case with every deduction and its basis.
+
+The workbook stays in the supervision office, so party names are kept; 身份证号 and mobile numbers
+are masked wherever free text (messages, evidence quotes) is written. Output is byte-identical for the
+same input: fixed document properties and a re-packed zip with fixed timestamps.
+"""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any, Callable, Mapping, Sequence
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from pipeline.errors import AnjuanError
+from pipeline.models import CaseResult
+from pipeline.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
+                              finding_effects, inapplicable)
+
+FIXED_ISO = "2024-01-01T00:00:00Z"
+FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+PROCEDURE_LABELS = {"general": "一般程序", "simple": "简易程序"}
+OUTCOME_LABELS = {"penalized": "处罚", "not_penalized": "不予处罚", "withdrawn": "撤案",
+                  "transferred": "移送", "pending": "未结"}
+ITEM_STATUS_LABELS = {"CONFIRMED": "已确认", "UNCONFIRMED": "暂定（待确认）",
+                      "PROPOSED": "暂定（建议值）"}
+SEVERITY_LABELS = {"veto": "否决项", "major": "重大", "minor": "轻微", "info": "提示"}
+
+# --- personal data ----------------------------------------------------------------------------
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
+                    r"\d{3}([0-9Xx])(?![0-9A-Za-z])")
+_ID_TAIL = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
+
+
+def _mask_fallback(text: str) -> str:
+    text = _ID_TAIL.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)
+                        if _ID_RE.fullmatch(m.group(0)) else m.group(0), text)
+    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
+
+
+def mask_personal(text: str | None) -> str:
+    """Mask full 身份证号 (keep first 6 and last 4) and mobile numbers (keep 3 + 4).
+
+    Uses ``extractors.party.mask_text`` when that module provides it.
+    """
+    if not text:
+        return text or ""
+    try:  # the extraction helper's rule, when present
+        from extractors.party import mask_text  # type: ignore[attr-defined]
+    except Exception:  # noqa: BLE001 - optional module
+        mask_text = None
+    out = mask_text(text) if callable(mask_text) else text
+    return _mask_fallback(out)
+
+
+# --- deterministic zip --------------------------------------------------------------------------
+_CORE_DATES = re.compile(
+    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
+
+
+def fixed_zip(data: bytes, fix: Callable[[str, bytes], bytes] | None = None) -> bytes:
+    """Re-pack an OOXML zip with fixed timestamps and fixed core-property dates."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                text = body.decode("utf-8")
+                text = _CORE_DATES.sub(lambda m: m.group(1) + FIXED_ISO + m.group(3), text)
+                text = re.sub(r"<cp:lastPrinted>[^<]*</cp:lastPrinted>", "", text)
+                body = text.encode("utf-8")
+            if fix is not None:
+                body = fix(info.filename, body)
+            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zi.external_attr = 0o644 << 16
+            zi.create_system = 0
+            dst.writestr(zi, body)
+    return out.getvalue()
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    except OSError as exc:
+        raise AnjuanError("E404", path=str(path), detail=exc.strerror or str(exc)) from exc
+
+
+# --- styles -------------------------------------------------------------------------------------
+_THIN = Side(style="thin", color="808080")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+_VETO_FILL = PatternFill("solid", fgColor="F8CBAD")
+_GREY_FILL = PatternFill("solid", fgColor="EDEDED")
+_FONT = "宋体"
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+
+SUMMARY_COLUMNS = (("序号", 6), ("中队", 18), ("案卷编号", 14), ("案号", 26), ("当事人", 18),
+                   ("程序", 9), ("结果", 8), ("得分", 7), ("等级", 10), ("否决", 6),
+                   ("否决项", 7), ("重大", 6), ("轻微", 6), ("提示", 6), ("需人工核对", 16))
+DETAIL_COLUMNS = (("序号", 5), ("阶段", 9), ("评分项", 7), ("检查项", 8), ("问题", 32),
+                  ("扣分", 7), ("评分依据", 32), ("证据（文书、页、摘录）", 34), ("状态", 13),
+                  ("复核说明", 16))
+
+
+def _setup_print(ws: Worksheet, header_rows: str) -> None:
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = header_rows
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+
+
+def _header(ws: Worksheet, row: int, columns: Sequence[tuple[str, int]], *, widths: bool) -> None:
+    for c, (name, width) in enumerate(columns, start=1):
+        cell = ws.cell(row=row, column=c, value=name)
+        cell.font = Font(name=_FONT, bold=True, size=10)
+        cell.fill = _HEAD_FILL
+        cell.alignment = _CENTER
+        cell.border = _BORDER
+        if widths:
+            ws.column_dimensions[get_column_letter(c)].width = width
+
+
+def _row(ws: Worksheet, row: int, values: Sequence[Any], *, fill: PatternFill | None = None,
+         center: Sequence[int] = ()) -> None:
+    for c, v in enumerate(values, start=1):
+        cell = ws.cell(row=row, column=c, value=v)
+        cell.font = Font(name=_FONT, size=10)
+        cell.alignment = _CENTER if c in center else _WRAP
+        cell.border = _BORDER
+        if fill is not None:
+            cell.fill = fill
+
+
+def _text_width(text: str) -> float:
+    """Approximate display width in Excel column units (CJK and full-width count 2)."""
+    return sum(2.0 if ord(ch) > 0x2E7F else 1.1 for ch in text)
+
+
+def _fit_height(ws: Worksheet, row: int, widths: Sequence[float], line_pt: float = 13.5) -> None:
+    """Set a row height that shows all wrapped text (Excel does not re-fit rows on open)."""
+    lines = 1
+    for c, width in enumerate(widths, start=1):
+        v = ws.cell(row=row, column=c).value
+        if v is None:
+            continue
+        n = 0
+        for part in str(v).split("\n"):
+            n += max(1, -(-int(_text_width(part) * 10) // int(max(width - 1, 1) * 10)))
+        lines = max(lines, n)
+    ws.row_dimensions[row].height = max(lines * line_pt + 3, 16)
+
+
+def _num(x: Any) -> Any:
+    if isinstance(x, float) and x.is_integer():
+        return int(x)
+    return x
+
+
+def sheet_names(case_ids: Sequence[str]) -> list[str]:
+    """Excel-safe, unique sheet names (≤ 31 chars, no []:*?/\\, not 汇总/评分标准)."""
+    used = {"汇总", "评分标准"}
+    out = []
+    for cid in case_ids:
+        base = re.sub(r"[\[\]:*?/\\']", "_", cid).strip() or "案卷"
+        base = base[:31]
+        name, n = base, 2
+        while name in used:
+            suffix = f"~{n}"
+            name = base[:31 - len(suffix)] + suffix
+            n += 1
+        used.add(name)
+        out.append(name)
+    return out
+
+
+def _fields(r: CaseResult) -> Mapping[str, Any]:
+    return r.fields or {}
+
+
+def _party_name(f: Mapping[str, Any]) -> str:
+    party = f.get("party") or {}
+    return str(party.get("name") or "") if isinstance(party, Mapping) else ""
+
+
+def _evidence_text(finding) -> str:
+    parts = []
+    for e in finding.evidence:
+        where = e.document + (f" 第{e.page}页" if e.page else "")
+        parts.append(f"{where}：“{e.quote}”" if e.quote else where)
+    return mask_personal("\n".join(parts))
+
+
+def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: str,
+                   sheet: ScoreSheet,
+                   decisions: Mapping[tuple[str, str], Any] | None = None) -> None:
+    """Write 评查评分表.xlsx: 汇总, one sheet per case (in ``results`` order), 评分标准."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "汇总"
+    ncol = len(SUMMARY_COLUMNS)
+    ws.cell(row=1, column=1, value=title).font = Font(name=_FONT, bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
+    ws.row_dimensions[1].height = 24
+    _header(ws, 2, SUMMARY_COLUMNS, widths=True)
+    names = sheet_names([r.case_id for r in results])
+    for i, (r, sname) in enumerate(zip(results, names), start=1):
+        f = _fields(r)
+        counts = {k: 0 for k in SEVERITY_LABELS}
+        for fd in r.findings:
+            counts[fd.severity] = counts.get(fd.severity, 0) + 1
+        score = r.score
+        values = [i, f.get("squad") or "", r.case_id, f.get("case_number") or "", _party_name(f),
+                  PROCEDURE_LABELS.get(f.get("procedure") or "", f.get("procedure") or ""),
+                  OUTCOME_LABELS.get(f.get("outcome") or "", f.get("outcome") or ""),
+                  _num(score.total) if score else None, score.grade if score else "未评分",
+                  ("是" if score.vetoed else "否") if score else "",
+                  counts["veto"], counts["major"], counts["minor"], counts["info"], None]
+        _row(ws, i + 2, values, fill=_VETO_FILL if score and score.vetoed else None,
+             center=(1, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14))
+        _fit_height(ws, i + 2, [w for _, w in SUMMARY_COLUMNS])
+        link = ws.cell(row=i + 2, column=3)
+        link.hyperlink = f"#'{sname}'!A1"
+        link.font = Font(name=_FONT, size=10, color="0563C1", underline="single")
+    last = max(len(results) + 2, 2)
+    ws.auto_filter.ref = f"A2:{get_column_letter(ncol)}{last}"
+    ws.freeze_panes = "A3"
+    _setup_print(ws, "1:2")
+
+    for r, sname in zip(results, names):
+        _case_sheet(wb.create_sheet(sname), r, sheet, decisions)
+    _standard_sheet(wb.create_sheet("评分标准"), sheet)
+
+    wb.properties.creator = "anjuan"
+    wb.properties.title = title
+    buf = io.BytesIO()
+    wb.save(buf)
+    write_bytes(Path(path), fixed_zip(buf.getvalue()))
+
+
+def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
+                decisions: Mapping[tuple[str, str], Any] | None) -> None:
+    f = _fields(r)
+    ncol = len(DETAIL_COLUMNS)
+    for c, (_, width) in enumerate(DETAIL_COLUMNS, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = width
+    ws.cell(row=1, column=1, value=f"案卷评查评分明细：{r.case_id}").font = Font(
+        name=_FONT, bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
+    score = r.score
+    info = [("案号", f.get("case_number") or ""), ("当事人", _party_name(f)),
+            ("承办中队", f.get("squad") or ""),
+            ("程序", PROCEDURE_LABELS.get(f.get("procedure") or "", f.get("procedure") or "")),
+            ("结果", OUTCOME_LABELS.get(f.get("outcome") or "", f.get("outcome") or "")),
+            ("评分表", sheet.id),
+            ("得分", _num(score.total) if score else "未评分"),
+            ("等级", score.grade if score else "未评分"),
+            ("否决", ("是" if score.vetoed else "否") if score else "")]
+    row = 2
+    bold = Font(name=_FONT, bold=True, size=10)
+    plain = Font(name=_FONT, size=10)
+    right = Alignment(horizontal="right", vertical="center")
+    for k in range(0, len(info), 2):
+        for (label, value), (lc, le, vc, ve) in zip(info[k:k + 2], ((1, 2, 3, 5), (6, 7, 8, 10))):
+            a = ws.cell(row=row, column=lc, value=label + "：")
+            a.font, a.alignment = bold, right
+            ws.merge_cells(start_row=row, start_column=lc, end_row=row, end_column=le)
+            b = ws.cell(row=row, column=vc, value=value)
+            b.font = plain
+            b.alignment = Alignment(horizontal="left", vertical="center")
+            ws.merge_cells(start_row=row, start_column=vc, end_row=row, end_column=ve)
+        row += 1
+    row += 1
+
+    # stage table: 阶段 (A:B) 满分 (C) 扣分 (D) 得分 (E) 适用 (F)
+    def stage_row(values: Sequence[Any], *, head: bool = False, fill=None) -> None:
+        cols = (1, 3, 4, 5, 6)
+        for col, v in zip(cols, values):
+            cell = ws.cell(row=row, column=col, value=v)
+            cell.font = Font(name=_FONT, size=10, bold=head)
+            cell.alignment = _CENTER
+            if head:
+                cell.fill = _HEAD_FILL
+            elif fill is not None:
+                cell.fill = fill
+        for col in range(1, 7):
+            ws.cell(row=row, column=col).border = _BORDER
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=2)
+
+    stage_row(("阶段", "满分", "扣分", "得分", "适用"), head=True)
+    row += 1
+    na = set(inapplicable(sheet, f))
+    stages = dict(score.stages) if score else {}
+    for stage, mx in sheet.stages:
+        if stage in stages:
+            got = stages[stage]
+            ded = _num(mx - got)
+        else:
+            got, ded = "—", "—"
+        stage_row((stage, _num(mx), ded, _num(got), "不适用" if stage in na else "适用"))
+        row += 1
+    total_max = sum(m for _, m in sheet.stages)
+    total_ded = sum(mx - stages[s] for s, mx in sheet.stages if s in stages)
+    stage_row(("合计", _num(total_max), _num(total_ded) if stages else None,
+               _num(score.total) if score else None,
+               score.grade if score else ""), fill=_GREY_FILL)
+    row += 2
+
+    # one row per finding effect
+    _header(ws, row, DETAIL_COLUMNS, widths=False)
+    header_row = row
+    row += 1
+    effects = finding_effects(f, r.findings, sheet, decisions=decisions, case_id=r.case_id)
+    order = {s: i for i, s in enumerate(sheet.stage_names)}
+    effects.sort(key=lambda e: (0 if e.status == VETO else 1,
+                                order.get(e.stage or "", len(order))))
+    if not effects:
+        _row(ws, row, [None, None, None, None, "未发现问题", None, None, None, None, None])
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        row += 1
+    for n, e in enumerate(effects, start=1):
+        fd = e.finding
+        points = _num(e.points) if e.status == DEDUCTED else ("否决" if e.status == VETO else 0)
+        basis = e.basis or fd.citation
+        if fd.citation and fd.citation not in basis:
+            basis = f"{basis}\n检查依据：{fd.citation}"
+        status = e.label
+        if e.status == PENDING and fd.related_cases:
+            status += "；关联案卷：" + "、".join(fd.related_cases)
+        decision, reason = decision_of(decisions, r.case_id, fd.check_id)
+        note = ""
+        if decision:
+            note = {"confirmed": "已确认", "dismissed": "已排除"}.get(decision, decision)
+            if reason:
+                note += f"：{mask_personal(reason)}"
+        _row(ws, row, [n, e.stage or "", e.item or "", fd.check_id, mask_personal(fd.message),
+                       points, basis, _evidence_text(fd), status, note],
+             fill=_VETO_FILL if e.status == VETO else (_GREY_FILL if e.status == DISMISSED else None),
+             center=(1, 2, 3, 4, 6))
+        _fit_height(ws, row, [w for _, w in DETAIL_COLUMNS])
+        row += 1
+    ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
+    _setup_print(ws, f"{header_row}:{header_row}")
+
+
+def _standard_sheet(ws: Worksheet, sheet: ScoreSheet) -> None:
+    cols = (("阶段", 10), ("评分项", 8), ("检查项", 13), ("评查内容", 40), ("扣分/否决", 12),
+            ("依据", 40), ("状态", 16))
+    ws.cell(row=1, column=1, value=f"{sheet.title}（{sheet.id}）").font = Font(
+        name=_FONT, bold=True, size=14)
+    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
+    notes = [f"否决方式：{'计零分、评为不合格' if sheet.veto_mode == 'zero_out' else '不得评为优秀（最高' + sheet.cap_to + '）'}",
+             "等级：" + "，".join(f"{_num(lo)}分以上{g}" for lo, g in sheet.grade_bands),
+             "各阶段扣分扣完为止，不计负分。状态为“暂定”的分值尚无本地依据，可在评分表文件中调整。"]
+    for k, text in enumerate(notes, start=2):
+        ws.cell(row=k, column=1, value=text).font = Font(name=_FONT, size=10)
+        ws.merge_cells(start_row=k, start_column=1, end_row=k, end_column=len(cols))
+    hr = len(notes) + 2
+    _header(ws, hr, cols, widths=True)
+    row = hr + 1
+    order = {s: i for i, s in enumerate(sheet.stage_names)}
+    items = sorted(enumerate(sheet.items), key=lambda t: (order.get(t[1].stage, 99), t[0]))
+    for _, it in items:
+        if it.veto:
+            amount = "否决" + ("（最高" + sheet.cap_to + "）" if (it.mode or sheet.veto_mode) == "cap_grade" else "")
+        else:
+            amount = f"−{_num(it.points)}" + ("/处" if (it.per or sheet.deduct_per) == "occurrence" else "")
+        check = it.check or "人工"
+        if it.confirmed_only:
+            check += "（经确认）"
+        text = it.text
+        for el in it.elements:
+            text += f"\n其中“{el.match}”：{el.id} " + ("否决" if el.veto else f"−{_num(el.points)}")
+        _row(ws, row, [it.stage, it.id, check, text, amount, it.basis,
+                       ITEM_STATUS_LABELS.get(it.status, it.status)],
+             fill=_VETO_FILL if it.veto else None, center=(1, 2, 3, 5, 7))
+        _fit_height(ws, row, [w for _, w in cols])
+        row += 1
+    ws.freeze_panes = ws.cell(row=hr + 1, column=1)
+    _setup_print(ws, f"{hr}:{hr}")
