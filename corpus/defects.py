@@ -1,0 +1,129 @@
+"""The defect catalogue of the synthetic corpus: which check id a seeded defect stands for,
+which cases can carry it, and what it needs from the case.
+
+``DEFECTS[check_id]`` is a ``DefectKind``:
+
+- ``kinds``: the case kinds (``gp`` general penalized, ``np`` not penalized, ``wd`` withdrawn,
+  ``tr`` transferred, ``pd`` pending, ``sp`` simple) that can carry it;
+- ``area``: what the defect touches; two defects of one case never share an area (so a case
+  never carries, say, two timeline defects whose dates would fight);
+- ``needs``: features the case must have (``HL`` hearing-level fine, ``NHL`` not hearing-level,
+  ``PRES`` evidence preservation, ``INDIV`` individual party, ``NONCONT`` a one-off act type,
+  ``SWAP`` a type with a same-range sibling article, ``CORR`` a correction order);
+- ``also``: check ids the catalogue's own rules imply for this defect (listed in the truth);
+- ``variants``: how it is seeded (used in turn over the occurrences of an id).
+
+How each id is seeded (the generator's ``Builder`` and ``_plan_*`` functions do it):
+
+FIL-01 filing form present, 负责人 opinion/signature/date left blank (truth filing_date None) ·
+FIL-02 立案 18–25 wd after discovery · ORD-02 inquiry record dated 1–3 wd before 立案 ·
+LIM-01 a one-off act dated 2 years + 40–300 days before discovery, stated in the inspection record ·
+OFF-01 inspection record (or on-the-spot decision) names one officer · OFF-02 second officer without 执法证号 ·
+EVD-01 inquiry or inspection record without party signature, refusal note or witness ·
+EVD-02 handling decision 9–12 wd after 先行登记保存, or none · REC-01 no av_record and no 执法记录仪 mention ·
+NOT-01 no prior notice (also DOC-01) · NOT-02 notice without the 陈述申辩 rights, or the facts and basis,
+or the amount · NOT-03 decision 1 wd after the notice was served, no statement or waiver ·
+HRG-01 hearing-level fine, notice silent on 听证 · HRG-02 hearing-level, no waiver, decision 4 wd after service ·
+DEF-01 decided fine above the proposed one (both in range, below the hearing level) ·
+DEF-02 陈述申辩笔录 without 复核 opinion · LRV-01 hearing-level, no 法制审核 (集体讨论 kept) ·
+LRV-02 hearing-level, no 集体讨论 (法制审核 kept) · DEC-01 decision 95–115 cd after 立案 (past the rolled-over
+day 90), no extension · DEC-02 decision without the payment manner/deadline, or without the party address ·
+DEC-03 remedy 15 days, or 3 months, or 复议机关 上海市城市管理行政执法局 · DEC-04 notice or correction order
+without seal, or notice sealed by the 中队 · SIM-01 simple fine above 200 (individual) · SIM-02 no 复议前置
+statement, or no place · SIM-03 150–200 元 collected on the spot · LAW-01 article of a same-range sibling type
+(跨门营业 ↔ 占道设摊) · LAW-02 fine 1.2–1.6 × the maximum, or half the minimum, no 减轻 review ·
+SRV-01 decision served 9–12 wd after it, directly · SRV-02 notice without any 送达回证 ·
+PAY-01 payment 20–40 cd (and past the rolled-over day 15) after service, no 催告 ·
+CLS-01 pending case filed 190–250 days before the month's end (also DEC-01) · CLS-02 撤案 for an unlawful
+reason, or without 负责人 approval · ORD-01 payment before the decision, closing before the decision, or
+decision served a day before it is dated · CON-01 party name spelled differently in the inquiry record, notice or
+closing form · CON-02 receipt or closing form amount differs from the decision · DOC-01 no 案件调查终结审批表 ·
+MIS-01 same person, type, place, 3–25 days apart: simple 150 + 100 元, or general 3,000 + 2,500 元 ·
+MIS-02 inquiry Q&A copied into a case of another party (names replaced) · MIS-03 the same officer in two
+inspection records of one day at different places, overlapping · MIS-04 no register row, or register fine,
+立案日期 or 中队 differs (plus phantom register rows without a file, kept outside the findings).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class DefectKind:
+    kinds: frozenset[str]
+    area: str
+    needs: frozenset[str] = frozenset()
+    also: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ("default",)
+    cross: bool = False
+
+
+def _k(*kinds: str) -> frozenset[str]:
+    return frozenset(kinds)
+
+
+GEN = _k("gp")
+DEFECTS: dict[str, DefectKind] = {
+    "FIL-01": DefectKind(_k("gp", "np", "wd"), "filing", variants=("no_approval",)),
+    "FIL-02": DefectKind(_k("gp", "np"), "timeline", variants=("late_filing",)),
+    "ORD-02": DefectKind(GEN, "timeline", variants=("inquiry_before_filing",)),
+    "LIM-01": DefectKind(GEN, "act", frozenset({"NONCONT"}), variants=("old_act",)),
+    "OFF-01": DefectKind(_k("gp", "np", "sp"), "officers", variants=("one_officer",)),
+    "OFF-02": DefectKind(_k("gp", "np", "wd"), "officers", variants=("no_cert",)),
+    "EVD-01": DefectKind(_k("gp", "np"), "inquiry", variants=("unsigned_inquiry", "unsigned_inspection")),
+    "EVD-02": DefectKind(GEN, "preservation", frozenset({"PRES"}), variants=("late_handling", "no_handling")),
+    "REC-01": DefectKind(_k("gp", "sp"), "av", variants=("no_av",)),
+    "NOT-01": DefectKind(GEN, "notice", frozenset({"NHL"}), also=("DOC-01",), variants=("no_notice",)),
+    "NOT-02": DefectKind(GEN, "notice", frozenset({"NHL"}), variants=("no_rights", "no_facts", "no_penalty")),
+    "NOT-03": DefectKind(GEN, "timeline", frozenset({"NHL"}), variants=("early_decision",)),
+    "HRG-01": DefectKind(GEN, "notice", frozenset({"HL"}), variants=("no_hearing_right",)),
+    "HRG-02": DefectKind(GEN, "timeline", frozenset({"HL"}), variants=("inside_window",)),
+    "DEF-01": DefectKind(GEN, "fine", frozenset({"NHL"}), variants=("heavier",)),
+    "DEF-02": DefectKind(GEN, "defence", variants=("no_review",)),
+    "LRV-01": DefectKind(GEN, "legal", frozenset({"HL"}), variants=("no_review",)),
+    "LRV-02": DefectKind(GEN, "discussion", frozenset({"HL"}), variants=("no_discussion",)),
+    "DEC-01": DefectKind(GEN, "timeline", variants=("overdue",)),
+    "DEC-02": DefectKind(GEN, "decision_text", variants=("no_performance", "no_address")),
+    "DEC-03": DefectKind(GEN, "remedy", variants=("days15", "months3", "old_body")),
+    "DEC-04": DefectKind(GEN, "seal", variants=("notice_no_seal", "notice_unit_seal", "correction_no_seal")),
+    "SIM-01": DefectKind(_k("sp"), "simple_fine", frozenset({"INDIV"}), variants=("over_limit",)),
+    "SIM-02": DefectKind(_k("sp"), "simple_text", variants=("no_recon_first", "no_place")),
+    "SIM-03": DefectKind(_k("sp"), "simple_fine", frozenset({"INDIV"}), variants=("collected_over_100",)),
+    "LAW-01": DefectKind(GEN, "basis", frozenset({"SWAP"}), variants=("wrong_article",)),
+    "LAW-02": DefectKind(GEN, "fine", frozenset({"NHL"}), variants=("above_max", "below_min")),
+    "SRV-01": DefectKind(GEN, "timeline", variants=("late_service",)),
+    "SRV-02": DefectKind(GEN, "notice_service", frozenset({"NHL"}), variants=("no_notice_receipt",)),
+    "PAY-01": DefectKind(GEN, "timeline", variants=("late_payment",)),
+    "CLS-01": DefectKind(_k("pd"), "timeline", also=("DEC-01",), variants=("stale_pending",)),
+    "CLS-02": DefectKind(_k("wd"), "withdrawal", variants=("bad_ground", "no_approval")),
+    "ORD-01": DefectKind(GEN, "timeline", variants=("payment_before", "closing_before", "service_before")),
+    "CON-01": DefectKind(_k("gp", "np"), "party", variants=("name_differs",)),
+    "CON-02": DefectKind(GEN, "amount", variants=("receipt_differs", "closing_differs")),
+    "DOC-01": DefectKind(GEN, "report", variants=("no_report",)),
+    "MIS-01": DefectKind(_k("gp", "sp"), "cross_split", frozenset({"INDIV", "NHL"}), cross=True),
+    "MIS-02": DefectKind(_k("gp", "np"), "inquiry", cross=True),
+    "MIS-03": DefectKind(_k("gp", "np"), "cross_time", cross=True),
+    "MIS-04": DefectKind(_k("gp", "np", "wd", "tr", "pd", "sp"), "register",
+                         variants=("no_row", "fine_differs", "date_differs", "squad_differs")),
+}
+
+# Areas a timeline defect shares with others that would move the same dates.
+CONFLICTS: dict[str, frozenset[str]] = {
+    "timeline": frozenset({"cross_split", "cross_time", "notice_service"}),
+    "notice": frozenset({"notice_service", "seal"}),
+    "cross_split": frozenset({"timeline", "fine", "simple_fine", "act"}),
+    "cross_time": frozenset({"timeline", "officers"}),
+    "fine": frozenset({"amount", "cross_split"}),
+    "notice_service": frozenset({"timeline", "notice"}),
+    "seal": frozenset({"notice"}),
+    "officers": frozenset({"cross_time"}),
+    "act": frozenset({"cross_split"}),
+    "simple_fine": frozenset({"cross_split"}),
+}
+
+
+def compatible(area: str, taken: set[str]) -> bool:
+    if area in taken:
+        return False
+    bad = CONFLICTS.get(area, frozenset())
+    return not (bad & taken) and not any(area in CONFLICTS.get(t, frozenset()) for t in taken)
