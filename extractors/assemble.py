@@ -1,0 +1,292 @@
+"""Case assembly: the case-level ``fields`` from every document's fields.
+
+``assemble(case, docs, register_row)`` returns a ``CaseFile`` whose ``fields[key]`` lists every
+candidate for a schema key in precedence order — the first is the chosen value, the others are
+kept so that conflicts between documents (CON-01/02) stay visible. A candidate is the document's
+own ``Field`` renamed to the case key (its Span and extractor id unchanged); values derived from
+the set of documents (procedure, outcome, hearing_waived) carry the Span of the document they rest
+on, or none.
+
+Precedence (documents of one type are taken in archive order, except where noted):
+
+============================ =====================================================================
+key                          source
+============================ =====================================================================
+case_number                  decision → simple_decision → non_penalty_decision ``doc_number``
+procedure                    ``simple`` when a simple_decision exists, else ``general``
+outcome                      penalized (decision / simple_decision), not_penalized
+                             (non_penalty_decision), transferred / withdrawn (withdrawal_approval,
+                             transferred when its ground is 移送), else ``pending``
+squad                        filing_approval → decision → any other document's ``squad``
+party                        decision → simple_decision → non_penalty_decision → filing_approval →
+                             prior_notice → records → others; the name most documents agree on
+                             wins (ties: this order), that document gives the name, the id number and the address from the same
+                             document fill in; a missing sub-key is taken from a later document
+                             whose name is compatible (``party.names_compatible``); ``kind`` by
+                             ``party.party_kind(name, id_number)``
+violation_type               ``match_violation`` on the filing approval's 案由, then on the other
+                             documents' 案由, then on the decision facts; else the 案由 text
+violation_place / _date,     the first inspection_record (earliest start time); simple cases: the
+officers                     simple_decision
+discovered_date              case_source → filing_approval ``discovered_date``
+filing_date                  filing_approval ``filing_date`` (its approval date)
+notice_date                  prior_notice ``doc_date``
+notice_service_date          service_receipt whose served_doc is prior_notice
+hearing_waived               True with a written waiver in any document; False when the notice
+                             states the hearing right and no waiver exists; None otherwise
+legal_review_date            legal_review ``legal_review_date``
+extension_approved_date      extension_approval ``extension_approved_date``
+decision_date                decision → non_penalty_decision → simple_decision ``decision_date``
+                             (never the closing form)
+decision_service_date        service_receipt whose served_doc is decision / non_penalty_decision /
+                             simple_decision (a simple decision handed over on the spot has no
+                             receipt: null, the corpus truth convention)
+payment_date                 payment_receipt ``payment_date``
+closing_date / withdrawal_   closing_approval ``closing_date`` / withdrawal_approval
+date                         ``withdrawal_date``
+violated_provisions,         decision → simple_decision → non_penalty_decision
+penalty_basis, penalty_kinds,
+fine_yuan, remedy
+proposed_fine_yuan           prior_notice ``proposed_fine_yuan``
+============================ =====================================================================
+"""
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, Iterable, Mapping, Sequence
+
+from pipeline.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field,
+                             empty_case_fields)
+
+DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
+RECORDS = ("inspection_record", "inquiry_record", "hearing_record", "defence_record")
+PARTY_ORDER = DECISIONS + ("filing_approval", "prior_notice") + RECORDS + (
+    "investigation_report", "decision_approval", "correction_order", "case_source",
+    "evidence_preservation", "withdrawal_approval", "closing_approval", "payment_receipt")
+
+
+def _as(f: Field, key: str, value: Any = dataclasses.MISSING) -> Field:
+    v = f.value if value is dataclasses.MISSING else value
+    return dataclasses.replace(f, name=key, value=v)
+
+
+def _fields_of(docs: Iterable[DocFields], doc_types: Sequence[str], name: str) -> list[Field]:
+    """Fields ``name`` from documents of ``doc_types``, in the order of ``doc_types``."""
+    out: list[Field] = []
+    for dt in doc_types:
+        for d in docs:
+            if d.doc.doc_type == dt:
+                out.extend(d.all(name))
+    return out
+
+
+def _first_inspection(docs: Sequence[DocFields]) -> list[DocFields]:
+    recs = [d for d in docs if d.doc.doc_type == "inspection_record"]
+    return sorted(recs, key=lambda d: (d.value("start_time") or d.value("doc_date") or "9999",))
+
+
+def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
+    from extractors import party as P
+
+    ordered: list[DocFields] = []
+    for dt in PARTY_ORDER:
+        ordered.extend(d for d in docs if d.doc.doc_type == dt)
+    ordered.extend(d for d in docs if d.doc.doc_type not in PARTY_ORDER)
+    cands: list[Field] = []
+    for i, d in enumerate(ordered):
+        nf = d.get("party_name")
+        if nf is None:
+            continue
+        val = {"name": nf.value, "kind": None,
+               "id_number": d.value("party_id_number"), "address": d.value("party_address")}
+        # fill a missing sub-key from a later document naming a compatible party
+        for later in ordered[i + 1:]:
+            ln = later.value("party_name")
+            if ln is None or not _compatible(P, nf.value, ln):
+                continue
+            if val["id_number"] is None and later.value("party_id_number"):
+                val["id_number"] = later.value("party_id_number")
+            if val["address"] is None and later.value("party_address"):
+                val["address"] = later.value("party_address")
+        val["kind"] = _kind(P, val["name"], val["id_number"])
+        cands.append(_as(nf, "party", val))
+    # the name most documents agree on wins (a one-off spelling in one document stays a
+    # visible conflict, CON-01); ties keep the precedence order
+    counts: dict[str, int] = {}
+    for c in cands:
+        counts[c.value["name"]] = counts.get(c.value["name"], 0) + 1
+    if cands:
+        best = max(range(len(cands)), key=lambda i: (counts[cands[i].value["name"]], -i))
+        cands.insert(0, cands.pop(best))
+    return cands
+
+
+def _compatible(P: Any, a: str, b: str) -> bool:
+    fn = getattr(P, "names_compatible", None)
+    if fn is None:
+        return a == b
+    res = fn(a, b)
+    return bool(res[0] if isinstance(res, tuple) else res)
+
+
+def _kind(P: Any, name: str | None, id_number: str | None) -> str | None:
+    return P.party_kind(id_number=id_number, name=name)
+
+
+def _violation_type(docs: Sequence[DocFields]) -> list[Field]:
+    from extractors.violations import match_violation
+
+    out: list[Field] = []
+    causes = _fields_of(docs, ("filing_approval", "investigation_report", "decision_approval",
+                               "case_source", "closing_approval", "withdrawal_approval",
+                               "extension_approval", "legal_review", "collective_discussion"),
+                        "case_cause")
+    for f in causes:
+        key, _score = match_violation(f.value)
+        if key:
+            out.append(_as(f, "violation_type", key))
+    out.extend(_as(f, "violation_type") for f in _fields_of(docs, ("simple_decision",), "violation_type"))
+    for f in _fields_of(docs, DECISIONS + ("prior_notice",), "facts"):
+        key, _score = match_violation(f.value)
+        if key:
+            out.append(_as(f, "violation_type", key))
+    if not out and causes:
+        out.append(_as(causes[0], "violation_type", causes[0].value))
+    return out
+
+
+def _derived(key: str, value: Any, basis: Field | None = None, eid: str | None = None) -> Field:
+    return Field(key, value, basis.span if basis else None, eid or f"assemble.{key}.v1", 1.0)
+
+
+def _served(docs: Sequence[DocFields], targets: Sequence[str]) -> list[Field]:
+    out: list[Field] = []
+    for d in docs:
+        if d.doc.doc_type != "service_receipt" or d.value("served_doc") not in targets:
+            continue
+        out.extend(d.all("service_date"))
+    return out
+
+
+def assemble(case: CaseInput, docs: Sequence[DocFields],
+             register_row: Mapping | None = None) -> CaseFile:
+    """The CaseFile of ``case``: per schema key, every candidate in precedence order.
+
+    case (CaseInput): the case as read.
+    docs (Sequence[DocFields]): one DocFields per document (``extract_document``).
+    register_row (Mapping | None): the case's 台账 row, kept on the CaseFile as it is.
+    RETURNS (CaseFile): ``fields[key]`` candidates (first = chosen) for every key that has any.
+    """
+    docs = tuple(docs)
+    types = {d.doc.doc_type for d in docs}
+    simple = "simple_decision" in types
+    F: dict[str, list[Field]] = {k: [] for k in CASE_FIELD_KEYS}
+
+    F["case_number"] = _fields_of(docs, DECISIONS, "doc_number")
+
+    if docs:
+        sd = next((d for d in docs if d.doc.doc_type == "simple_decision"), None)
+        basis = sd.get("doc_number") or sd.get("decision_date") if sd else None
+        F["procedure"] = [_derived("procedure", "simple" if simple else "general", basis)]
+
+    # outcome
+    if types & {"decision", "simple_decision"}:
+        F["outcome"] = [_derived("outcome", "penalized")]
+    elif "non_penalty_decision" in types:
+        F["outcome"] = [_derived("outcome", "not_penalized")]
+    elif "withdrawal_approval" in types:
+        wd = next(d for d in docs if d.doc.doc_type == "withdrawal_approval")
+        tr = wd.get("transferred")
+        if tr is not None and tr.value:
+            F["outcome"] = [_derived("outcome", "transferred", tr)]
+        else:
+            F["outcome"] = [_derived("outcome", "withdrawn", wd.get("withdrawal_date"))]
+    elif docs:
+        F["outcome"] = [_derived("outcome", "pending")]
+
+    squad_order = ("filing_approval", "decision") + tuple(
+        t for t in ("investigation_report", "decision_approval", "closing_approval",
+                    "extension_approval", "withdrawal_approval", "legal_review", "simple_decision",
+                    "non_penalty_decision", "prior_notice", "case_source"))
+    F["squad"] = _fields_of(docs, squad_order, "squad")
+
+    F["party"] = _party_candidates(docs)
+    F["violation_type"] = _violation_type(docs)
+
+    if simple:
+        src = _fields_of(docs, ("simple_decision",), "place")
+        F["violation_place"] = [_as(f, "violation_place") for f in src]
+        st = _fields_of(docs, ("simple_decision",), "start_time")
+        F["violation_date"] = [_as(f, "violation_date", f.value[:10]) for f in st]
+        F["officers"] = [_as(f, "officers") for f in _fields_of(docs, ("simple_decision",), "officers")]
+    insp = _first_inspection(docs)
+    for d in insp:
+        for name, key in (("place", "violation_place"), ("violation_date", "violation_date"),
+                          ("officers", "officers")):
+            F[key].extend(_as(f, key) for f in d.all(name))
+
+    def pick(key: str, doc_types: Sequence[str], name: str) -> None:
+        F[key].extend(_as(f, key) for f in _fields_of(docs, doc_types, name))
+
+    pick("discovered_date", ("case_source", "filing_approval"), "discovered_date")
+    pick("filing_date", ("filing_approval",), "filing_date")
+    pick("notice_date", ("prior_notice",), "doc_date")
+    F["notice_service_date"] = [_as(f, "notice_service_date") for f in _served(docs, ("prior_notice",))]
+
+    waivers = [f for d in docs for f in d.all("hearing_waived") if f.value is True]
+    if waivers:
+        F["hearing_waived"] = [_as(waivers[0], "hearing_waived", True)]
+    else:
+        told = [f for f in _fields_of(docs, ("prior_notice",), "right_hearing") if f.value is True]
+        if told:
+            F["hearing_waived"] = [_as(told[0], "hearing_waived", False)]
+
+    pick("legal_review_date", ("legal_review",), "legal_review_date")
+    pick("extension_approved_date", ("extension_approval",), "extension_approved_date")
+    pick("decision_date", ("decision", "non_penalty_decision", "simple_decision"), "decision_date")
+    F["decision_service_date"] = [_as(f, "decision_service_date")
+                                  for f in _served(docs, ("decision", "non_penalty_decision",
+                                                          "simple_decision"))]
+    pick("payment_date", ("payment_receipt",), "payment_date")
+    pick("closing_date", ("closing_approval",), "closing_date")
+    pick("withdrawal_date", ("withdrawal_approval",), "withdrawal_date")
+    for key in ("violated_provisions", "penalty_basis", "penalty_kinds", "fine_yuan", "remedy"):
+        pick(key, DECISIONS, key)
+    pick("proposed_fine_yuan", ("prior_notice",), "proposed_fine_yuan")
+
+    fields = {k: tuple(v) for k, v in F.items() if v}
+    return CaseFile(case_id=case.case_id, source=case.source, docs=docs, fields=fields,
+                    register=dict(register_row) if register_row is not None else None)
+
+
+def case_fields(case: CaseFile) -> dict[str, Any]:
+    """The schema's ``fields`` object: every key present, chosen values, JSON-ready."""
+    out = empty_case_fields()
+    for key in CASE_FIELD_KEYS:
+        v = case.value(key)
+        if v is None:
+            continue
+        if key in ("party", "remedy"):
+            merged = dict(out[key])
+            merged.update({k: v.get(k) for k in merged})
+            out[key] = merged
+        elif key in LIST_FIELDS:
+            out[key] = [dict(x) if isinstance(x, Mapping) else x for x in v]
+        else:
+            out[key] = v
+    return out
+
+
+def field_provenance(case: CaseFile) -> dict[str, dict[str, Any]]:
+    """{key: {document, part, page, quote}} for every chosen value that has a Span."""
+    by_id = {d.doc.doc_id: d.doc for d in case.docs}
+    out: dict[str, dict[str, Any]] = {}
+    for key in CASE_FIELD_KEYS:
+        f = case.field(key)
+        if f is None or f.span is None:
+            continue
+        doc = by_id.get(f.span.doc_id)
+        out[key] = {"document": doc.path if doc else f.span.doc_id,
+                    "part": doc.part if doc else 0,
+                    "page": f.span.page, "quote": f.span.quote}
+    return out
