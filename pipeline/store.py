@@ -1,0 +1,287 @@
+"""The review database (``anjuan.db``, ``--db PATH``): what anjuan keeps between monthly runs.
+
+SQLite through the standard library. The database is opened in WAL mode with foreign keys on, so
+a reader (e.g. the monthly report) and a writer (a review run) can use it at the same time.
+
+Tables (schema version 1):
+
+``meta(key, value)``
+    ``schema_version`` (int as text) and ``created_by`` (anjuan version that created the file).
+``runs(id, started, finished, archive, settings_hash, version, month, summary)``
+    one row per review run; ``summary`` is the run's summary as deterministic JSON.
+``case_digests(case_id, month, run_id, json)``
+    one cross-case digest (``checks.cross.CaseDigest``) per case and month ('YYYY-MM'), upserted by
+    (case_id, month); the cross-case checks of later months read them (``load_digests``).
+
+Extension point: later tables (reviewer decisions on findings, letters and their states) are added
+as new entries at the end of ``MIGRATIONS`` — ``(version, [SQL, ...])`` with the next version
+number — and never by editing an applied migration. ``Store.open`` applies the missing ones in one
+``BEGIN IMMEDIATE`` transaction, so two processes opening an old file at once migrate it once.
+A file whose ``schema_version`` is newer than this program knows is refused (E502).
+
+Errors: a file that cannot be opened is ``AnjuanError("E501", path=…, detail=…)``; a failed read or
+write afterwards is ``AnjuanError("E502", path=…, detail=…)``.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import replace
+from datetime import datetime, timezone
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Iterator, Mapping, Sequence
+
+from checks.cross import CaseDigest
+from pipeline.errors import AnjuanError
+from pipeline.models import dumps
+
+SCHEMA_VERSION = 1
+
+MIGRATIONS: list[tuple[int, list[str]]] = [
+    (1, [
+        """CREATE TABLE IF NOT EXISTS runs (
+               id INTEGER PRIMARY KEY AUTOINCREMENT,
+               started TEXT NOT NULL,
+               finished TEXT,
+               archive TEXT NOT NULL,
+               settings_hash TEXT NOT NULL,
+               version TEXT NOT NULL,
+               month TEXT,
+               summary TEXT
+           )""",
+        """CREATE TABLE IF NOT EXISTS case_digests (
+               case_id TEXT NOT NULL,
+               month TEXT NOT NULL,
+               run_id INTEGER REFERENCES runs(id) ON DELETE SET NULL,
+               json TEXT NOT NULL,
+               PRIMARY KEY (case_id, month)
+           )""",
+        "CREATE INDEX IF NOT EXISTS case_digests_month ON case_digests(month)",
+    ]),
+    # (2, ["CREATE TABLE finding_decisions (...)"]),  <- the next table goes here
+]
+assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
+
+_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+
+
+def _month_index(month: str) -> int:
+    m = _MONTH_RE.match(month or "")
+    if not m:
+        raise ValueError(f"month must be 'YYYY-MM', not {month!r}")
+    return int(m.group(1)) * 12 + int(m.group(2)) - 1
+
+
+def _month_of(index: int) -> str:
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+def month_minus(month: str, months: int) -> str:
+    """``'2024-03'`` minus 3 months is ``'2023-12'``."""
+    return _month_of(_month_index(month) - months)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _package_version() -> str:
+    try:
+        from importlib.metadata import version
+
+        return version("anjuan")
+    except Exception:
+        return "0+unknown"
+
+
+class Store:
+    """The anjuan database. Use as a context manager::
+
+        with Store.open("anjuan.db") as db:
+            run_id = db.start_run(archive="2024-03", settings_hash="…", month="2024-03")
+            db.save_digests("2024-03", digests, run_id)
+            history = db.load_digests(before_month="2024-03", months=12)
+            db.finish_run(run_id, {"cases": 120})
+    """
+
+    def __init__(self, conn: sqlite3.Connection, path: str) -> None:
+        self._conn = conn
+        self.path = path
+
+    # -- opening and migrating ------------------------------------------------------------
+    @classmethod
+    def open(cls, path: str | Path, *, timeout: float = 30.0) -> "Store":
+        """Open (and create or migrate) the database at ``path``; ``":memory:"`` for tests."""
+        spath = str(path)
+        try:
+            if spath != ":memory:":
+                parent = Path(spath).parent
+                if not parent.is_dir():
+                    raise AnjuanError("E501", path=spath, detail=f"目录不存在：{parent}")
+            conn = sqlite3.connect(spath, timeout=timeout, isolation_level=None,
+                                   check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise AnjuanError("E501", path=spath, detail=str(exc)) from exc
+        store = cls(conn, spath)
+        try:
+            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+            if spath != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            store._migrate()
+        except AnjuanError:
+            conn.close()
+            raise
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise AnjuanError("E501", path=spath, detail=str(exc)) from exc
+        return store
+
+    def _migrate(self) -> None:
+        c = self._conn
+        current = self._read_version()
+        if current == SCHEMA_VERSION:
+            return
+        if current is not None and current > SCHEMA_VERSION:
+            raise AnjuanError("E502", path=self.path,
+                              detail=f"数据库结构版本 {current} 高于本程序支持的 {SCHEMA_VERSION}，请升级 anjuan")
+        c.execute("BEGIN IMMEDIATE")
+        try:
+            c.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+            current = self._read_version() or 0  # re-read inside the lock: another process may have won
+            if current > SCHEMA_VERSION:
+                raise AnjuanError("E502", path=self.path,
+                                  detail=f"数据库结构版本 {current} 高于本程序支持的 {SCHEMA_VERSION}，请升级 anjuan")
+            for version, statements in MIGRATIONS:
+                if version <= current:
+                    continue
+                for sql in statements:
+                    c.execute(sql)
+                c.execute("INSERT INTO meta(key, value) VALUES('schema_version', ?) "
+                          "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(version),))
+            c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('created_by', ?)",
+                      (_package_version(),))
+            c.execute("COMMIT")
+        except BaseException:
+            c.execute("ROLLBACK")
+            raise
+
+    def _read_version(self) -> int | None:
+        row = self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'meta'").fetchone()
+        if row is None:
+            return None
+        row = self._conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        return int(row[0]) if row else None
+
+    @property
+    def schema_version(self) -> int:
+        return self._read_version() or 0
+
+    def meta(self) -> dict[str, str]:
+        return dict(self._conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall())
+
+    # -- context manager ----------------------------------------------------------------------
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def _write(self, sql_params: Sequence[tuple[str, Sequence[Any]]]) -> list[sqlite3.Cursor]:
+        """Run statements in one write transaction; errors become E502."""
+        c = self._conn
+        try:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                out = [c.execute(sql, params) for sql, params in sql_params]
+                c.execute("COMMIT")
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+        except sqlite3.Error as exc:
+            raise AnjuanError("E502", path=self.path, detail=str(exc)) from exc
+        return out
+
+    def _read(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        try:
+            return self._conn.execute(sql, params).fetchall()
+        except sqlite3.Error as exc:
+            raise AnjuanError("E502", path=self.path, detail=str(exc)) from exc
+
+    # -- runs -----------------------------------------------------------------------------------
+    def start_run(self, *, archive: str, settings_hash: str = "", version: str | None = None,
+                  month: str | None = None, started: str | None = None) -> int:
+        """Record the start of a review run; returns its id. ``started`` defaults to now (UTC)."""
+        if month is not None:
+            _month_index(month)
+        cur = self._write([(
+            "INSERT INTO runs(started, archive, settings_hash, version, month) VALUES(?, ?, ?, ?, ?)",
+            (started or _now(), str(archive), settings_hash, version or _package_version(), month),
+        )])[0]
+        return int(cur.lastrowid)  # type: ignore[arg-type]
+
+    def finish_run(self, run_id: int, summary: Mapping[str, Any], *, finished: str | None = None) -> None:
+        """Record the end of a run and its summary (deterministic JSON)."""
+        cur = self._write([("UPDATE runs SET finished = ?, summary = ? WHERE id = ?",
+                            (finished or _now(), dumps(dict(summary)), int(run_id)))])[0]
+        if cur.rowcount != 1:
+            raise AnjuanError("E502", path=self.path, detail=f"运行记录 {run_id} 不存在")
+
+    def get_run(self, run_id: int) -> dict[str, Any] | None:
+        rows = self._read("SELECT id, started, finished, archive, settings_hash, version, month, summary "
+                          "FROM runs WHERE id = ?", (int(run_id),))
+        if not rows:
+            return None
+        keys = ("id", "started", "finished", "archive", "settings_hash", "version", "month", "summary")
+        out = dict(zip(keys, rows[0]))
+        out["summary"] = json.loads(out["summary"]) if out["summary"] else None
+        return out
+
+    # -- case digests ----------------------------------------------------------------------------
+    def save_digests(self, month: str, digests: Sequence[CaseDigest], run_id: int | None) -> int:
+        """Upsert the digests of ``month`` by (case_id, month); saving the same month again
+        replaces its rows (idempotent). Returns the number of digests written."""
+        _month_index(month)
+        stmts = []
+        for d in sorted(digests, key=lambda x: x.case_id):
+            body = d.to_dict()
+            body["month"] = month
+            stmts.append((
+                "INSERT INTO case_digests(case_id, month, run_id, json) VALUES(?, ?, ?, ?) "
+                "ON CONFLICT(case_id, month) DO UPDATE SET run_id = excluded.run_id, json = excluded.json",
+                (d.case_id, month, run_id, dumps(body)),
+            ))
+        if stmts:
+            self._write(stmts)
+        return len(stmts)
+
+    def load_digests(self, before_month: str, months: int = 12) -> list[CaseDigest]:
+        """The digests of the ``months`` months before ``before_month`` (that month excluded),
+        sorted by (month, case_id); ``CaseDigest.month`` is set. A case kept in several of these
+        months appears once, from its latest month."""
+        end = _month_index(before_month)
+        start = _month_of(end - max(0, int(months)))
+        rows = self._read(
+            "SELECT case_id, month, json FROM case_digests WHERE month >= ? AND month < ? "
+            "ORDER BY case_id, month", (start, before_month))
+        latest: dict[str, tuple[str, str]] = {}
+        for case_id, month, body in rows:
+            latest[case_id] = (month, body)  # rows are ordered by month within a case
+        out = [replace(CaseDigest.from_dict(json.loads(body)), month=month)
+               for _, (month, body) in latest.items()]
+        out.sort(key=lambda d: (d.month or "", d.case_id))
+        return out
+
+    def iter_months(self) -> Iterator[tuple[str, int]]:
+        """(month, number of digests) for every month kept, oldest first."""
+        yield from self._read("SELECT month, COUNT(*) FROM case_digests GROUP BY month ORDER BY month")
+
+
+__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "month_minus"]
