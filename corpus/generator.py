@@ -1615,7 +1615,7 @@ class Builder:
                 f"如不服本决定，须先于{dtext}内向{body}申请行政复议，对复议决定不服的可依法向{court}起诉。",
             ))
             return text, {"reconsideration_body": body, "reconsideration_days": days, "litigation_months": None,
-                          "litigation_court": None if "须先于" in text or "第二十三条" in text else court}
+                          "litigation_court": court if court in text else None}
         text = r.choice((
             f"{you}如不服本决定，可以在收到本决定书之日起{dtext}内向{body}申请行政复议，或者在{mtext}内依法向{court}提起行政诉讼。",
             f"如不服本处罚决定，可在接到本决定书之日起{dtext}内向{body}申请复议，也可以在{mtext}内直接向{court}起诉。",
@@ -1780,6 +1780,7 @@ class Builder:
         when = f"{fmt_date(p.d['decision'], r.choice(DATE_STYLES_TABLE[:3]))}{fmt_time(sh, sm, ts)}"
         place_missing = p.variant.get("SIM-02") == "no_place"
         rows.append(["违法时间", when, "违法地点", "" if place_missing else p.place])
+        rows.append(["执法中队", self.squad_name()])
         b.table(rows)
         you = self.you()
         b.para(f"{you}{self.vt.act}，违反了{cites_print(self.vt.violated, r)}的规定，"  # type: ignore[union-attr]

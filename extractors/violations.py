@@ -302,7 +302,8 @@ def match_violation(text: str, catalogue: dict[str, Violation] | None = None) ->
     """Best catalogue key for a 案由 or facts text.
 
     An exact substring hit of a name or alias wins (the longest phrase; confidence 1.0 for the name,
-    0.95 for an alias). Otherwise the best rapidfuzz ``partial_ratio`` of any phrase against the text,
+    0.95 for an alias); on a tie the entry listed first wins — the catalogue lists Shanghai law
+    before the national fall-backs (violations.md §4: "Shanghai 市容 28 usually applies first"). Otherwise the best rapidfuzz ``partial_ratio`` of any phrase against the text,
     if at least FUZZY_THRESHOLD (confidence = ratio / 100 × 0.9). RETURNS (None, 0.0) when nothing fits.
     """
     if not text or not text.strip():

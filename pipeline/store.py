@@ -37,9 +37,18 @@ from checks.cross import CaseDigest
 from pipeline.errors import AnjuanError
 from pipeline.models import dumps
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
-MIGRATIONS: list[tuple[int, list[str]]] = [
+
+def _letters_schema(conn: sqlite3.Connection) -> None:
+    from pipeline.letterdb import ensure_schema
+
+    ensure_schema(conn)
+
+
+# Each migration is a list of SQL statements or callables taking the connection; they run in
+# one BEGIN IMMEDIATE transaction, so two processes opening an old file migrate it once.
+MIGRATIONS: list[tuple[int, list[Any]]] = [
     (1, [
         """CREATE TABLE IF NOT EXISTS runs (
                id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -60,7 +69,32 @@ MIGRATIONS: list[tuple[int, list[str]]] = [
            )""",
         "CREATE INDEX IF NOT EXISTS case_digests_month ON case_digests(month)",
     ]),
-    # (2, ["CREATE TABLE finding_decisions (...)"]),  <- the next table goes here
+    (2, [
+        _letters_schema,  # letters, letter_events, finding_decisions (pipeline/letterdb.py)
+        """CREATE TABLE IF NOT EXISTS register_counts (
+               month TEXT NOT NULL,
+               squad TEXT NOT NULL,
+               closed INTEGER NOT NULL,
+               PRIMARY KEY (month, squad)
+           )""",
+        """CREATE TABLE IF NOT EXISTS month_views (
+               month TEXT PRIMARY KEY,
+               json TEXT NOT NULL
+           )""",
+        """CREATE TABLE IF NOT EXISTS plan_draws (
+               month TEXT NOT NULL,
+               case_number TEXT NOT NULL,
+               squad TEXT NOT NULL,
+               kind TEXT NOT NULL,
+               PRIMARY KEY (month, case_number, kind)
+           )""",
+        """CREATE TABLE IF NOT EXISTS plans (
+               month TEXT PRIMARY KEY,
+               seed INTEGER NOT NULL,
+               json TEXT NOT NULL
+           )""",
+    ]),
+    # (3, [...]),  <- the next tables go here
 ]
 assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
@@ -158,7 +192,10 @@ class Store:
                 if version <= current:
                     continue
                 for sql in statements:
-                    c.execute(sql)
+                    if callable(sql):
+                        sql(c)
+                    else:
+                        c.execute(sql)
                 c.execute("INSERT INTO meta(key, value) VALUES('schema_version', ?) "
                           "ON CONFLICT(key) DO UPDATE SET value = excluded.value", (str(version),))
             c.execute("INSERT OR IGNORE INTO meta(key, value) VALUES('created_by', ?)",
@@ -278,6 +315,72 @@ class Store:
                for _, (month, body) in latest.items()]
         out.sort(key=lambda d: (d.month or "", d.case_id))
         return out
+
+    # -- the connection (letters and decisions live in pipeline/letterdb.py) ------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        return self._conn
+
+    def decisions(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """Reviewers' latest decision per (case_id, check_id), with its history."""
+        from pipeline.letterdb import load_decisions
+
+        return load_decisions(self._conn)
+
+    # -- register counts (the yearly sampling pace) ------------------------------------------
+    def save_register_counts(self, counts: Mapping[str, Mapping[str, int]]) -> None:
+        """Closed cases per month and squad from a register; a month given replaces its rows."""
+        stmts: list[tuple[str, Sequence[Any]]] = []
+        for month in sorted(counts):
+            _month_index(month)
+            stmts.append(("DELETE FROM register_counts WHERE month = ?", (month,)))
+            for squad in sorted(counts[month]):
+                stmts.append(("INSERT INTO register_counts(month, squad, closed) VALUES(?, ?, ?)",
+                              (month, squad, int(counts[month][squad]))))
+        if stmts:
+            self._write(stmts)
+
+    def register_counts(self, year: int) -> dict[str, dict[str, int]]:
+        out: dict[str, dict[str, int]] = {}
+        for month, squad, closed in self._read(
+                "SELECT month, squad, closed FROM register_counts WHERE month LIKE ? ORDER BY month, squad",
+                (f"{int(year):04d}-%",)):
+            out.setdefault(month, {})[squad] = int(closed)
+        return out
+
+    # -- month views (讲评会材料 of earlier months, for month-on-month change) ---------------------
+    def save_month_view(self, month: str, view: Mapping[str, Any]) -> None:
+        _month_index(month)
+        self._write([("INSERT INTO month_views(month, json) VALUES(?, ?) "
+                      "ON CONFLICT(month) DO UPDATE SET json = excluded.json", (month, dumps(dict(view))))])
+
+    def month_view(self, month: str) -> dict[str, Any] | None:
+        rows = self._read("SELECT json FROM month_views WHERE month = ?", (month,))
+        return json.loads(rows[0][0]) if rows else None
+
+    # -- sampling plans -----------------------------------------------------------------------------
+    def save_plan(self, plan: Any) -> None:
+        """Store a month's plan and its draws (re-drawing a month replaces them)."""
+        from pipeline.sampling import draws_of
+
+        _month_index(plan.month)
+        stmts: list[tuple[str, Sequence[Any]]] = [
+            ("DELETE FROM plan_draws WHERE month = ?", (plan.month,)),
+            ("INSERT INTO plans(month, seed, json) VALUES(?, ?, ?) ON CONFLICT(month) DO UPDATE SET "
+             "seed = excluded.seed, json = excluded.json", (plan.month, int(plan.seed), dumps(plan.to_dict()))),
+        ]
+        for d in draws_of(plan):
+            stmts.append(("INSERT OR IGNORE INTO plan_draws(month, case_number, squad, kind) VALUES(?, ?, ?, ?)",
+                          (d.month, d.case_number, d.squad, d.kind)))
+        self._write(stmts)
+
+    def plan_history(self, before_month: str) -> list[Any]:
+        """Every draw of earlier months' plans (PastDraw records), oldest first."""
+        from pipeline.sampling import PastDraw
+
+        return [PastDraw(month=m, case_number=c, squad=s, kind=k) for m, c, s, k in self._read(
+            "SELECT month, case_number, squad, kind FROM plan_draws WHERE month < ? "
+            "ORDER BY month, case_number, kind", (before_month,))]
 
     def iter_months(self) -> Iterator[tuple[str, int]]:
         """(month, number of digests) for every month kept, oldest first."""

@@ -36,9 +36,9 @@ def db_path(tmp_path: Path) -> Path:
 
 def test_store_schema_version_and_pragmas_recorded(db_path: Path) -> None:
     with Store.open(db_path) as db:
-        assert db.schema_version == SCHEMA_VERSION == 1
+        assert db.schema_version == SCHEMA_VERSION == 2
         meta = db.meta()
-        assert meta["schema_version"] == "1" and meta["created_by"]
+        assert meta["schema_version"] == "2" and meta["created_by"]
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -46,7 +46,7 @@ def test_store_schema_version_and_pragmas_recorded(db_path: Path) -> None:
     conn.close()
     with Store.open(db_path) as db:  # reopening does not migrate again
         assert db._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert db.meta()["schema_version"] == "1"
+        assert db.meta()["schema_version"] == "2"
 
 
 def test_store_round_trip_digests(db_path: Path) -> None:
@@ -147,7 +147,7 @@ def test_store_concurrent_open_and_write_is_safe(db_path: Path) -> None:
         t.join()
     assert errors == []
     with Store.open(db_path) as db:
-        assert db.meta()["schema_version"] == "1"
+        assert db.meta()["schema_version"] == "2"
         assert list(db.iter_months()) == [(f"2024-0{i + 1}", 20) for i in range(n)]
         assert db._conn.execute("SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL").fetchone()[0] == n
         assert len(db.load_digests("2024-12")) == 20 * n
@@ -214,3 +214,69 @@ def test_store_history_feeds_the_cross_checks(db_path: Path) -> None:
     got = list(all_checks()["MIS-01"].func([case("2403001", "2024-03-05", 3000)], ctx))
     assert [(cid, f.related_cases) for cid, f in got] == [("2403001", ("2402001",))]
     assert json.loads(dumps(history[0].to_dict()))["month"] == "2024-02"
+
+
+# --- version 2: letters, register counts, month views, plans ------------------------------------
+
+def test_store_migrates_a_version_1_file_to_version_2(db_path: Path) -> None:
+    conn = sqlite3.connect(db_path, isolation_level=None)
+    conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    conn.execute("INSERT INTO meta VALUES('schema_version', '1')")
+    from pipeline.store import MIGRATIONS
+
+    for sql in MIGRATIONS[0][1]:
+        conn.execute(sql)
+    conn.execute("INSERT INTO case_digests(case_id, month, run_id, json) VALUES('A', '2024-01', NULL, '{}')")
+    conn.close()
+    with Store.open(db_path) as db:
+        assert db.schema_version == 2
+        tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        assert {"letters", "letter_events", "finding_decisions", "register_counts", "month_views",
+                "plan_draws", "plans", "case_digests"} <= tables
+        assert db.conn.execute("SELECT COUNT(*) FROM case_digests").fetchone()[0] == 1
+
+
+def test_store_register_counts_replace_a_month(db_path: Path) -> None:
+    with Store.open(db_path) as db:
+        db.save_register_counts({"2024-01": {"甲中队": 3, "乙中队": 5}, "2023-12": {"甲中队": 9}})
+        db.save_register_counts({"2024-01": {"甲中队": 4}})
+        assert db.register_counts(2024) == {"2024-01": {"甲中队": 4}}
+        assert db.register_counts(2023) == {"2023-12": {"甲中队": 9}}
+
+
+def test_store_month_view_round_trip(db_path: Path) -> None:
+    with Store.open(db_path) as db:
+        assert db.month_view("2024-05") is None
+        db.save_month_view("2024-05", {"average": 91.5, "squads": ["甲"]})
+        db.save_month_view("2024-05", {"average": 92.0, "squads": ["甲"]})
+        assert db.month_view("2024-05") == {"average": 92.0, "squads": ["甲"]}
+
+
+def test_store_plan_history(db_path: Path) -> None:
+    from pipeline.sampling import KIND_AV, KIND_CASE, Plan, PlanItem
+
+    def plan(month: str, items: list[tuple[str, str, tuple[str, ...]]]) -> Plan:
+        return Plan(month=month, seed=1, last_month="x", squads=(), quotas=(),
+                    items=tuple(PlanItem(c, s, k, None, ()) for c, s, k in items))
+
+    with Store.open(db_path) as db:
+        db.save_plan(plan("2024-02", [("C1", "甲", (KIND_CASE, KIND_AV))]))
+        db.save_plan(plan("2024-03", [("C2", "乙", (KIND_CASE,))]))
+        db.save_plan(plan("2024-03", [("C3", "乙", (KIND_CASE,))]))  # re-drawn: replaces
+        hist = db.plan_history("2024-04")
+        assert [(h.month, h.case_number, h.kind) for h in hist] == [
+            ("2024-02", "C1", KIND_CASE), ("2024-02", "C1", KIND_AV), ("2024-03", "C3", KIND_CASE)]
+        assert [h.case_number for h in db.plan_history("2024-03")] == ["C1", "C1"]
+
+
+def test_store_decisions_come_from_the_letters_tables(db_path: Path) -> None:
+    from pipeline.letterdb import record_decision
+
+    with Store.open(db_path) as db:
+        record_decision(db.conn, "2406001", "MIS-01", "confirmed", reason="核实属实", who="王科长",
+                        at="2024-07-03")
+        record_decision(db.conn, "2406001", "MIS-01", "dismissed", reason="复核后排除", who="王科长",
+                        at="2024-07-04")
+        d = db.decisions()[("2406001", "MIS-01")]
+        assert d["decision"] == "dismissed" and d["reason"] == "复核后排除"
+        assert [h["decision"] for h in d["history"]] == ["confirmed", "dismissed"]

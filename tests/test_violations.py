@@ -256,3 +256,11 @@ def test_violations_broken_yaml_is_e301(tmp_path):
     with pytest.raises(RulesError) as err:
         load_catalogue(_write(tmp_path, "- key: [unclosed\n"))
     assert str(err.value).startswith("[E301]")
+
+
+def test_violations_shanghai_entry_preferred_over_national_fallback() -> None:
+    # 随意倾倒生活垃圾 falls under 市容 28 (乱倒生活垃圾) and under 固废法 111; Shanghai law applies
+    # first (violations.md §4), so the phrase is an alias of the Shanghai entry only
+    from extractors.violations import match_violation
+
+    assert match_violation("向道路边随意倾倒生活垃圾")[0] == "luan_dao_la_ji"
