@@ -154,6 +154,146 @@ def checks_explain_cmd(check_id: str) -> None:
     click.echo(explain(check_id.upper()))
 
 
+def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--db", "db", type=click.Path(path_type=Path), default=Path("anjuan.db"), show_default=True,
+                        help="保存历史数据、监督文书和审核记录的 SQLite 数据库。")(func)
+
+
+@cli.command("plan")
+@click.option("--register", "register", type=click.Path(path_type=Path), required=True,
+              help="上月案件台账（.xlsx 或 .csv）。")
+@click.option("--month", "month", required=True, help="抽查月份 YYYY-MM（抽取上个月的办结案件）。")
+@click.option("--seed", "seed", type=int, default=None, help="随机种子（默认取月份数字，如 202406），相同种子抽取结果相同。")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
+              help="督察任务单输出目录。")
+@_db_option
+@_domain_errors
+def plan_cmd(register: Path, month: str, seed: int | None, out: Path, db: Path) -> None:
+    """按 2024 年度监督工作方案的全部比例要求，生成本月抽查计划（督察任务单）。
+
+    \b
+    同时满足：案卷≥上月办结数10%、中队≥20%且每半年全覆盖、每中队每年≥10件、
+    视音频记录≥10%、重大法核每案必查、投诉信访≥1%（重复5次以上优先）。
+    示例：anjuan plan --register 台账.xlsx --month 2024-06
+    """
+    from pipeline.month import make_plan
+
+    seed = seed if seed is not None else int(month.replace("-", "")) if month.replace("-", "").isdigit() else 0
+    click.echo(make_plan(register, month, seed=seed, out_dir=out, db_path=db).text)
+
+
+@cli.command("run")
+@click.argument("archive", type=click.Path(path_type=Path))
+@click.option("--month", "month", required=True, help="评查月份 YYYY-MM。")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="结果输出目录（默认：评查结果-YYYY-MM）。")
+@click.option("--rules", "rules", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="用户规则文件（YAML），覆盖默认参数。")
+@click.option("--jobs", "jobs", type=int, default=0, help="并行进程数，默认等于 CPU 核数。")
+@_db_option
+@_domain_errors
+def run_cmd(archive: Path, month: str, out: Path | None, rules: Path | None, jobs: int, db: Path) -> None:
+    """一次完成整月工作：评查、评分、意见书、两单两书（含逾期升级）、讲评会材料、月通报，
+    并按台账生成下月抽查计划。
+
+    示例：anjuan run ./2024-06案卷 --month 2024-06
+    """
+    from pipeline.month import run_whole_month
+
+    click.echo(run_whole_month(archive, month, out=out or Path(f"评查结果-{month}"), db_path=db,
+                               rules_path=rules, jobs=jobs))
+
+
+@cli.group("letters")
+def letters_group() -> None:
+    """两单两书（提示单、督办单、建议书、决定书）的登记、回复和升级。"""
+
+
+@letters_group.command("list")
+@click.option("--state", "state", default=None,
+              type=click.Choice(["issued", "due", "replied", "overdue", "escalated", "closed"]),
+              help="只列出某一状态的文书。")
+@click.option("--month", "month", default=None, help="只列出某一评查月份的文书 YYYY-MM。")
+@_db_option
+@_domain_errors
+def letters_list_cmd(state: str | None, month: str | None, db: Path) -> None:
+    """列出监督文书：编号、文号、中队、制发日期、回复期限和状态。"""
+    from pipeline.month import letters_table
+
+    click.echo(letters_table(db, state=state, month=month))
+
+
+@letters_group.command("reply")
+@click.argument("letter_id", type=int)
+@click.option("--date", "date", required=True, help="收到回复（整改报告）的日期 YYYY-MM-DD。")
+@click.option("--note", "note", required=True, help="回复内容摘要。")
+@click.option("--who", "who", default="评查人员", show_default=True, help="登记人。")
+@_db_option
+@_domain_errors
+def letters_reply_cmd(letter_id: int, date: str, note: str, who: str, db: Path) -> None:
+    """登记中队对监督文书的回复；按期回复的文书不再升级。
+
+    示例：anjuan letters reply 3 --date 2024-07-10 --note "已整改并提交整改报告"
+    """
+    from pipeline.month import letter_reply
+
+    click.echo(letter_reply(db, letter_id, date=date, note=note, who=who))
+
+
+@letters_group.command("assess")
+@click.argument("letter_id", type=int)
+@click.option("--accept/--reject", "accept", required=True, help="认可整改（办结）或不认可（转为逾期，可升级）。")
+@click.option("--date", "date", required=True, help="审核日期 YYYY-MM-DD。")
+@click.option("--note", "note", required=True, help="审核意见。")
+@click.option("--who", "who", default="评查人员", show_default=True, help="审核人。")
+@_db_option
+@_domain_errors
+def letters_assess_cmd(letter_id: int, accept: bool, date: str, note: str, who: str, db: Path) -> None:
+    """审核中队的整改回复：认可则办结，不认可则转为逾期并在下次运行时升级。"""
+    from pipeline.month import letter_assess
+
+    click.echo(letter_assess(db, letter_id, accept=accept, date=date, note=note, who=who))
+
+
+@cli.group("findings")
+def findings_group() -> None:
+    """评查人员对问题的确认或排除（记录人、时间、理由，历史可查）。"""
+
+
+def _decision_command(decision: str, help_text: str) -> Callable[..., Any]:
+    @click.argument("case_id")
+    @click.argument("check_id")
+    @click.option("--reason", "reason", required=True, help="理由（必填）。")
+    @click.option("--who", "who", default="评查人员", show_default=True, help="审核人。")
+    @click.option("--date", "date", default=None, help="审核日期 YYYY-MM-DD（默认今天）。")
+    @_db_option
+    @_domain_errors
+    def command(case_id: str, check_id: str, reason: str, who: str, date: str | None, db: Path) -> None:
+        from pipeline.month import decide
+
+        click.echo(decide(db, case_id, check_id, decision, reason=reason, who=who, date=date))
+
+    command.__doc__ = help_text
+    return command
+
+
+findings_group.command("confirm")(_decision_command(
+    "confirmed", "确认一个问题（跨案件信号经确认后才扣分）。\n\n示例：anjuan findings confirm 2406015 MIS-01 --reason \"经核实属拆分案件\""))
+findings_group.command("dismiss")(_decision_command(
+    "dismissed", "排除一个问题：重新评查后不再出现在意见书、评分和监督文书中。\n\n示例：anjuan findings dismiss 2406015 NOT-02 --reason \"告知书第二页载明了陈述申辩权\""))
+
+
+@findings_group.command("history")
+@click.argument("case_id", required=False)
+@_db_option
+@_domain_errors
+def findings_history_cmd(case_id: str | None, db: Path) -> None:
+    """列出审核记录（确认、排除及其理由），可只看一个案卷。"""
+    from pipeline.month import decisions_table
+
+    click.echo(decisions_table(db, case_id))
+
+
 @cli.command("demo")
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("anjuan-demo"), show_default=True,
               help="演示输出目录。")

@@ -1,0 +1,184 @@
+"""The supervision month as commands: the sampling plan, letters, reviewer decisions, and the
+whole month in one go (`anjuan plan`, `anjuan letters …`, `anjuan findings …`, `anjuan run`).
+
+IO only; the logic lives in pipeline/sampling.py, pipeline/letters.py and the review pipeline.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+from pipeline.errors import AnjuanError
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    plan: Any  # pipeline.sampling.Plan
+    files: tuple[Path, ...]
+    text: str
+
+
+def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: Path | None,
+              squads: Sequence[str] = ()) -> PlanResult:
+    """Draw ``month``'s sampling plan from a register, taking earlier draws and closed-case counts
+    from the database, write 督察任务单.xlsx/.docx and record the draw."""
+    from pipeline.planwriter import quota_table_text, write_plan
+    from pipeline.register import read_register
+    from pipeline.run import _closed_counts
+    from pipeline.sampling import draw_plan
+
+    _check_month(month)
+    register = Path(register)
+    if not register.is_file():
+        raise AnjuanError("E119", path=str(register), detail="文件不存在")
+    rows, errors = read_register(register)
+    values = [dict(r.values) for r in rows]
+    history: list[Any] = []
+    counts: dict[str, dict[str, int]] = {}
+    store = None
+    if db_path is not None:
+        from pipeline.store import Store
+
+        store = Store.open(db_path)
+        history = store.plan_history(month)
+        counts = store.register_counts(int(month[:4]))
+    try:
+        plan = draw_plan(values, month, seed=seed, history=history, squads=squads, year_counts=counts)
+        sha = hashlib.sha256(register.read_bytes()).hexdigest()
+        files = write_plan(plan, Path(out_dir), settings={"register_sha256": sha, "register_name": register.name})
+        if store is not None:
+            store.save_plan(plan)
+            store.save_register_counts(_closed_counts(values))
+    finally:
+        if store is not None:
+            store.close()
+    lines = [f"{month} 抽查计划（随机种子 {seed}，台账 {register.name} sha256 {sha[:12]}…）",
+             quota_table_text(plan)]
+    for e in errors:
+        lines.append(e.message)
+    lines.append("已写出：" + "，".join(str(f) for f in files))
+    return PlanResult(plan=plan, files=tuple(files), text="\n".join(lines))
+
+
+# --- letters -------------------------------------------------------------------------------------
+
+def _open(db_path: Path) -> Any:
+    from pipeline.store import Store
+
+    if not Path(db_path).exists():
+        raise AnjuanError("E501", path=str(db_path), detail="数据库文件不存在，请先运行 anjuan review 或用 --db 指定")
+    return Store.open(db_path)
+
+
+def letters_table(db_path: Path, *, state: str | None = None, month: str | None = None) -> str:
+    from pipeline.letterdb import list_letters
+
+    with _open(db_path) as store:
+        letters = list_letters(store.conn, state=state, month=month)
+    if not letters:
+        return "没有符合条件的监督文书。"
+    names = {"issued": "已制发", "due": "待回复", "replied": "已回复", "overdue": "逾期",
+             "escalated": "已升级", "closed": "已办结"}
+    lines = ["编号  文号  文书  中队  制发日期  回复期限  状态"]
+    for rec in letters:
+        lines.append(f"{rec.id}  {rec.number}  {rec.rung_name}  {rec.squad}  {rec.issued_date}  "
+                     f"{rec.due_date}  {names.get(rec.state, rec.state)}")
+    return "\n".join(lines)
+
+
+def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: str) -> str:
+    from pipeline.letterdb import reply
+
+    _check_date(date)
+    with _open(db_path) as store:
+        rec = reply(store.conn, letter_id, date=date, note=note, who=who)
+    return f"已登记回复：{rec.number}（{rec.rung_name}，{rec.squad}），当前状态：{rec.state}"
+
+
+def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str) -> str:
+    from pipeline.letterdb import assess
+
+    _check_date(date)
+    with _open(db_path) as store:
+        rec = assess(store.conn, letter_id, accept=accept, date=date, note=note, who=who)
+    return f"已登记审核意见：{rec.number}，当前状态：{rec.state}"
+
+
+# --- reviewer decisions on findings ------------------------------------------------------------------
+
+def decide(db_path: Path, case_id: str, check_id: str, decision: str, *, reason: str, who: str,
+           date: str | None) -> str:
+    from pipeline.letterdb import record_decision
+    from pipeline.store import Store
+
+    if not reason.strip():
+        raise AnjuanError("E307", case_id=case_id, check_id=check_id)
+    at = date or dt.date.today().isoformat()
+    _check_date(at)
+    with Store.open(db_path) as store:
+        record_decision(store.conn, case_id, check_id.upper(), decision, reason=reason, who=who, at=at)
+        history = store.decisions()[(case_id, check_id.upper())]["history"]
+    word = "确认" if decision == "confirmed" else "排除"
+    return (f"已{word}：案卷 {case_id} 的 {check_id.upper()}（理由：{reason}；{who}，{at}）。"
+            f"该问题共有 {len(history)} 条审核记录；重新运行 anjuan review 后意见书、评分表和监督文书随之更新。")
+
+
+def decisions_table(db_path: Path, case_id: str | None = None) -> str:
+    with _open(db_path) as store:
+        decisions = store.decisions()
+    lines = []
+    for (cid, check_id), d in sorted(decisions.items()):
+        if case_id and cid != case_id:
+            continue
+        for h in d["history"]:
+            word = "确认" if h["decision"] == "confirmed" else "排除"
+            lines.append(f"{cid}  {check_id}  {word}  {h['at']}  {h['who']}  {h['reason']}")
+    return "\n".join(lines) if lines else "没有审核记录。"
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def _check_month(month: str) -> None:
+    try:
+        dt.date.fromisoformat(month + "-01")
+    except ValueError as exc:
+        raise AnjuanError("E306", value=month, what="月份", form="YYYY-MM，例如 2024-06") from exc
+
+
+def _check_date(date: str) -> None:
+    try:
+        dt.date.fromisoformat(date)
+    except ValueError as exc:
+        raise AnjuanError("E306", value=date, what="日期", form="YYYY-MM-DD，例如 2024-07-15") from exc
+
+
+# --- the whole month ---------------------------------------------------------------------------------
+
+def next_month(month: str) -> str:
+    y, m = (int(x) for x in month.split("-"))
+    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return f"{y:04d}-{m:02d}"
+
+
+def run_whole_month(archive: Path, month: str, *, out: Path, db_path: Path | None,
+                    rules_path: Path | None = None, jobs: int = 0, progress: bool = True) -> str:
+    """Review the month's archive (scores, opinions, letters with escalation, meeting material,
+    bulletin) and, when the archive holds a register, draw next month's sampling plan."""
+    from pipeline.archive import find_register
+    from pipeline.run import ReviewSettings, review_archive
+
+    _check_month(month)
+    summary = review_archive(Path(archive), Path(out), ReviewSettings(
+        rules_path=rules_path, db_path=db_path, jobs=jobs, month=month, progress=progress))
+    lines = [summary.report()]
+    register = find_register(Path(archive))
+    if register is not None:
+        nxt = next_month(month)
+        plan = make_plan(register, nxt, seed=int(nxt.replace("-", "")), out_dir=Path(out), db_path=db_path)
+        lines += ["", f"下月（{nxt}）抽查计划：", plan.text]
+    else:
+        lines.append("案卷目录中没有台账，未生成下月抽查计划（可用 anjuan plan --register 单独生成）。")
+    return "\n".join(lines)
