@@ -1318,6 +1318,7 @@ def _x_simple(t: Text, o: Out, sd) -> None:
     _flag(t, o, "remote_area", r"边远|水上|交通不便", "clauses")
     _remedy(t, o, sd)
     _agency(t, o)
+    _squad_if_labelled(t, o)
     d = _doc_date(t, o, _after(o, "remedy"))
     if d:
         o.emit("decision_date", d.iso, d.start, d.end, "dates", d.confidence)

@@ -407,3 +407,19 @@ def test_extract_agency_not_taken_from_remedy_sentence():
     f = _fields(DEC_ORG.replace("上海市青浦区城市管理行政执法局\n2024年4月20日", "2024年4月20日"),
                 "decision", "行政处罚决定书")
     assert "agency" not in f  # 青浦区人民政府 of the remedy clause is not the issuer
+
+
+def test_extract_simple_decision_squad_from_its_label() -> None:
+    # the on-the-spot form names the squad in a table row (issue: squad recall on simple cases)
+    from extractors.fields import extract_document
+    from pipeline.models import Page, SourceDoc
+
+    text = ("当场行政处罚决定书\n当事人\t张三\t身份证号\t31011519******123X\n"
+            "违法时间\t2024年6月3日10时20分\t违法地点\t青浦区公园路88号\n"
+            "执法中队\t青浦区城管执法局夏阳中队\n"
+            "你在道路上设摊经营，违反了《上海市市容环境卫生管理条例》第二十五条第二款的规定，当场作出如下处罚决定：\n"
+            "罚款人民币壹佰元整。\n上海市青浦区城市管理行政执法局\n2024年6月3日")
+    doc = SourceDoc(doc_id="s.docx", path="s.docx", kind="docx", pages=(Page(1, text),),
+                    doc_type="simple_decision")
+    got = extract_document(doc)
+    assert got.value("squad") == "青浦区城管执法局夏阳中队"
