@@ -1,0 +1,786 @@
+"""OCR for scanned case files: images and PDF pages without a text layer → text a reviewer can trust.
+
+Two offline engines behind one interface (nothing is downloaded at run time):
+
+- ``rapidocr`` — RapidOCR on onnxruntime with the PP-OCR detection and recognition models that
+  ship inside the ``rapidocr`` wheel (their paths are passed explicitly, so RapidOCR never
+  reaches for its download code). ``pip install rapidocr onnxruntime``.
+- ``tesseract`` — the ``tesseract`` program with the ``chi_sim`` language
+  (``apt-get install tesseract-ocr tesseract-ocr-chi-sim``), called as a subprocess (TSV output).
+
+Page handling, the same for both engines:
+
+1. Decode (Pillow; EXIF orientation applied; multi-page TIFF frame by frame) and drop red ink —
+   the grey image is the red channel, so a red seal stamped over a date line turns pale and the
+   black text under it stays dark. (Red seal *text* is dropped with it.)
+2. Orientation and skew: the horizontal projection profile of the ink is sharpest when text lines
+   are level, so the angle (±5°, 0.1° steps) and the 0/90 base that maximise its sum of squared
+   differences give skew and rotation modulo 180; whether the page is upside down is then decided
+   by OCR-ing a few of its lines both ways and keeping the orientation with the higher
+   confidence. Table rules are removed before OCR (they read as 丨 or merge cells).
+3. Reading order: recognised boxes are grouped into rows (vertical overlap), rows run top to
+   bottom and boxes left to right; boxes of one row separated by a table rule or a wide gap are
+   joined with a TAB, as the DOCX reader joins cells (``当事人\\t张三``).
+4. Years in Chinese numerals are repaired (:func:`fix_years`: ``二○二四`` / ``二二四`` → ``二〇二四``).
+5. Checks: the number of text lines in the ink's horizontal projection against the rows found
+   (E153 warning when OCR found far fewer), and a low page confidence (E154 warning).
+
+Every line and page carries a confidence in 0..1 (RapidOCR's recogniser score; tesseract's word
+confidence / 100), a page's being the character-weighted mean of its lines'.
+"""
+from __future__ import annotations
+
+import importlib.util
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Sequence
+
+from pipeline.errors import ReadError, msg
+from pipeline.models import InputError, Page
+
+__all__ = ["OcrLine", "OcrPage", "ENGINES", "available_engines", "default_engine", "fix_years", "ocr_image",
+           "ocr_image_pages", "ocr_pdf_page", "image_page_count"]
+
+ENGINES = ("rapidocr", "tesseract")  # preference order when no engine is named (see bench/ocr_bench.py)
+MAX_PIXELS = 80_000_000  # A4 at 600 dpi is 35 MP
+WORK_DPI = 200  # pages scanned finer are scaled down to this before OCR
+LOW_CONFIDENCE = 0.75  # page confidence below this gets an E154 warning
+DROPPED_RATIO = 0.75  # fewer OCR rows than this share of the ink's text lines gets an E153 warning
+
+
+@dataclass(frozen=True, slots=True)
+class OcrLine:
+    """One line of the page in reading order (cells of a table row joined with TAB).
+
+    ``box`` is (x0, y0, x1, y1) as fractions of the corrected page's width and height.
+    """
+
+    text: str
+    confidence: float
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class OcrPage:
+    """The OCR of one page. ``text`` is the lines joined with ``\\n``; ``rotation`` is how many
+    degrees clockwise the page lay turned (0/90/180/270) and ``skew`` its small tilt in degrees
+    (counter-clockwise positive), both already corrected; ``warnings`` are coded messages."""
+
+    text: str
+    confidence: float
+    lines: tuple[OcrLine, ...]
+    engine: str
+    rotation: int
+    skew: float
+    warnings: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Box:
+    text: str
+    confidence: float
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @property
+    def h(self) -> float:
+        return self.y1 - self.y0
+
+
+# --- engines ------------------------------------------------------------------------------------
+
+def _threads() -> int:
+    raw = os.environ.get("ANJUAN_OCR_THREADS", "")
+    return int(raw) if raw.isdigit() and int(raw) > 0 else min(2, os.cpu_count() or 1)
+
+
+def _rapidocr_models() -> tuple[Path, Path] | None:
+    spec = importlib.util.find_spec("rapidocr")
+    if spec is None or spec.origin is None or importlib.util.find_spec("onnxruntime") is None:
+        return None
+    models = Path(spec.origin).parent / "models"
+    det = sorted(models.glob("*det*.onnx"))
+    rec = sorted(models.glob("*rec*.onnx"))
+    if not det or not rec:
+        return None
+    return det[-1], rec[-1]
+
+
+class _RapidOcr:
+    name = "rapidocr"
+
+    def __init__(self) -> None:
+        from rapidocr import RapidOCR  # imported lazily: onnxruntime takes a second to load
+
+        det, rec = _rapidocr_models()  # type: ignore[misc]
+        n = _threads()
+        self._engine = RapidOCR(params={
+            "Global.log_level": "error",
+            "Global.use_cls": False,  # whole-page orientation is handled here
+            "Global.max_side_len": 4000,
+            "Global.min_height": 10,
+            "Global.text_score": 0.3,
+            "Det.model_path": str(det),
+            "Det.limit_type": "max",
+            "Det.limit_side_len": 1600,
+            "Rec.model_path": str(rec),
+            "EngineConfig.onnxruntime.intra_op_num_threads": n,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        })
+        self._lock = threading.Lock()
+
+    def recognise(self, gray, dpi: int) -> list[_Box]:
+        import numpy as np
+
+        rgb = np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+        with self._lock:
+            result = self._engine(rgb, use_det=True, use_cls=False, use_rec=True)
+        if result.boxes is None or result.txts is None:
+            return []
+        out = []
+        for quad, text, score in zip(result.boxes, result.txts, result.scores):
+            xs = [float(p[0]) for p in quad]
+            ys = [float(p[1]) for p in quad]
+            if text.strip():
+                out.append(_Box(text.strip(), float(score), min(xs), min(ys), max(xs), max(ys)))
+        return out
+
+    def recognise_line(self, gray, dpi: int) -> tuple[str, float]:
+        """Recognition only, for an image holding one line of text."""
+        import numpy as np
+
+        rgb = np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
+        with self._lock:
+            result = self._engine(rgb, use_det=False, use_cls=False, use_rec=True)
+        if not result.txts:
+            return "", 0.0
+        return result.txts[0].strip(), float(result.scores[0])
+
+
+def _tesseract_cmd() -> str | None:
+    env = os.environ.get("ANJUAN_TESSERACT")
+    if env and Path(env).is_file():
+        return env
+    found = shutil.which("tesseract")
+    if found:
+        return found
+    for cand in (r"C:\Program Files\Tesseract-OCR\tesseract.exe",
+                 r"C:\Program Files (x86)\Tesseract-OCR\tesseract.exe"):
+        if Path(cand).is_file():
+            return cand
+    return None
+
+
+@lru_cache(maxsize=1)
+def _tesseract_has_chi_sim() -> bool:
+    cmd = _tesseract_cmd()
+    if cmd is None:
+        return False
+    try:
+        out = subprocess.run([cmd, "--list-langs"], capture_output=True, timeout=30, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    langs = (out.stdout + out.stderr).decode("utf-8", "replace").split()
+    return "chi_sim" in langs
+
+
+_ASCII_WORD = re.compile(r"[A-Za-z0-9]$")
+
+
+class _Tesseract:
+    name = "tesseract"
+
+    def __init__(self) -> None:
+        self._cmd = _tesseract_cmd()
+
+    def recognise(self, gray, dpi: int) -> list[_Box]:
+        return self._boxes(self._run(gray, dpi, psm=3))
+
+    def _run(self, gray, dpi: int, psm: int):
+        from PIL import Image
+
+        buf = io.BytesIO()
+        Image.fromarray(gray).save(buf, format="PNG")
+        env = dict(os.environ, OMP_THREAD_LIMIT=str(_threads()))
+        proc = subprocess.run(
+            [self._cmd, "stdin", "stdout", "-l", "chi_sim", "--psm", str(psm), "--dpi", str(dpi),
+             "-c", "preserve_interword_spaces=1", "tsv"],
+            input=buf.getvalue(), capture_output=True, timeout=300, check=False, env=env)
+        if proc.returncode != 0:
+            raise RuntimeError(proc.stderr.decode("utf-8", "replace")[-300:])
+        lines: dict[tuple[str, ...], list[tuple[str, float, int, int, int, int]]] = {}
+        for row in proc.stdout.decode("utf-8", "replace").splitlines()[1:]:
+            cols = row.split("\t")
+            if len(cols) < 12 or cols[0] != "5" or not cols[11].strip():
+                continue
+            left, top, width, height = (int(v) for v in cols[6:10])
+            lines.setdefault(tuple(cols[1:5]), []).append(
+                (cols[11].strip(), max(float(cols[10]), 0.0) / 100, left, top, left + width, top + height))
+        return lines
+
+    def recognise_line(self, gray, dpi: int) -> tuple[str, float]:
+        """One line of text (``--psm 7``)."""
+        boxes = self._boxes(self._run(gray, dpi, psm=7))
+        if not boxes:
+            return "", 0.0
+        n = sum(len(b.text) for b in boxes)
+        return "".join(b.text for b in boxes), sum(b.confidence * len(b.text) for b in boxes) / n
+
+    @staticmethod
+    def _boxes(lines) -> list[_Box]:
+        """One box per run of words: a tesseract line that spans table cells is cut where two
+        words are further apart than half the line height (the reading order joins them again)."""
+        runs = []
+        for words in lines.values():
+            h = max(w[5] for w in words) - min(w[3] for w in words)
+            run = [words[0]]
+            for prev, word in zip(words, words[1:]):
+                if word[2] - prev[4] > 0.5 * h:
+                    runs.append(run)
+                    run = []
+                run.append(word)
+            runs.append(run)
+        out = []
+        for words in runs:
+            text = ""
+            for word, *_ in words:
+                if text and _ASCII_WORD.search(text) and _ASCII_WORD.match(word):
+                    text += " "
+                text += word
+            n = sum(len(w[0]) for w in words)
+            conf = sum(w[1] * len(w[0]) for w in words) / n
+            out.append(_Box(text, conf, min(w[2] for w in words), min(w[3] for w in words),
+                            max(w[4] for w in words), max(w[5] for w in words)))
+        return out
+
+
+_INSTANCES: dict[str, object] = {}
+_INSTANCE_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def available_engines() -> list[str]:
+    """The OCR engines installed here, in preference order (``ENGINES``)."""
+    found = []
+    for name in ENGINES:
+        if name == "rapidocr" and _rapidocr_models() is not None:
+            found.append(name)
+        elif name == "tesseract" and _tesseract_has_chi_sim():
+            found.append(name)
+    return found
+
+
+def default_engine() -> str | None:
+    """``ANJUAN_OCR_ENGINE`` when set and installed, else the first available engine."""
+    engines = available_engines()
+    wanted = os.environ.get("ANJUAN_OCR_ENGINE", "").strip().lower()
+    if wanted in engines:
+        return wanted
+    return engines[0] if engines else None
+
+
+def _engine(name: str | None, path: str):
+    engines = available_engines()
+    if not engines:
+        raise ReadError("E150", path)
+    name = name or default_engine()
+    if name not in engines:
+        raise ReadError("E151", path, engine=name, known="、".join(engines))
+    with _INSTANCE_LOCK:
+        if name not in _INSTANCES:
+            _INSTANCES[name] = _RapidOcr() if name == "rapidocr" else _Tesseract()
+        return _INSTANCES[name]
+
+
+# --- image helpers (numpy) ----------------------------------------------------------------------
+
+def _otsu(gray) -> int:
+    import numpy as np
+
+    hist = np.bincount(gray.ravel(), minlength=256).astype(np.float64)
+    total = hist.sum()
+    omega = np.cumsum(hist) / total
+    mu = np.cumsum(hist * np.arange(256)) / total
+    mu_t = mu[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        sigma_b = (mu_t * omega - mu) ** 2 / (omega * (1 - omega))
+    sigma_b = np.nan_to_num(sigma_b)
+    return int(np.argmax(sigma_b))
+
+
+def _ink(gray):
+    """Boolean ink mask: darker than Otsu's threshold (and than mid-grey on a blank page)."""
+    import numpy as np
+
+    t = _otsu(gray)
+    return gray < min(t, 200) if np.any(gray < 128) else np.zeros_like(gray, dtype=bool)
+
+
+def _runs_at_least(mask, k: int, axis: int):
+    """Pixels of ``mask`` inside a straight run of ≥ k ink pixels along ``axis`` (a 1×k opening)."""
+    import numpy as np
+
+    m = mask if axis == 1 else mask.T
+    if m.shape[1] < k:
+        out = np.zeros_like(m)
+    else:
+        zero = np.zeros((m.shape[0], 1), np.int32)
+        cs = np.concatenate([zero, np.cumsum(m, axis=1, dtype=np.int32)], axis=1)
+        full = (cs[:, k:] - cs[:, :-k]) == k  # window starting at j is all ink
+        fc = np.concatenate([np.zeros((m.shape[0], 1), np.int32), np.cumsum(full, axis=1, dtype=np.int32)],
+                            axis=1)
+        n = full.shape[1]
+        j = np.arange(m.shape[1])
+        lo = np.clip(j - k + 1, 0, n)
+        hi = np.clip(j + 1, 0, n)
+        out = (fc[:, hi] - fc[:, lo]) > 0
+    return out if axis == 1 else out.T
+
+
+def _rules(ink, dpi: int):
+    """(horizontal, vertical) masks of table rules: straight ink runs ≥ 12 mm."""
+    k = max(int(dpi * 12 / 25.4), 20)
+    return _runs_at_least(ink, k, 1), _runs_at_least(ink, k, 0)
+
+
+def _profile_score(ink_img, angle: float) -> float:
+    import numpy as np
+    from PIL import Image
+
+    rotated = ink_img.rotate(angle, resample=Image.NEAREST, expand=True) if angle else ink_img
+    rows = np.asarray(rotated, dtype=np.float32).sum(axis=1) / 255
+    return float(np.sum(np.diff(rows) ** 2))
+
+
+def _orientation(gray, dpi: int) -> tuple[int, float]:
+    """(base 0 or 90 — the CCW quarter turn that makes text lines horizontal, skew in degrees)."""
+    import numpy as np
+    from PIL import Image
+
+    scale = min(1.0, 100 / dpi, 1400 / max(gray.shape))
+    small = Image.fromarray(gray)
+    if scale < 1.0:
+        small = small.resize((max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))),
+                             Image.BOX)
+    ink = _ink(np.asarray(small))
+    h_rule, v_rule = _rules(ink, max(int(dpi * scale), 30))
+    ink &= ~(h_rule | v_rule)
+    if ink.sum() < 50:
+        return 0, 0.0
+    ink_img = Image.fromarray((ink * 255).astype(np.uint8))
+    best = (-1.0, 0, 0.0)
+    for base in (0, 90):
+        img = ink_img.transpose(Image.ROTATE_90) if base else ink_img
+        coarse = max(((_profile_score(img, a), a) for a in np.arange(-5.0, 5.01, 0.5)), key=lambda t: t[0])
+        fine = max(((_profile_score(img, a), a) for a in np.arange(coarse[1] - 0.4, coarse[1] + 0.41, 0.1)),
+                   key=lambda t: t[0])
+        if fine[0] > best[0]:
+            best = (fine[0], base, round(float(fine[1]), 1))
+    return best[1], best[2]
+
+
+def _rotate(gray, base: int, angle: float):
+    """Turn ``gray`` ``base`` degrees CCW (multiple of 90) and then ``angle`` degrees CCW."""
+    import numpy as np
+    from PIL import Image
+
+    img = Image.fromarray(gray)
+    if base % 360:
+        img = img.transpose({90: Image.ROTATE_90, 180: Image.ROTATE_180, 270: Image.ROTATE_270}[base % 360])
+    if abs(angle) >= 0.05:
+        img = img.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    return np.asarray(img)
+
+
+def _text_rows(ink, min_px: int) -> list[tuple[int, int]]:
+    """Text lines of a level page from the horizontal projection of its ink: (top, bottom) rows."""
+    counts = ink.sum(axis=1)
+    on = counts > max(2, ink.shape[1] * 0.002)
+    runs: list[list[int]] = []
+    start = None
+    for y, v in enumerate(on):
+        if v and start is None:
+            start = y
+        elif not v and start is not None:
+            runs.append([start, y])
+            start = None
+    if start is not None:
+        runs.append([start, len(on)])
+    merged: list[list[int]] = []
+    for run in runs:  # a gap of a few pixels inside one line (e.g. 二 or 三) is not a line break
+        if merged and run[0] - merged[-1][1] <= max(1, min_px // 4):
+            merged[-1][1] = run[1]
+        else:
+            merged.append(run)
+    return [(a, b) for a, b in merged if b - a >= min_px]
+
+
+def _clean(gray, dpi: int):
+    """The page with table rules painted white, plus the vertical-rule mask (for TAB joins)."""
+    ink = _ink(gray)
+    h_rule, v_rule = _rules(ink, dpi)
+    rules = h_rule | v_rule
+    if not rules.any():
+        return gray, v_rule, ink
+    # widen the rules by a pixel or two: anti-aliased edges would read as strokes
+    grow = max(1, dpi // 150)
+    wide = rules.copy()
+    for d in range(1, grow + 1):
+        wide[d:, :] |= rules[:-d, :]
+        wide[:-d, :] |= rules[d:, :]
+        wide[:, d:] |= rules[:, :-d]
+        wide[:, :-d] |= rules[:, d:]
+    out = gray.copy()
+    out[wide] = 255
+    return out, v_rule, ink & ~wide
+
+
+# --- reading order ------------------------------------------------------------------------------
+
+def _rows(boxes: Sequence[_Box]) -> list[list[_Box]]:
+    rows: list[list[_Box]] = []
+    for box in sorted(boxes, key=lambda b: ((b.y0 + b.y1) / 2, b.x0)):
+        placed = False
+        if rows:
+            row = rows[-1]
+            top = sorted(b.y0 for b in row)[len(row) // 2]
+            bottom = sorted(b.y1 for b in row)[len(row) // 2]
+            overlap = min(bottom, box.y1) - max(top, box.y0)
+            if overlap >= 0.5 * min(bottom - top, box.h):
+                row.append(box)
+                placed = True
+        if not placed:
+            rows.append([box])
+    return [sorted(r, key=lambda b: b.x0) for r in rows]
+
+
+def _rule_between(v_rule, a: _Box, b: _Box) -> bool:
+    """A vertical table rule lies between the end of ``a`` and the first character of ``b``."""
+    if v_rule is None:
+        return False
+    y0, y1 = int(max(a.y0, b.y0)), int(min(a.y1, b.y1))
+    if y1 <= y0:
+        y0, y1 = int(a.y0), int(a.y1)
+    h = min(a.h, b.h)
+    x0, x1 = int(min(a.x1, b.x0) - h * 0.3), int(b.x0 + h * 0.5) + 1
+    band = v_rule[max(y0, 0):max(y1, 0), max(x0, 0):max(x1, 0)]
+    return bool(band.size) and bool(band.any(axis=0).any())
+
+
+def _join_row(row: Sequence[_Box], v_rule) -> str:
+    text = row[0].text
+    h = sorted(b.h for b in row)[len(row) // 2]
+    for prev, box in zip(row, row[1:]):
+        gap = box.x0 - prev.x1
+        if _rule_between(v_rule, prev, box) or gap > 1.0 * h:
+            text += "\t"
+        elif gap > 0.3 * h and _ASCII_WORD.search(prev.text) and _ASCII_WORD.match(box.text):
+            text += " "
+        text += box.text
+    return text
+
+
+_ZERO_LIKE = "〇○OoＯ0０零"
+_CN_DIGIT = "一二三四五六七八九" + _ZERO_LIKE
+_CN_YEAR = re.compile(f"(?<![{_CN_DIGIT}十])([一二][{_CN_DIGIT}]{{3}})(?=年)")
+_CN_YEAR_SHORT = re.compile(f"(?<![{_CN_DIGIT}十])二二([一二三四五六七八九〇])(?=年)")
+
+
+def fix_years(text: str) -> str:
+    """Repair years written in Chinese numerals the way OCR misreads them: the zero read as ○, O
+    or 0 (``二○二四年`` → ``二〇二四年``) or dropped (``二二四年`` → ``二〇二四年``; a three-numeral
+    year does not occur in a case file)."""
+    text = _CN_YEAR_SHORT.sub(lambda m: "二〇二" + m.group(1), text)
+    return _CN_YEAR.sub(lambda m: "".join("〇" if ch in _ZERO_LIKE else ch for ch in m.group(1)), text)
+
+
+def _lines(boxes: Sequence[_Box], v_rule, width: int, height: int) -> list[OcrLine]:
+    out = []
+    for row in _rows(boxes):
+        text = fix_years(_join_row(row, v_rule))
+        n = sum(len(b.text) for b in row)
+        conf = sum(b.confidence * len(b.text) for b in row) / n if n else 0.0
+        box = (min(b.x0 for b in row) / width, min(b.y0 for b in row) / height,
+               max(b.x1 for b in row) / width, max(b.y1 for b in row) / height)
+        out.append(OcrLine(text, round(conf, 4), tuple(round(max(0.0, min(1.0, v)), 4) for v in box)))
+    return out
+
+
+# --- the page pipeline --------------------------------------------------------------------------
+
+def _score(boxes: Sequence[_Box]) -> float:
+    return sum(b.confidence * len(b.text) for b in boxes)
+
+
+def _line_crops(gray, ink, rows: Sequence[tuple[int, int]], dpi: int, n: int):
+    """Crops of the ``n`` inkiest text lines (the ink's horizontal extent, a small margin)."""
+    import numpy as np
+
+    ranked = sorted(rows, key=lambda r: -int(ink[r[0]:r[1]].sum()))[:n]
+    pad = max(3, dpi // 40)
+    crops = []
+    for a, b in sorted(ranked):
+        cols = np.flatnonzero(ink[a:b].any(axis=0))
+        if cols.size == 0:
+            continue
+        crops.append(np.ascontiguousarray(gray[max(a - pad, 0):b + pad,
+                                               max(int(cols[0]) - pad, 0):int(cols[-1]) + pad + 1]))
+    return crops
+
+
+def _upside_down(engine, gray, ink, rows: Sequence[tuple[int, int]], dpi: int) -> bool:
+    """Recognise two of the page's text lines as they are and turned 180°; True when the turned
+    ones read with clearly more confidence."""
+    upright = turned = 0.0
+    for crop in _line_crops(gray, ink, rows, dpi, 2):
+        text, conf = engine.recognise_line(crop, dpi)
+        upright += conf * len(text)
+        text, conf = engine.recognise_line(crop[::-1, ::-1].copy(), dpi)
+        turned += conf * len(text)
+    return turned > upright * 1.15 + 1.0
+
+
+def _split_at_rules(engine, gray, v_rule, boxes: Sequence[_Box], dpi: int) -> list[_Box]:
+    """A box that runs across a vertical table rule (the detector merged two cells) is cut at the
+    rule and each part recognised again, so label and value end up in separate cells."""
+    import numpy as np
+
+    if v_rule is None or not v_rule.any():
+        return list(boxes)
+    out: list[_Box] = []
+    for box in boxes:
+        y0, y1 = int(box.y0 + box.h * 0.3), int(box.y1 - box.h * 0.3)
+        x0, x1 = int(box.x0) + 2, int(box.x1) - 2
+        if y1 <= y0 or x1 <= x0:
+            out.append(box)
+            continue
+        cols = np.flatnonzero(v_rule[max(y0, 0):y1, max(x0, 0):x1].all(axis=0)) + max(x0, 0)
+        if cols.size == 0:
+            out.append(box)
+            continue
+        cuts, last = [], -10
+        for c in cols.tolist():
+            if c - last > 2:
+                cuts.append(c)
+            last = c
+        edges = [int(box.x0)] + cuts + [int(box.x1) + 1]
+        for a, b in zip(edges, edges[1:]):
+            a2, b2 = a + (2 if a != edges[0] else 0), b - (2 if b != edges[-1] else 0)
+            if b2 - a2 < box.h * 0.5:
+                continue
+            crop = np.ascontiguousarray(gray[max(int(box.y0), 0):int(box.y1) + 1, max(a2, 0):b2])
+            text, conf = engine.recognise_line(crop, dpi)
+            if text:
+                out.append(_Box(text, conf, float(a2), box.y0, float(b2), box.y1))
+    return out
+
+
+def _gray(img) -> "object":
+    """Red-dropped greyscale array of a colour image: seal red turns white, black stays black."""
+    import numpy as np
+
+    if img.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LA", "PA"):
+        rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+        r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+        # red channel, pushed further towards white where red dominates (seal ink)
+        return np.clip(r + np.maximum(r - (g + b) // 2, 0), 0, 255).astype(np.uint8)
+    if img.mode in ("1", "L"):
+        return np.asarray(img.convert("L")).copy()
+    if img.mode.startswith("I"):  # 16-bit grey TIFF
+        arr = np.asarray(img, dtype=np.float64)
+        top = arr.max() or 1.0
+        return (arr / top * 255).astype(np.uint8)
+    return np.asarray(img.convert("L")).copy()
+
+
+def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) -> OcrPage:
+    import numpy as np
+    from PIL import Image
+
+    eng = _engine(engine, path)
+    if img.width * img.height > MAX_PIXELS:
+        raise ReadError("E152", path, detail=f"{img.width}×{img.height} 像素")
+    src_dpi = dpi or _image_dpi(img)
+    gray = _gray(img)
+    if src_dpi > WORK_DPI * 1.15:
+        f = WORK_DPI / src_dpi
+        gray = np.asarray(Image.fromarray(gray).resize((round(gray.shape[1] * f), round(gray.shape[0] * f)),
+                                                       Image.LANCZOS))
+        src_dpi = WORK_DPI
+    base, skew = _orientation(gray, src_dpi)
+    level = _rotate(gray, base, skew)
+    clean, v_rule, ink = _clean(level, src_dpi)
+    min_px = max(3, round(src_dpi * 2.2 / 25.4))  # a text line is ≥ 2.2 mm tall (about 7 pt)
+    ink_rows = _text_rows(ink, min_px)
+    turned = _upside_down(eng, clean, ink, ink_rows, src_dpi)
+    if turned:
+        clean = np.ascontiguousarray(clean[::-1, ::-1])
+        v_rule = v_rule[::-1, ::-1]
+        h = level.shape[0]
+        ink_rows = [(h - b, h - a) for a, b in reversed(ink_rows)]
+    boxes = _split_at_rules(eng, clean, v_rule, eng.recognise(clean, src_dpi), src_dpi)
+    lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0])
+    n = sum(len(line.text) for line in lines)
+    confidence = round(sum(line.confidence * len(line.text) for line in lines) / n, 4) if n else 0.0
+    warnings = []
+    if len(ink_rows) >= 3 and len(lines) < DROPPED_RATIO * len(ink_rows) and len(ink_rows) - len(lines) >= 2:
+        warnings.append(msg("E153", page=page, ink=len(ink_rows), found=len(lines), path=path))
+    if n and confidence < LOW_CONFIDENCE:
+        warnings.append(msg("E154", page=page, confidence=f"{confidence:.2f}", path=path))
+    # base turned the image CCW; the page lay turned clockwise by that much (plus 180 if upside down)
+    rotation = (base + (180 if turned else 0)) % 360
+    return OcrPage(text="\n".join(line.text for line in lines), confidence=confidence, lines=tuple(lines),
+                   engine=eng.name, rotation=rotation, skew=round(-skew, 1), warnings=tuple(warnings))
+
+
+def _image_dpi(img) -> int:
+    raw = img.info.get("dpi")
+    try:
+        value = float(raw[0]) if raw else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    if 50 <= value <= 1200:
+        return round(value)
+    # no usable metadata: assume an A4 page (210 mm on the short side)
+    return max(72, min(600, round(min(img.width, img.height) / (210 / 25.4))))
+
+
+def _open(data: bytes, path: str):
+    from PIL import Image, ImageOps
+
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    try:
+        img = Image.open(io.BytesIO(data))
+        img.load()
+    except Image.DecompressionBombError as exc:
+        raise ReadError("E152", path, detail=str(exc)[:80]) from exc
+    except Exception as exc:  # noqa: BLE001 - any decoder failure is a damaged file
+        raise ReadError("E102", path, detail=type(exc).__name__) from exc
+    return img, ImageOps
+
+
+def image_page_count(data: bytes, path: str = "") -> int:
+    """Frames in an image file (a multi-page TIFF has several; JPEG/PNG one)."""
+    img, _ = _open(data, path)
+    return getattr(img, "n_frames", 1)
+
+
+def ocr_image(data: bytes, *, engine: str | None = None, dpi: int | None = None, path: str = "",
+              page: int = 1) -> OcrPage:
+    """OCR the first page (frame) of an image file (JPEG, PNG, TIFF, BMP…).
+
+    ``engine``: ``"rapidocr"`` / ``"tesseract"`` or None for :func:`default_engine`; ``dpi``
+    overrides the file's resolution; ``path`` and ``page`` only label messages. Raises
+    ReadError E150 when no engine is installed (the message names the packages to install),
+    E151 for an engine that is not available, E152 for an oversized image, E102 for an
+    unreadable file.
+    """
+    _engine(engine, path)  # fail fast, before decoding
+    img, ops = _open(data, path)
+    return _ocr_pil(ops.exif_transpose(img), engine=engine, dpi=dpi, path=path, page=page)
+
+
+def ocr_image_pages(data: bytes, *, engine: str | None = None, dpi: int | None = None,
+                    path: str = "") -> list[OcrPage]:
+    """OCR every page of an image file (each frame of a multi-page TIFF)."""
+    _engine(engine, path)
+    img, ops = _open(data, path)
+    out = []
+    for i in range(getattr(img, "n_frames", 1)):
+        img.seek(i)
+        frame = ops.exif_transpose(img.copy()) if i == 0 else img.copy()
+        out.append(_ocr_pil(frame, engine=engine, dpi=dpi, path=path, page=i + 1))
+    return out
+
+
+def ocr_pdf_page(pdf_bytes: bytes, page_index: int, *, engine: str | None = None, dpi: int = 200,
+                 path: str = "") -> OcrPage:
+    """Rasterise page ``page_index`` (0-based) of a PDF with pypdfium2 at ``dpi`` and OCR it."""
+    import pypdfium2 as pdfium
+
+    _engine(engine, path)
+    try:
+        pdf = pdfium.PdfDocument(pdf_bytes)
+    except pdfium.PdfiumError as exc:
+        raise ReadError("E102", path, detail=str(exc)[:80]) from exc
+    try:
+        pg = pdf[page_index]
+        w, h = pg.get_size()
+        if w * h * (dpi / 72) ** 2 > MAX_PIXELS:
+            raise ReadError("E152", path, detail=f"{w / 72 * 25.4:.0f}×{h / 72 * 25.4:.0f} mm @ {dpi} dpi")
+        img = pg.render(scale=dpi / 72, grayscale=False).to_pil()
+    finally:
+        pdf.close()
+    return _ocr_pil(img, engine=engine, dpi=dpi, path=path, page=page_index + 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# glue for the archive reader: scanned pages become OCR pages, with their confidence
+# ---------------------------------------------------------------------------------------------
+
+def _line_conf(p: OcrPage) -> tuple[float, ...]:
+    """One confidence per text line, when the page text is the lines joined by newlines."""
+    if p.lines and "\n".join(line.text for line in p.lines) == p.text:
+        return tuple(round(line.confidence, 4) for line in p.lines)
+    return ()
+
+
+def _warning_errors(p: OcrPage, path: str) -> list[InputError]:
+    out = []
+    for w in p.warnings:
+        code = w[1:5] if w.startswith("[E") else "E154"
+        out.append(InputError(path=path, code=code, message=w))
+    return out
+
+
+def ocr_missing_pdf_pages(data: bytes, pages: Sequence[Page], errors: Sequence[InputError],
+                          path: str) -> tuple[list[Page], list[InputError]]:
+    """Replace the PDF pages that have no text layer (the reader's E106) with OCR pages.
+
+    The E106 error of a page is dropped when OCR read it (its warnings E153/E154 take its place);
+    when no OCR engine is installed, every E106 stays and one E150 says what to install.
+    """
+    missing = {e for e in range(len(pages)) if not pages[e].text.strip()}
+    if not missing:
+        return list(pages), list(errors)
+    out_pages = list(pages)
+    out_errors = [e for e in errors if e.code != "E106"]
+    kept_106 = [e for e in errors if e.code == "E106"]
+    try:
+        for i in sorted(missing):
+            p = ocr_pdf_page(data, i, path=path)
+            out_pages[i] = Page(number=pages[i].number, text=p.text, source="ocr", confidence=p.confidence,
+                                line_confidence=_line_conf(p))
+            out_errors.extend(_warning_errors(p, path))
+            kept_106 = [e for e in kept_106 if f"第 {i + 1} 页" not in e.message]
+    except ReadError as exc:
+        if exc.code in ("E150", "E151"):
+            return list(pages), list(errors) + [InputError(path=path, code=exc.code, message=str(exc))]
+        out_errors.append(InputError(path=path, code=exc.code, message=str(exc)))
+    return out_pages, out_errors + kept_106
+
+
+def ocr_image_file(data: bytes, path: str) -> tuple[list[Page], list[InputError]]:
+    """An image file (each frame of a multi-page TIFF) as OCR pages; E117 + E150 without an engine."""
+    try:
+        ocr_pages = ocr_image_pages(data, path=path)
+    except ReadError as exc:
+        errs = [InputError(path=path, code=exc.code, message=str(exc))]
+        if exc.code in ("E150", "E151"):
+            errs.insert(0, InputError(path=path, code="E117", message=msg("E117", path=path)))
+        return [], errs
+    pages, errors = [], []
+    for i, p in enumerate(ocr_pages):
+        pages.append(Page(number=i + 1, text=p.text, source="ocr", confidence=p.confidence,
+                          line_confidence=_line_conf(p)))
+        errors.extend(_warning_errors(p, path))
+    return pages, errors
