@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test venv sysdeps bench lint clean
+.PHONY: demo test venv ocr sysdeps bench lint clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@sh .ci/sysdeps.sh python
@@ -17,7 +17,15 @@ $(STAMP): setup.cfg pyproject.toml
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
+OCR_STAMP := $(VENV)/.ocr-installed
+
+$(OCR_STAMP): $(STAMP)
+	$(BIN)/python -m pip install -q -e '.[test,ocr]'
+	@touch $(OCR_STAMP)
+
 venv: $(STAMP)
+
+ocr: $(OCR_STAMP)
 
 sysdeps:
 	@sh .ci/sysdeps.sh all
@@ -26,7 +34,8 @@ demo: $(STAMP)
 	@sh .ci/sysdeps.sh fonts
 	$(BIN)/anjuan demo --out anjuan-demo
 
-test: $(STAMP)
+test: $(OCR_STAMP)
+	@sh .ci/sysdeps.sh fonts
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)

@@ -91,6 +91,7 @@ class Page:
     text: str
     source: str = "docx"  # one of TEXT_SOURCES
     confidence: float | None = None  # OCR confidence (0..1), None for a text layer
+    line_confidence: tuple[float, ...] = ()  # OCR: one value per line of ``text`` (may be empty)
 
     def __post_init__(self) -> None:
         if self.source not in TEXT_SOURCES:
