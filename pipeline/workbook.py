@@ -113,6 +113,19 @@ DETAIL_COLUMNS = (("序号", 5), ("阶段", 9), ("评分项", 7), ("检查项", 
                   ("复核说明", 16))
 
 
+def _manual_check(r: CaseResult) -> str | None:
+    """「需人工核对」: the fields read from scans below the confidence bar (OCR-01) and read errors
+    that leave the file incomplete; None when there is nothing to check by hand."""
+    notes = []
+    for fd in r.findings:
+        if fd.check_id == "OCR-01":
+            notes.append(fd.message.split("：", 1)[-1].rstrip("。"))
+    codes = sorted({e.code for e in r.errors if e.code in ("E106", "E117", "E150", "E153", "E154")})
+    if codes:
+        notes.append("扫描件读取：" + "、".join(codes))
+    return "；".join(notes) or None
+
+
 def _setup_print(ws: Worksheet, header_rows: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
@@ -231,7 +244,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
                   OUTCOME_LABELS.get(f.get("outcome") or "", f.get("outcome") or ""),
                   _num(score.total) if score else None, score.grade if score else "未评分",
                   ("是" if score.vetoed else "否") if score else "",
-                  counts["veto"], counts["major"], counts["minor"], counts["info"], None]
+                  counts["veto"], counts["major"], counts["minor"], counts["info"], _manual_check(r)]
         _row(ws, i + 2, values, fill=_VETO_FILL if score and score.vetoed else None,
              center=(1, 3, 6, 7, 8, 9, 10, 11, 12, 13, 14))
         _fit_height(ws, i + 2, [w for _, w in SUMMARY_COLUMNS])

@@ -132,3 +132,24 @@ def test_workbook_write_error_is_coded(tmp_path):
         assert str(exc).startswith("[E404]")
     else:
         raise AssertionError("writing over a directory must fail")
+
+
+def test_workbook_manual_check_column_lists_ocr_fields_and_scan_errors(tmp_path) -> None:
+    import openpyxl
+
+    from pipeline.models import CaseResult, Finding, InputError, Score, empty_case_fields
+    from pipeline.scoring import load_sheet
+    from pipeline.workbook import write_workbook
+
+    ocr = Finding("OCR-01", "info", "以下要素取自扫描件，识别置信度低于0.85，需人工核对原件：决定日期（置信度0.62，“2024年6月5日”）。",
+                  "《中华人民共和国行政处罚法》第四十条")
+    r1 = CaseResult("2406001", "2406001/", "partial", (), empty_case_fields(), (ocr,),
+                    Score(100, "优秀", False), (InputError("2406001/a.jpg", "E154", "[E154] 低"),))
+    r2 = CaseResult("2406002", "2406002/", "ok", (), empty_case_fields(), (), Score(100, "优秀", False), ())
+    path = tmp_path / "w.xlsx"
+    write_workbook(path, [r1, r2], title="t", sheet=load_sheet())
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in ws[2]]
+    col = header.index("需人工核对") + 1
+    assert ws.cell(row=3, column=col).value == "决定日期（置信度0.62，“2024年6月5日”）；扫描件读取：E154"
+    assert ws.cell(row=4, column=col).value is None
