@@ -143,7 +143,7 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     """处罚决定书、缴款凭证、结案审批表中的罚款金额不一致。
 
     检查内容：决定书内大写与小写金额应一致；缴款凭证金额应等于决定罚款（逾期加处罚款的，可多于罚款但不超过
-    罚款的两倍）；结案审批表记载的罚款应等于决定罚款。
+    罚款的两倍）；结案审批表记载的罚款（处理结果）应等于决定罚款，其执行情况记载的缴款金额按缴款凭证的规则比较。
     法律依据：《中华人民共和国行政处罚法》第五十九条、第七十二条；评查标准。
     不通过示例：决定书罚款2000元，缴款凭证金额1000元。
     通过示例：决定书罚款2000元，缴款凭证2000元，结案审批表2000元。
@@ -169,21 +169,23 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
                       [_ev(dec, f) for _x, f in values])
         return
     allow = bool(ctx.params(spec.id).get("allow_surcharge_in_payment", True))
-    for d in case.docs_of("payment_receipt"):
-        amount = to_money(d.value("amount_yuan"))
-        if amount is None or amount == fine:
-            continue
-        if allow and fine < amount <= 2 * fine and _late(case):
-            continue
-        yield finding(spec, ctx, f"{doc_name(dec)}罚款{cn_money(fine)}，{doc_name(d)}金额为{cn_money(amount)}，"
-                      f"前后不一致。",
-                      fev + [doc_evidence(d, "amount_yuan")])
     for d in case.docs_of("closing_approval"):
         amount = to_money(d.value("fine_yuan"))
         if amount is not None and amount != fine:
             yield finding(spec, ctx, f"{doc_name(dec)}罚款{cn_money(fine)}，{doc_name(d)}记载罚款{cn_money(amount)}，"
                           f"前后不一致。",
                           fev + [doc_evidence(d, "fine_yuan")])
+    # the amount paid: on the receipt, and in the closing form's 执行情况
+    for d in case.docs_of("payment_receipt", "closing_approval"):
+        amount = to_money(d.value("amount_yuan"))
+        if amount is None or amount == fine:
+            continue
+        if allow and fine < amount <= 2 * fine and _late(case):
+            continue
+        what = "金额为" if d.doc.doc_type == "payment_receipt" else "记载缴纳"
+        yield finding(spec, ctx, f"{doc_name(dec)}罚款{cn_money(fine)}，{doc_name(d)}{what}{cn_money(amount)}，"
+                      f"前后不一致。",
+                      fev + [doc_evidence(d, "amount_yuan")])
 
 
 def _late(case: CaseFile) -> bool:

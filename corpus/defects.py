@@ -36,12 +36,12 @@ SRV-01 decision served 9–12 wd after it, directly · SRV-02 notice without any
 PAY-01 payment 20–40 cd (and past the rolled-over day 15) after service, no 催告 ·
 CLS-01 pending case filed 190–250 days before the month's end (also DEC-01) · CLS-02 撤案 for an unlawful
 reason, or without 负责人 approval · ORD-01 payment before the decision, closing before the decision, or
-decision served a day before it is dated · CON-01 party name spelled differently in the inquiry record, notice or
-closing form · CON-02 receipt or closing form amount differs from the decision · DOC-01 no 案件调查终结审批表 ·
+decision served a day before it is dated · CON-01 party name spelled differently in the inquiry record (a shop or
+company party only: a person's name in a record may be the person asked), notice or closing form · CON-02 receipt or closing form amount differs from the decision · DOC-01 no 案件调查终结审批表 ·
 MIS-01 same person, type, place, 3–25 days apart: simple 150 + 100 元, or general 3,000 + 2,500 元 ·
 MIS-02 inquiry Q&A copied into a case of another party (names replaced) · MIS-03 the same officer in two
 inspection records of one day at different places, overlapping · MIS-04 no register row, or register fine,
-立案日期 or 中队 differs (plus phantom register rows without a file, kept outside the findings).
+立案日期 or 中队 differs (only what the file shows: no fine → 立案日期, no 立案日期 → 中队) (plus phantom register rows without a file, kept outside the findings).
 """
 from __future__ import annotations
 
@@ -111,7 +111,8 @@ DEFECTS: dict[str, DefectKind] = {
 CONFLICTS: dict[str, frozenset[str]] = {
     "timeline": frozenset({"cross_split", "cross_time", "notice_service"}),
     "notice": frozenset({"notice_service", "seal"}),
-    "cross_split": frozenset({"timeline", "fine", "simple_fine", "act"}),
+    # a split pair shares its place: a simple decision with a blank 违法地点 (SIM-02) would hide it
+    "cross_split": frozenset({"timeline", "fine", "simple_fine", "act", "simple_text"}),
     "cross_time": frozenset({"timeline", "officers"}),
     "fine": frozenset({"amount", "cross_split"}),
     "notice_service": frozenset({"timeline", "notice"}),

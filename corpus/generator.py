@@ -23,7 +23,8 @@ Truth conventions (documented here because every later stage reads them):
 - ``officers``: the officers of the first inspection record in printed order (the simple
   decision's officers for simple cases), ``cert_no`` ``None`` where the record prints none.
 - ``violation_date``: the act date stated in the inspection record (the simple decision for
-  simple cases); ``violation_place`` the place of the inspection record.
+  simple cases); ``violation_place`` the place of the inspection record (of the simple decision
+  for simple cases; ``None`` where SIM-02 left it blank).
 - ``decision_service_date``: the date on the 送达回证 of the decision (for post: the receipt
   date; the dispatch date is printed too and is within the limit in clean cases). Simple cases:
   ``None`` (handed over on the spot, no receipt). ``payment_date`` from the payment receipt.
@@ -49,7 +50,8 @@ kind in ``CLEAN_SHARE``). How each id is seeded: ``corpus/defects.py``.
 
 Clean files hold every document their procedure needs (casefile.md §2–5) and pass every check:
 all working-day and calendar-day periods are computed with ``WorkCalendar.default()``
-(holiday roll-over, 调休 days), officers are scheduled so that nobody is in two places at once,
+(holiday roll-over, 调休 days), officers are scheduled so that nobody is in two places at once
+(every timed record: inspection, inquiry, and the hearing the case investigators attend),
 and record bodies are varied enough (< 0.9 similarity) not to look copied. Rare documents are
 guaranteed in clean files of a large enough corpus: a held hearing, a coercive measure, an
 extension, an evidence preservation, a statement with its 复核.
@@ -1086,6 +1088,20 @@ class Builder:
             return p.alt_name
         return self.party.name  # type: ignore[union-attr]
 
+    def wrong_amount(self, fine: int) -> int:
+        """A paid amount that contradicts the fine (CON-02). A late payment may carry the 加处罚款
+        (up to the fine again), so an amount above the fine is then no contradiction: go below it,
+        or past twice the fine."""
+        p, r = self.p, self.r
+        served = p.d.get("decision_service")
+        late = "PAY-01" in p.defects or "payment" not in p.d or served is None or p.d["payment"] > served + TD(days=15)
+        if fine >= 1000:
+            return fine - r.choice((100, 200, 500))
+        if not late:
+            return fine + r.choice((100, 200, 500))
+        below = [x for x in (100, 200, 500) if x < fine]
+        return fine - r.choice(below) if below else 2 * fine + r.choice((100, 200, 500))
+
     def squad_name(self) -> str:
         return P.AGENCY_SHORT + self.p.squad[0]
 
@@ -1320,8 +1336,9 @@ class Builder:
                 ["被询问人", asked if pt.kind == "person" else f"{asked}（{self.name_in('inquiry')}{'经营者' if pt.kind == 'shop' else '法定代表人'}）",
                  "性别", pt.gender],
                 ["身份证号", pt.id_printed if pt.kind == "person" else (pt.rep_id or P.mask_id(P.id_number(r), r)), "联系电话", pt.phone]]
-        if p.alt_name and p.variant.get("CON-01:doc") == "inquiry":
-            rows.append(["当事人", self.name_in("inquiry"), "", ""])
+        if pt.kind != "person" and r.random() < 0.5:
+            # some forms name the party (the unit) apart from the person asked
+            rows.append([r.choice(("当事人", "当事人名称", "被询问单位")), self.name_in("inquiry"), "", ""])
         b.table(rows)
         for q, a in p.qa:
             b.para(f"问{self.c()}{q}")
@@ -1564,13 +1581,15 @@ class Builder:
         p, r = self.p, self.r
         b = DocB("hearing_notice", "听证通知书", header=True, number=p.nums["notice"].replace("罚先告", "听通"))
         b.para(f"{self.name_in('hearing_notice')}：")
+        sh, sm, eh, em = p.t["hearing"]
+        at = f"{'上午' if sh < 12 else '下午'}{sh if sh <= 12 else sh - 12}时" + (f"{sm}分" if sm else "")
         b.para(f"根据{self.you()}于{self.dt_(p.d['hearing_request'])}提出的听证申请，本局定于{self.dt_(p.d['hearing'])}"
-               f"上午9时30分在局听证室举行听证。听证主持人：{P.REVIEWERS[1]}。{self.you()}可以委托一至二名代理人参加。")
+               f"{at}在局听证室举行听证。听证主持人：{P.REVIEWERS[1]}。{self.you()}可以委托一至二名代理人参加。")
         b.seal(_seal(r))
         b.sign(self.dt_(p.d["hearing_notice"]))
         self.add("hearing_notice", b.spec())
         b2 = DocB("hearing_record", r.choice(("听证笔录", "听证笔录", "听证会记录")))
-        b2.table([["听证时间", f"{self.dt_(p.d['hearing'], True)} 9:30至11:00", "地点", "局听证室"],
+        b2.table([["听证时间", f"{self.dt_(p.d['hearing'], True)} {sh}:{sm:02d}至{eh}:{em:02d}", "地点", "局听证室"],
                   ["主持人", P.REVIEWERS[1], "记录人", P.REVIEWERS[2]],
                   ["案件调查人员", "、".join(o[0] for o in p.officers[:2]), "当事人", self.name_in("hearing_record")]])
         b2.para("调查人员陈述了违法事实、证据和拟处罚意见；当事人进行了申辩和质证；双方进行了辩论并作最后陈述。")
@@ -1686,7 +1705,7 @@ class Builder:
         b = DocB("payment_receipt", title)
         amt = p.fine or 0
         if p.variant.get("CON-02") == "receipt_differs":
-            amt = amt + r.choice((100, 200, 500)) if amt < 1000 else amt - r.choice((100, 200, 500))
+            amt = self.wrong_amount(amt)
             self.quote("CON-02", "payment", str(amt))
         when = self.dt_(p.d["payment"], True)
         b.table([["缴款人", self.name_in("payment"), "执收单位", P.AGENCY],
@@ -1705,7 +1724,7 @@ class Builder:
         b = DocB("closing_approval", r.choice(("结案审批表", "结案审批表", "案件结案报告")))
         amt = p.fine or 0
         if p.variant.get("CON-02") == "closing_differs":
-            amt = amt + r.choice((100, 200, 500)) if amt < 1000 else amt - r.choice((100, 200, 500))
+            amt = self.wrong_amount(amt)
         pay_text = (f"当事人已于{self.dt_(p.d['payment'])}缴纳罚款{fmt_amount(amt, 'rmb_arabic')}" if p.kind == "gp"
                     else "已送达不予行政处罚决定书，当事人已改正")
         if p.variant.get("CON-02") == "closing_differs":
@@ -2034,7 +2053,8 @@ def _truth_fields(p: Plan, remedy: dict[str, Any] | None) -> dict[str, Any]:
     f["squad"] = P.AGENCY_SHORT + p.squad[0]
     f["party"] = {"name": pt.name, "kind": pt.truth_kind, "id_number": pt.id_printed, "address": pt.address}
     f["violation_type"] = vt.key
-    f["violation_place"] = p.place
+    # a simple decision that leaves 违法地点 blank (SIM-02) states no place: the file has none
+    f["violation_place"] = None if p.variant.get("SIM-02") == "no_place" else p.place
     f["violation_date"] = iso("violation")
     offs = p.officers[:1] if "OFF-01" in p.defects else p.officers[:2]
     f["officers"] = [{"name": n, "cert_no": c} for n, c in offs]
@@ -2176,6 +2196,29 @@ def _schedule(plans: list[Plan], rng: random.Random, sched: Schedule,
         if "inquiry" in p.d:
             a2, b2 = sched.slot(rng, [shared[0], mate[0]], p.d["inquiry"], (30, 60))
             p.t["inquiry"] = (*_hm(a2), *_hm(b2))
+    # hearings last, once every case's officers are final: the case investigators attend, so a
+    # hearing is a timed record of theirs like an inspection or inquiry
+    for p in plans:
+        if "hearing" not in p.d:
+            continue
+        names = [o[0] for o in p.officers[:2]]
+        day = p.d["hearing"]
+        starts = list(HEARING_STARTS)
+        rng.shuffle(starts)
+        dur = rng.choice((60, 90, 120))
+        for a in starts:
+            if all(sched.free(w, day, a, a + dur) for w in names):
+                for w in names:
+                    sched.book(w, day, a, a + dur)
+                break
+        else:
+            a, b = sched.slot(rng, names, day, (60, 120))
+            dur = b - a
+        p.t["hearing"] = (*_hm(a), *_hm(a + dur))
+
+
+# hearing start times (minutes after midnight): 9:00 … 15:00 on the half hour
+HEARING_STARTS = (540, 570, 600, 810, 840, 870, 900)
 
 
 def generate_cases(n: int, month: str, seed: int) -> list[CaseSpec]:
@@ -2281,8 +2324,11 @@ def generate_cases(n: int, month: str, seed: int) -> list[CaseSpec]:
         _features(p, rng)
         if "CON-01" in p.defects:
             p.alt_name = _alt_name(p.party.name, rng)  # type: ignore[union-attr]
-            p.variant["CON-01:doc"] = rng.choice(("inquiry", "notice", "closing")) if (
-                p.kind == "gp" and "NOT-01" not in p.defects) else rng.choice(("inquiry", "closing"))
+            # a person's name in a record may be the person asked, not the party: CON-01 does not
+            # compare it, so an individual party's misspelling goes to the notice or closing form
+            docs = ("inquiry",) if p.party.kind != "person" else ()  # type: ignore[union-attr]
+            docs += ("notice",) if p.kind == "gp" and "NOT-01" not in p.defects else ()
+            p.variant["CON-01:doc"] = rng.choice(docs + ("closing",))
     # dates (pairs are re-drawn until they line up with their first case)
     for p in order:
         sec = {c: v.split(":", 1)[1] for c, v in p.variant.items() if v.startswith("second:")}
@@ -2417,8 +2463,12 @@ def _register_row(p: Plan, fields: dict[str, Any], rng: random.Random) -> dict[s
     if "MIS-04" not in p.defects:
         return row
     v = p.variant["MIS-04"]
+    # a difference must be visible in the file: no fine (警告, 不予处罚) → the date; no 立案 date
+    # (simple procedure, or a filing form left unapproved) → the squad
     if v == "fine_differs" and not p.fine:
         v = "date_differs"
+    if v == "date_differs" and not fields.get("filing_date"):
+        v = "squad_differs"
     p.register_variant = v
     if v == "no_row":
         return None

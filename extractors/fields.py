@@ -15,6 +15,13 @@ How values are found
   ``extractors.nlp`` (keyword windows); citations are classed by the nearest trigger before
   them (违反 → violated, 依据/根据/依照 → basis, 参照/裁量 → discretion, dropped; 加处/复议/
   诉讼 → procedural, dropped).
+- **Records** (inspection, inquiry, hearing, defence): ``party_name`` is the party (当事人 /
+  被检查人（当事人） / 被检查单位, or the unit the person asked answers for in
+  ``被询问人 赵洋（某某便利店经营者）``), never an employee asked; the person asked falls back to
+  ``party_name`` only when nothing else names the party. The form's 身份证号 is then the person
+  asked's and is not emitted as ``party_id_number``.
+- **Closing form**: ``fine_yuan`` from 处理结果 / 罚款金额, ``amount_yuan`` from what 执行情况 says
+  was paid (CON-02 compares it like a payment receipt).
 - **Normalisers** (H4): ``extractors.dates``, ``extractors.money``, ``extractors.citations``,
   ``extractors.party``, ``extractors.numerals``.
 
@@ -42,7 +49,7 @@ _NORM = str.maketrans({"：": ":", "，": ",", "；": ";", "（": "(", "）": ")
 
 # --- label vocabulary -------------------------------------------------------------------------
 L_PARTY = ("当事人", "被检查人（当事人）", "被检查人(当事人)", "被处罚人", "当事人名称", "当事人姓名", "单位名称", "被检查人", "被检查单位",
-           "被询问人", "受处罚人", "违法行为人", "名称", "姓名")
+           "被询问单位", "被询问人", "受处罚人", "违法行为人", "名称", "姓名")
 L_ID = ("统一社会信用代码", "社会信用代码", "身份证号码", "身份证号", "公民身份号码", "身份证件号码",
         "营业执照号", "营业执照注册号", "证件号码", "注册号")
 L_ADDR = ("地址", "住址", "住所", "经营地址", "注册地址", "联系地址", "户籍地址", "住所地", "家庭住址",
@@ -89,13 +96,17 @@ L_EXT_UNTIL = ("延长至", "延长期限至", "延期至日期", "延长后期�
 L_WD_GROUND = ("撤案（销案）理由", "撤案(销案)理由", "撤案理由", "撤销立案理由", "销案理由", "撤销理由", "撤案原因", "撤销原因", "理由")
 L_DECISION_DATE_LBL = ("决定日期", "处罚日期", "作出决定日期")
 L_CORR_DEADLINE = ("改正期限", "整改期限", "限期改正日期")
+# closing form: the penalty decided (处理结果 …) and what was paid (执行情况 …)
+L_CLOSE_FINE = ("处理结果", "处罚决定", "处罚结果", "处罚内容", "处罚决定内容", "决定罚款", "罚款金额", "处罚金额")
+L_CLOSE_PAID = ("执行情况", "执行结果", "履行情况", "缴款情况", "缴纳情况", "实缴金额", "缴款金额", "已缴金额",
+                "已缴罚款")
 
 ALL_LABELS = frozenset(
     L_PARTY + L_ID + L_ADDR + L_REP + L_OFFICER + L_PLACE + L_TIME + L_CAUSE + L_SQUAD + L_WITNESS
     + L_PARTY_SIGN + L_RECEIVER_SIGN + L_APPROVER + L_APPROVAL_SECTION + L_APPROVAL_DATE
     + L_SECTION_ANY + L_SERVED_DOC + L_SERVICE_DATE + L_DISPATCH_DATE + L_SERVICE_METHOD
     + L_PAY_AMOUNT + L_PAY_DATE + L_SOURCE_KIND + L_DISCOVERED + L_FILING_DATE + L_EXT_UNTIL
-    + L_WD_GROUND + L_DECISION_DATE_LBL + L_CORR_DEADLINE
+    + L_WD_GROUND + L_DECISION_DATE_LBL + L_CORR_DEADLINE + L_CLOSE_FINE + L_CLOSE_PAID
     + ("执法证号", "证号", "执法证件号", "执法证件号码", "性别", "年龄", "出生日期", "联系电话", "电话",
        "职务", "民族", "工作单位", "邮编", "邮政编码", "送达地点", "受送达人", "送达人", "送达人签名",
        "备注", "文号", "编号", "日期", "签名", "盖章", "年月日", "承办人意见", "与当事人关系",
@@ -473,6 +484,13 @@ class Out:
     def has(self, name: str) -> bool:
         return name in self._names
 
+    def drop(self, *names: str) -> None:
+        """Forget emitted fields (a value found to belong to someone else)."""
+        self.fields = [f for f in self.fields if f.name not in names]
+        self._names -= set(names)
+        for n in names:
+            self._pos.pop(n, None)
+
 
 # --- small value helpers --------------------------------------------------------------------------
 _NAME_RE = re.compile(r"[" + CJK + r"·*＊]{1,6}")
@@ -558,9 +576,9 @@ def _cn_or_int(s: str) -> int | None:
 
 # --- families ---------------------------------------------------------------------------------------
 def _party(t: Text, o: Out, lo: int = 0, hi: int | None = None,
-           rep_labels: Sequence[str] = L_REP) -> None:
+           rep_labels: Sequence[str] = L_REP, name_labels: Sequence[str] = L_PARTY) -> None:
     hi = len(t.norm) if hi is None else hi
-    v = t.label_value(L_PARTY, lo, hi)
+    v = t.label_value(name_labels, lo, hi)
     if v:
         nm = _clean_name(t, *v)
         if nm:
@@ -1327,12 +1345,69 @@ def _x_simple(t: Text, o: Out, sd) -> None:
     _seal(t, o, sd)
 
 
+# in a record the person asked (被询问人 / 姓名) is not necessarily the party: an employee, the
+# operator of a shop or the legal representative of a company may answer for it
+L_ASKED = ("被询问人", "被询问人姓名", "姓名")
+L_RECORD_PARTY = tuple(x for x in L_PARTY if x not in L_ASKED)
+_ASKED_FOR = re.compile(r"\s*(?P<who>[" + CJK + r"·*＊]{2,6})\s*\(\s*(?:系|为|是)?\s*(?P<org>[" + CJK + r"()（）·*＊]{2,40}?)"
+                        r"\s*(?:的)?\s*(?P<role>经营者|法定代表人|负责人|实际经营人|业主|店主|老板|股东|员工|职工|店员|雇员|"
+                        r"工作人员|服务员|驾驶员|司机|管理人员|经理|厨师)\s*\)")
+_REP_ROLES = ("经营者", "法定代表人", "负责人", "实际经营人", "业主", "店主", "老板")
+
+
+def _record_party(t: Text, o: Out) -> None:
+    """The party of a record, kept apart from the person asked.
+
+    ``party_name`` comes from a party label (当事人, 被检查人（当事人）, 被检查单位 …); else from the
+    unit the person asked answers for (``被询问人 赵洋（青浦区某某便利店经营者）`` → the shop, and
+    赵洋 as ``party_representative`` when the role is 经营者 / 法定代表人 / 负责人); else, the
+    person asked himself (an individual party usually answers for himself — checks comparing
+    party names do not rely on a personal name taken from a record).
+    """
+    _party(t, o, name_labels=L_RECORD_PARTY)
+    v = t.label_value(L_ASKED)
+    if not v:
+        return
+    m = _ASKED_FOR.match(t.norm, v[0])
+    if m and _ORG_HINT.search(m.group("org")):
+        # the 身份证号 of the form is the person asked's, not the unit's: drop it (and the kind
+        # read from it)
+        idf = next((f for f in o.fields if f.name == "party_id_number"), None)
+        if idf is not None and _personal_id(str(idf.value)):
+            o.drop("party_id_number", "party_kind")
+        if not o.has("party_name"):
+            o.emit("party_name", t.raw[m.start("org"):m.end("org")], m.start("org"), m.end("org"), "party")
+        if m.group("role") in _REP_ROLES and not o.has("party_representative"):
+            o.emit("party_representative", t.raw[m.start("who"):m.end("who")], m.start("who"), m.end("who"), "party")
+        if not o.has("party_kind"):
+            # the form's 性别 / 身份证号 describe the person asked: judge the unit by its name, else
+            # by the role (an 经营者 answers for a 个体工商户, a 法定代表人 for a company)
+            from extractors import party as _p
+            name = next((f.value for f in o.fields if f.name == "party_name"), None)
+            kind = _p.party_kind(id_number=None, name=name, text="") or {
+                "法定代表人": "organisation", "经营者": "individual", "实际经营人": "individual",
+                "业主": "individual", "店主": "individual"}.get(m.group("role"))
+            if kind:
+                o.emit("party_kind", kind, *o.pos("party_name"), "party")
+        return
+    if not o.has("party_name"):
+        nm = _clean_name(t, *v)
+        if nm:
+            o.emit("party_name", t.raw[nm[0]:nm[1]], nm[0], nm[1], "party", 0.8)
+
+
+def _personal_id(s: str) -> bool:
+    """A 身份证号 (18 characters, digits but the check character; masks allowed), not a credit code."""
+    s = s.strip().upper()
+    return len(s) == 18 and s[:1] != "9" and all(c.isdigit() or c in "*＊×" for c in s[:17])
+
+
 def _x_record(t: Text, o: Out, sd) -> None:
     dt = t.doc.doc_type
     _officers(t, o)
     _times(t, o)
     _place(t, o)
-    _party(t, o)
+    _record_party(t, o)
     _signatures(t, o, L_PARTY_SIGN, "party_signed")
     _refusal(t, o, sd)
     if not o.has("party_signed") and o.fields[-1].name == "refusal_note" and o.fields[-1].value:
@@ -1443,6 +1518,7 @@ def _x_approval(t: Text, o: Out, sd) -> None:
         if not lab and appr:
             o.emit("closing_date", appr.value, *o.pos(appr.name), "dates", appr.confidence)
         _outcome(t, o)
+        _closing_amounts(t, o)
     elif dt == "legal_review":
         reg = t.region_after_label(("法制审核意见", "审核意见", "审核结论"), ("审核人", "负责人意见", "审批意见"))
         d = None
@@ -1490,6 +1566,39 @@ def _x_approval(t: Text, o: Out, sd) -> None:
 
 
 _MOVE = re.compile("移送")
+
+
+def _labelled_money(t: Text, labels: Sequence[str]) -> _M | None:
+    """The first amount in the value of the first of ``labels`` that has one: from the label to
+    the next label (a PDF cell wrapped over lines stays whole)."""
+    for _s, e, sep in t.label_iter(labels):
+        if "\n" in sep and not t.pdf:
+            continue
+        end = t.next_cut(e - 1)
+        if not t.pdf:
+            k = t.norm.find("\n", e)
+            end = min(end, k) if k != -1 else end
+        ms = find_money(t.raw[e:end], e)
+        if ms:
+            return ms[0]
+    return None
+
+
+def _closing_amounts(t: Text, o: Out) -> None:
+    """``fine_yuan``: the fine in the closing form's 处理结果 / 罚款金额; ``amount_yuan``: the amount
+    its 执行情况 says was paid (checked like a payment receipt, CON-02)."""
+    m = _labelled_money(t, L_CLOSE_FINE)
+    if m is not None:
+        o.emit("fine_yuan", m.value, m.start, m.end, "money")
+    m = _labelled_money(t, L_CLOSE_PAID)
+    if m is None:  # prose: 当事人已于…缴纳罚款人民币400元
+        for k in re.finditer(r"(?:已|于)[^。；;\n]{0,30}?(?:缴纳|缴清|缴付|交纳)", t.norm):
+            ms = find_money(t.raw[k.end():k.end() + 30], k.end())
+            if ms and ms[0].start - k.end() <= 8:
+                m = ms[0]
+                break
+    if m is not None:
+        o.emit("amount_yuan", m.value, m.start, m.end, "money")
 
 
 def _outcome(t: Text, o: Out) -> None:

@@ -94,7 +94,7 @@ DOC_FIELDS: dict[str, tuple[str, str]] = {
     "preservation_date": ("date", "date of 先行登记保存"),
     "handling_decision_date": ("date", "date of the handling decision on preserved evidence"),
     "payment_date": ("date", "date of payment"),
-    "amount_yuan": ("money", "amount on a payment receipt"),
+    "amount_yuan": ("money", "amount paid (payment receipt; closing form 执行情况)"),
     "urge_notice": ("bool", "a 催告 / 加处罚款 / 强制执行申请 is recorded"),
     "closing_date": ("date", "结案 approval date"),
     "withdrawal_date": ("date", "撤案/销案 approval date"),

@@ -147,3 +147,24 @@ def test_assemble_party_name_most_documents_agree_on():
     cf = assemble(_case(docs), docs)
     assert cf.value("party")["name"] == "张三"
     assert [c.value["name"] for c in cf.fields["party"]] == ["张三", "张晓三", "张三"]  # conflict kept
+
+
+def test_assemble_closing_form_amounts_are_not_the_decided_fine():
+    # the closing form now carries fine_yuan (处理结果) and amount_yuan (执行情况) for CON-02; the
+    # case's fine is still the decision's, and a case without a decision has no fine
+    docs = [d for d in GENERAL if d.doc.doc_type != "closing_approval"] + [
+        _df("a/结案.docx", "closing_approval", closing_date="2024-06-28", fine_yuan=300, amount_yuan=250)]
+    cf = assemble(_case(docs), docs)
+    assert [f.value for f in cf.fields["fine_yuan"]] == [200]
+    no_dec = [d for d in docs if d.doc.doc_type != "decision"]
+    assert case_fields(assemble(_case(no_dec), no_dec))["fine_yuan"] is None
+
+
+def test_assemble_record_shop_name_is_a_party_candidate():
+    # an inquiry record names the shop the person asked answers for: its spelling stays visible
+    docs = [_df("b/立案.docx", "filing_approval", party_name="青浦区华新郭氏小卖部"),
+            _df("b/询问.docx", "inquiry_record", party_name="青浦区华新郭式小卖部", party_representative="郭玉兰"),
+            _df("b/决定.docx", "decision", party_name="青浦区华新郭氏小卖部")]
+    cf = assemble(_case(docs), docs)
+    names = [f.value["name"] for f in cf.fields["party"]]
+    assert names[0] == "青浦区华新郭氏小卖部" and "青浦区华新郭式小卖部" in names

@@ -423,3 +423,94 @@ def test_extract_simple_decision_squad_from_its_label() -> None:
                     doc_type="simple_decision")
     got = extract_document(doc)
     assert got.value("squad") == "青浦区城管执法局夏阳中队"
+
+
+# --- records: the party apart from the person asked ----------------------------------------------
+INQUIRY_FOR_SHOP = """调查笔录
+询问时间\t2024年10月9日16时05分至16时37分
+询问地点\t青浦区城管执法局华新中队询问室
+询问人\t陈国强\t执法证号\t31187413
+记录人\t崔超\t执法证号\t31013637
+被询问人\t郭玉兰（青浦区华新郭式小卖部经营者）\t性别\t女
+身份证号\t31011519580808367X\t联系电话\t180****2285
+问：这家店是谁经营的？
+答：店是我开的。
+被询问人（签名）：郭玉兰"""
+
+INQUIRY_PARTY_ROW = """询问笔录
+询问时间：2024年8月27日15时50分至16时24分
+被询问人：刘强（系上海青浦某某餐饮有限公司员工）  性别：男
+身份证号：310229198805051234
+当事人名称：上海青浦某某餐饮有限公司
+问：你在店里做什么工作？
+答：我是服务员。
+被询问人（签名）：刘强"""
+
+INQUIRY_PERSON_ASKED = """询问笔录
+询问时间：2024年3月5日14时00分至14时40分
+被询问人：王小明  性别：男
+身份证号：310229198805051234
+问：门口的东西是你放的吗？
+答：是我放的。
+被询问人（签名）：王小明"""
+
+
+def test_extract_inquiry_party_is_the_shop_the_person_answers_for():
+    # the misspelt shop name (郭式 for 郭氏) must be visible to CON-01: the party is the shop, the
+    # person asked is its operator, and the 身份证号 row is the operator's
+    f = _fields(INQUIRY_FOR_SHOP, "inquiry_record", "调查笔录")
+    assert f["party_name"] == "青浦区华新郭式小卖部"
+    assert f["party_representative"] == "郭玉兰"
+    assert "party_id_number" not in f
+    assert f["party_kind"] == "individual"  # an 经营者 answers for a 个体工商户 (not from 性别/身份证号)
+
+
+def test_extract_inquiry_party_row_wins_over_the_employee_asked():
+    f = _fields(INQUIRY_PARTY_ROW, "inquiry_record", "询问笔录")
+    assert f["party_name"] == "上海青浦某某餐饮有限公司"
+    assert "party_representative" not in f  # an employee does not represent the company
+    assert "party_id_number" not in f
+
+
+def test_extract_inquiry_person_asked_alone_stays_the_party():
+    f = _fields(INQUIRY_PERSON_ASKED, "inquiry_record", "询问笔录")
+    assert f["party_name"] == "王小明"
+    assert f["party_id_number"] == "310229198805051234"
+
+
+# --- closing form: the fine decided and the amount paid ------------------------------------------
+CLOSING_TABLE = """结案审批表
+案号\t青城管执罚决字[2024]0427号\t案由\t运输撒漏
+当事人\t上海众邦益丰运输有限公司\t承办单位\t青浦区城管执法局徐泾中队
+处理结果\t罚款人民币1100元
+执行情况\t当事人已于2024年12月02日缴纳罚款人民币600元
+承办人意见\t建议结案。
+负责人审批意见\t同意结案\t日期\t2024年12月4日"""
+
+CLOSING_PROSE = """案件结案报告
+当事人：冯小红
+处罚决定：罚款贰仟元，没收违法所得。
+本案当事人已于2024年11月26日缴纳罚款人民币2000元，已执行完毕，建议结案。
+负责人意见：同意。2024年12月3日"""
+
+CLOSING_NON_PENALTY = """结案审批表
+当事人\t青浦区练塘赵记便利店
+处理结果\t不予行政处罚
+执行情况\t已送达不予行政处罚决定书，当事人已改正
+负责人审批意见\t同意结案\t日期\t二〇二四年十一月十五日"""
+
+
+def test_extract_closing_fine_and_amount_paid():
+    f = _fields(CLOSING_TABLE, "closing_approval", "结案审批表")
+    assert f["fine_yuan"] == 1100 and f["amount_yuan"] == 600
+    assert f["closing_date"] == "2024-12-04"
+
+
+def test_extract_closing_prose_amounts():
+    f = _fields(CLOSING_PROSE, "closing_approval", "案件结案报告")
+    assert f["fine_yuan"] == 2000 and f["amount_yuan"] == 2000
+
+
+def test_extract_closing_non_penalty_has_no_amounts():
+    f = _fields(CLOSING_NON_PENALTY, "closing_approval", "结案审批表")
+    assert "fine_yuan" not in f and "amount_yuan" not in f

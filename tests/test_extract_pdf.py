@@ -216,3 +216,39 @@ def test_extract_withdrawal_ground_decides_transfer_not_the_approver_words():
     f = {x.name: x.value for x in extract_document(doc, NLP).fields}
     assert f["transferred"] is False and f["outcome"] == "withdrawn"
     assert f["withdrawal_date"] == "2024-06-07"
+
+
+CLOSING_PDF = """结案审批表
+案号 沪青城管罚字〔2024〕第00462号 案由 餐厨垃圾未单独
+收集
+当事人 冯小红 承办单位 青浦区城管执法
+局夏阳中队
+处理结果 罚款人民币800元
+执行情况 当事人已于2024年11月26日缴纳罚
+款人民币1300元
+承办人意见 已执行完毕，建议结案。
+负责人审批意见 同意 日期 2024.12.3"""
+
+INQUIRY_PDF = """调查笔录
+询问时间 2024年8月27日15时50分至16时24分
+询问地点 青浦区城管执法局华新中队询问室
+询问人 崔超 执法证号 31013637
+记录人 高志强 执法证号 31181117
+被询问人 郭建国（青浦区化新郭哥便利店经营者） 性别 女
+身份证号 511321199009245545 联系电话 131****8407
+当事人 青浦区化新郭哥便利店
+问：这家店是谁经营的？
+答：店是我开的。"""
+
+
+def test_extract_pdf_closing_amount_paid_wrapped_over_lines():
+    f = _fields(CLOSING_PDF, "closing_approval", "结案审批表")
+    assert f["fine_yuan"] == 800
+    assert f["amount_yuan"] == 1300  # "缴纳罚\n款人民币1300元": the cell wraps
+
+
+def test_extract_pdf_inquiry_party_row_not_the_person_asked():
+    f = _fields(INQUIRY_PDF, "inquiry_record", "调查笔录")
+    assert f["party_name"] == "青浦区化新郭哥便利店"
+    assert f["party_representative"] == "郭建国"
+    assert "party_id_number" not in f
