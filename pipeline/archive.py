@@ -8,6 +8,11 @@ Layout (contract/archive.md): every top-level entry of the archive is one case �
 - a scanned image (``.jpg .jpeg .png .tif .tiff``; needs OCR, E117),
 - anything else (kind ``other``: listed, with an error explaining why it was not read).
 
+Names on disk that are not UTF-8 (a folder copied from an old Windows machine, GBK bytes on a
+POSIX file system) reach Python with lone surrogates; every label and case id shown to the
+reviewer is decoded per path component as GBK (``display_path``), or kept as ``\\xNN`` escapes
+with an E118 error when that fails too. The file itself is still opened by its real name.
+
 The register (any top-level ``.xlsx``/``.csv`` whose name contains 台账 or ``register``) is not
 a case. Hidden entries (``.*``) and OS litter (``Thumbs.db``, ``desktop.ini``, ``__MACOSX``)
 at the top level are not cases either. The case id is the entry's name without its extension.
@@ -91,6 +96,7 @@ def list_cases(root: Path) -> list[CaseEntry]:
             continue
         kind = _kind_of(p)
         case_id = p.name if kind == "folder" else (p.stem if p.suffix else p.name)
+        case_id = display_path(case_id)[0]
         out.append(CaseEntry(case_id=case_id, source=p.name, kind=kind))
     out.sort(key=lambda e: (e.case_id, e.source))
     return out
@@ -111,6 +117,13 @@ class _CaseReader:
 
     def error(self, code: str, path: str, **kwargs: object) -> None:
         self.errors.append(input_error(code, path, **kwargs))
+
+    def label_of(self, path: Path, top: Path) -> str:
+        """The reviewer-facing label of a path below the archive root (E118 if undecodable)."""
+        label, ok = display_path(path.relative_to(top).as_posix())
+        if not ok:
+            self.error("E118", label)
+        return label
 
     # -- files on disk -------------------------------------------------------------------
     def disk_file(self, path: Path, label: str) -> None:
@@ -176,10 +189,21 @@ class _CaseReader:
                 self.add_file_docs(label, "docx", pages)
             elif ext in PDF_EXTS:
                 pages, errs = read_pdf(data, label, self.limits)
+                if self.limits.ocr and any(e.code == "E106" for e in errs):
+                    from pipeline.ocr import ocr_missing_pdf_pages
+
+                    pages, errs = ocr_missing_pdf_pages(data, pages, errs, label)
                 self.errors.extend(errs)
                 self.add_file_docs(label, "pdf", pages)
             elif ext in IMAGE_EXTS:
-                self.errors.extend(check_image(data, label, self.limits))
+                errs = check_image(data, label, self.limits)
+                if self.limits.ocr and [e.code for e in errs] == ["E117"]:  # a readable image: OCR it
+                    from pipeline.ocr import ocr_image_file
+
+                    pages, errs = ocr_image_file(data, label)
+                    if pages:
+                        self.add_file_docs(label, "image", pages)
+                self.errors.extend(errs)
             elif ext in LEGACY_WORD_EXTS:
                 self.error("E111", label)
             elif ext in ZIP_EXTS and not in_zip:
@@ -226,6 +250,36 @@ def type_file(label: str, kind: str, pages: list[Page]) -> list[SourceDoc]:
     return docs
 
 
+def display_path(rel: str) -> tuple[str, bool]:
+    """(label, ok): a '/'-separated path as the reviewer should see it.
+
+    A component holding lone surrogates (bytes that were not UTF-8, kept by the file system
+    encoding's ``surrogateescape``) is decoded from those bytes as GBK; when that fails too it
+    is shown with ``\\xNN`` escapes and ``ok`` is False. Valid names are returned unchanged.
+    """
+    try:
+        rel.encode("utf-8")
+        return rel, True
+    except UnicodeEncodeError:
+        pass
+    ok = True
+    parts = []
+    for part in rel.split("/"):
+        try:
+            part.encode("utf-8")
+            parts.append(part)
+            continue
+        except UnicodeEncodeError:
+            pass
+        raw = part.encode("utf-8", "surrogateescape")
+        try:
+            parts.append(raw.decode("gbk"))
+        except UnicodeDecodeError:
+            parts.append(raw.decode("utf-8", "backslashreplace"))
+            ok = False
+    return "/".join(parts), ok
+
+
 def _inside(path: Path, root: Path) -> bool:
     try:
         path.relative_to(root)
@@ -259,16 +313,17 @@ def read_case(root: Path, entry: CaseEntry, *, limits: ReadLimits = ReadLimits()
     if entry.kind == "folder":
         unlistable: list[Path] = []
         for path in _walk(top, unlistable):
-            reader.disk_file(path, path.relative_to(root).as_posix())
+            reader.disk_file(path, reader.label_of(path, root))
         for path in unlistable:
-            label = path.relative_to(root).as_posix()
+            label = reader.label_of(path, root)
             reader.files.append(label)
             reader.error("E112", label)
     else:
-        reader.disk_file(top, entry.source)
+        reader.disk_file(top, reader.label_of(top, root))
+    source = display_path(entry.source)[0]
     if not reader.files:
-        reader.error("E123", entry.source)
-    return CaseInput(case_id=entry.case_id, source=entry.source, docs=tuple(reader.docs),
+        reader.error("E123", source)
+    return CaseInput(case_id=entry.case_id, source=source, docs=tuple(reader.docs),
                      errors=tuple(reader.errors), files=tuple(reader.files))
 
 
@@ -278,5 +333,5 @@ def read_archive(root: Path, *, limits: ReadLimits = ReadLimits()) -> Iterator[C
         yield read_case(Path(root), entry, limits=limits)
 
 
-__all__ = ["CaseEntry", "CASE_KINDS", "find_register", "list_cases", "read_case", "read_archive",
+__all__ = ["CaseEntry", "CASE_KINDS", "display_path", "find_register", "list_cases", "read_case", "read_archive",
            "type_file"]

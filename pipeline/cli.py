@@ -58,21 +58,28 @@ def cli() -> None:
 @click.option("--review-date", "review_date", default=None, help="评查日期 YYYY-MM-DD（计算未结案件期限用，默认为评查月份的次月1日）。")
 @click.option("--templates", "templates", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="自定义模板目录（覆盖同名模板）。")
+@click.option("--fresh", is_flag=True, help="忽略数据库中保存的读取结果，重新读取全部案卷（默认只读取新增或有变化的案卷）。")
+@click.option("--max-pages", "max_pages", type=int, default=None, help="每个文件最多读取的页数（默认 2000）。")
+@click.option("--no-ocr", "no_ocr", is_flag=True, help="不对扫描件和图片做文字识别（只列为需识别，E106/E117）。")
 @click.option("--quiet", is_flag=True, help="不显示进度条。")
 @click.option("--debug", is_flag=True, help="检查项出错时直接抛出异常（开发用）。")
 @_domain_errors
 def review_cmd(archive: Path, out: Path, rules: Path | None, db: Path, jobs: int, month: str | None,
-               review_date: str | None, templates: Path | None, quiet: bool, debug: bool) -> None:
+               review_date: str | None, templates: Path | None, fresh: bool, max_pages: int | None,
+               no_ocr: bool, quiet: bool, debug: bool) -> None:
     """评查 ARCHIVE 中的全部案卷，结果写入 --out 目录。
 
     \b
     输出：cases.jsonl（每案一行）、summary.json（汇总）、评查评分表.xlsx、评查意见书/*.docx。
     示例：anjuan review ./2024-06案卷 --out ./2024-06评查结果
     """
+    from pipeline.readers import ReadLimits
     from pipeline.run import ReviewSettings, review_archive
 
+    limits = ReadLimits(max_pages=max_pages or ReadLimits().max_pages, ocr=not no_ocr)
     settings = ReviewSettings(rules_path=rules, db_path=db, jobs=jobs, month=month, review_date=review_date,
-                              templates_dir=templates, debug=debug, progress=not quiet)
+                              templates_dir=templates, debug=debug, progress=not quiet, fresh=fresh,
+                              limits=limits)
     summary = review_archive(archive, out, settings)
     click.echo(summary.report(), err=False)
 

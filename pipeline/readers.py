@@ -27,6 +27,7 @@ import io
 import re
 import stat
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
@@ -55,9 +56,10 @@ class ReadLimits:
     max_zip_bytes: int = 500 * 1024 * 1024     # total uncompressed size of a zip (E109)
     max_ratio: float = 200.0                   # uncompressed/compressed size of one member (E109)
     max_file_bytes: int = 500 * 1024 * 1024    # one input file (E114)
-    max_xml_bytes: int = 50 * 1024 * 1024      # one XML part of a DOCX (E122)
+    max_xml_bytes: int = 20 * 1024 * 1024      # one XML part of a DOCX (E122): ~250 MB parsed
     max_image_pixels: int = 100_000_000        # one image (E114)
     pdf_engine: str = "pdfium"                 # "pdfium" (default, faster) or "pdfplumber"
+    ocr: bool = True                           # OCR scanned pages and images when an engine is installed
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
@@ -154,7 +156,7 @@ def check_docx_package(data: bytes, path_label: str, limits: ReadLimits) -> tupl
                 raise ReadError("E109", path_label, detail=f"{info.filename} 压缩比过高")
             try:
                 return _check_xml(zf.read(info), path_label)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
                 raise ReadError("E102", path_label, detail=f"{info.filename}：{exc}") from exc
 
         rels = read_part(by_name["_rels/.rels"]) if "_rels/.rels" in by_name else b""
@@ -475,10 +477,15 @@ def check_image(data: bytes, path_label: str, limits: ReadLimits = ReadLimits())
         from PIL import Image
     except ImportError:  # Pillow comes with reportlab; without it only the OCR notice is given
         return [input_error("E117", path_label)]
+    import warnings
+
     try:
-        with Image.open(io.BytesIO(data)) as img:
+        with warnings.catch_warnings():  # Image.open reads the header only; our own cap decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data))
+        with img:
             w, h = img.size
-            if w * h > limits.max_image_pixels:
+            if w * h > limits.max_image_pixels:  # checked before any pixel is decoded
                 return [input_error("E114", path_label, detail=f"{w}×{h} 像素")]
             img.verify()
     except Image.DecompressionBombError:
@@ -576,7 +583,7 @@ def read_zip(data: bytes, path_label: str,
             except RuntimeError as exc:  # encrypted member
                 errors.append(input_error("E110", label, detail=f"成员已加密：{exc}"))
                 continue
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
                 errors.append(input_error("E110", label, detail=f"{type(exc).__name__}: {exc}"))
                 continue
             if len(content) > info.file_size:  # never trust the declared size

@@ -3,24 +3,47 @@
 This is the library behind ``anjuan review``. Only this module (and the other ``pipeline``
 modules) touches files; the stages it calls are pure.
 
-Parallelism uses a ``spawn`` process pool (works on Windows); each worker reads, extracts and
-checks one case at a time and returns frozen records. Cross-case checks, scoring and writing
-happen in the parent, in case-id order, so the output does not depend on ``--jobs``.
+Parallelism uses a ``spawn`` process pool (works on Windows); each worker reads, types, extracts
+and assembles one case at a time and returns it serialised (pickle protocol 5, zlib). At most
+``2 × jobs`` cases are in flight and a worker is replaced after ``max_tasks_per_child`` cases, so
+memory stays bounded on big archives. A worker that dies (a crash in a native reader) breaks the
+pool: the pool is rebuilt and the cases that were in flight are retried one at a time, so the
+case that kills a worker alone gets an E900 error and the batch goes on.
+
+Resume and incremental runs (with a database, ``--db``): before reading, each case gets a
+fingerprint — sha256 over its file names and contents (as the reader will see them: symlinks,
+unreadable and special files included) and over the code and settings that read them (the source
+of ``pipeline/`` and ``extractors/`` with their data files, library versions, ``ReadLimits``).
+Each case read is committed to the ``case_results`` table as it arrives; a case whose stored
+fingerprint is equal is taken from the table instead of being read again. A run killed at any
+point and started again therefore reads only the cases not yet stored. Single-file and cross-case
+checks, scoring and writing always run on the whole month after all cases are in, in case-id
+order, so the outputs are identical to those of an uninterrupted run. ``ReviewSettings.fresh``
+ignores the stored results (every case is read and stored again).
+
+Outputs are written into a hidden staging folder inside ``--out`` and moved into place file by
+file with ``os.replace``; ``summary.json`` is moved last. A run killed while writing leaves no
+half-written file under its final name.
 """
 from __future__ import annotations
 
 import collections
 import datetime as dt
 import hashlib
+import json
 import multiprocessing
 import os
+import pickle
 import platform
+import shutil
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
+import zlib
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pipeline import __version__
 from pipeline.models import (
@@ -48,6 +71,10 @@ class ReviewSettings:
     progress: bool = True
     write_documents: bool = True  # workbook, opinions, letters, meeting material, bulletin
     letters_path: Path | None = None  # user letters.yaml
+    fresh: bool = False  # ignore the cases stored in the database: read every case again
+    limits: Any = None  # pipeline.readers.ReadLimits (None: the defaults)
+    max_tasks_per_child: int = 100  # a worker is replaced after this many cases (bounded memory)
+    worker_memory_mb: int | None = None  # address-space cap per worker (POSIX only; None: none)
 
 
 @dataclass
@@ -64,6 +91,10 @@ class ReviewSummary:
         grades = d.get("by_grade") or {}
         if grades:
             lines.append("等级分布：" + "，".join(f"{g} {n}" for g, n in grades.items()))
+        timing = d.get("timing") or {}
+        if timing.get("cases_reused"):
+            lines.append(f"其中 {timing['cases_reused']} 件案卷的文件未变化，沿用了数据库中的读取结果"
+                         f"（新读取 {timing.get('cases_read', 0)} 件）。")
         lines.append(f"结果目录：{self.out}")
         for name in d.get("outputs", []):
             lines.append(f"  {name}")
@@ -77,11 +108,34 @@ class ReviewSummary:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _worker_init(debug: bool) -> None:
-    from extractors.nlp import build_nlp
-
-    _WORKER_STATE["nlp"] = build_nlp()
+def _worker_init(debug: bool, limits: Any = None, memory_mb: int | None = None) -> None:
+    if memory_mb:
+        _cap_memory(memory_mb)
     _WORKER_STATE["debug"] = debug
+    _WORKER_STATE["limits"] = limits
+
+
+def _nlp() -> Any:
+    """The worker's spaCy pipeline, built on its first case (kept for the worker's life)."""
+    if "nlp" not in _WORKER_STATE:
+        from extractors.nlp import build_nlp
+
+        _WORKER_STATE["nlp"] = build_nlp()
+    return _WORKER_STATE["nlp"]
+
+
+def _cap_memory(memory_mb: int) -> None:
+    """Cap this process's address space (POSIX); a case that needs more gets a MemoryError,
+    which becomes that case's E900 error. No-op where ``resource`` is missing (Windows)."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - Windows
+        return
+    limit = int(memory_mb) * 1024 * 1024
+    _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
 def _read_one(root: str, entry: Any) -> tuple[Any, CaseFile]:
@@ -89,41 +143,135 @@ def _read_one(root: str, entry: Any) -> tuple[Any, CaseFile]:
     from extractors.assemble import assemble
     from extractors.fields import extract_document
     from pipeline.archive import read_case
+    from pipeline.readers import ReadLimits
 
-    case_input = read_case(Path(root), entry)
-    nlp = _WORKER_STATE["nlp"]
-    docfields = [extract_document(d, nlp) for d in case_input.docs]
+    case_input = read_case(Path(root), entry, limits=_WORKER_STATE.get("limits") or ReadLimits())
+    from extractors.ocrconf import with_ocr_confidence
+
+    nlp = _nlp()
+    docfields = [with_ocr_confidence(extract_document(d, nlp)) for d in case_input.docs]
     return case_input, assemble(case_input, docfields, None)
 
 
 def _read_one_safe(root: str, entry: Any) -> tuple[Any, CaseFile | None, InputError | None]:
     """A crash on one case becomes an E900 error for that case; the batch goes on."""
-    from pipeline.errors import msg
-
     try:
         case_input, casefile = _read_one(root, entry)
         return case_input, casefile, None
-    except Exception as exc:  # noqa: BLE001 - isolation is the point
+    except Exception as exc:  # noqa: BLE001 - isolation is the point (MemoryError included)
         if _WORKER_STATE.get("debug"):
             raise
-        err = InputError(entry.source, "E900", msg("E900", path=entry.source, detail=f"{type(exc).__name__}: {exc}"))
-        return None, None, err
+        return None, None, _crash_error(entry, f"{type(exc).__name__}: {exc}")
 
 
-def _iter_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings) -> Iterator[tuple[Any, Any]]:
-    jobs = settings.jobs or os.cpu_count() or 1
-    jobs = max(1, min(jobs, len(entries) or 1))
-    init_args = (settings.debug,)
-    if jobs == 1:
-        _worker_init(*init_args)
-        for entry in entries:
-            yield entry, _read_one_safe(str(root), entry)
+def _crash_error(entry: Any, detail: str) -> InputError:
+    from pipeline.archive import display_path
+    from pipeline.errors import msg
+
+    source = display_path(entry.source)[0]
+    return InputError(source, "E900", msg("E900", path=source, detail=detail))
+
+
+_BLOB_MAGIC = b"AJR1"
+
+
+def encode_result(result: tuple[Any, CaseFile | None, InputError | None]) -> bytes:
+    """One case's (CaseInput, CaseFile, crash) as bytes: pickle protocol 5, zlib-compressed.
+    Only ever decoded by the same code (the code hash is part of the case fingerprint)."""
+    return _BLOB_MAGIC + zlib.compress(pickle.dumps(result, protocol=5), 1)
+
+
+def decode_result(blob: bytes) -> tuple[Any, CaseFile | None, InputError | None]:
+    if not blob.startswith(_BLOB_MAGIC):
+        raise ValueError("not an anjuan case result")
+    return pickle.loads(zlib.decompress(blob[len(_BLOB_MAGIC):]))
+
+
+def _read_one_blob(root: str, entry: Any) -> bytes:
+    """The worker's task: one case read and serialised (so the parent can store it as is)."""
+    return encode_result(_read_one_safe(root, entry))
+
+
+def _iter_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings,
+                task: Callable[[str, Any], bytes] = _read_one_blob) -> Iterator[tuple[int, bytes]]:
+    """(index into ``entries``, serialised result) for every entry, in completion order.
+
+    ``task`` must be a module-level function (it is sent to spawned workers by reference).
+    """
+    if not entries:
         return
+    jobs = settings.jobs or os.cpu_count() or 1
+    jobs = max(1, min(jobs, len(entries)))
+    init_args = (settings.debug, settings.limits, settings.worker_memory_mb)
+    if jobs == 1:
+        _worker_init(settings.debug, settings.limits, None)  # in-process: never cap the parent
+        for i, entry in enumerate(entries):
+            yield i, task(str(root), entry)
+        return
+    yield from _pool_reads(root, entries, settings, task, jobs, init_args)
+
+
+def _pool_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings,
+                task: Callable[[str, Any], bytes], jobs: int, init_args: tuple[Any, ...]
+                ) -> Iterator[tuple[int, bytes]]:
     ctx = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=init_args) as pool:
-        futures = [pool.submit(_read_one_safe, str(root), e) for e in entries]
-        for entry, fut in zip(entries, futures):
-            yield entry, fut.result()
+    window = 2 * jobs  # cases in flight: never the whole archive at once
+    todo = collections.deque(range(len(entries)))
+    suspects: collections.deque[int] = collections.deque()  # in flight when a worker died
+    pool: ProcessPoolExecutor | None = None
+    inflight: dict[Future[bytes], int] = {}
+    alone = False  # True while one suspect runs by itself
+    successes = deaths = 0
+    try:
+        while todo or suspects or inflight:
+            if pool is None:
+                pool = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                                           initargs=init_args,
+                                           max_tasks_per_child=max(1, settings.max_tasks_per_child))
+            if not inflight:
+                alone = False
+            # suspects run alone, so a worker death is attributed to exactly one case
+            if suspects:
+                if not inflight:
+                    i = suspects.popleft()
+                    inflight[pool.submit(task, str(root), entries[i])] = i
+                    alone = True
+            else:
+                while todo and len(inflight) < window:
+                    i = todo.popleft()
+                    inflight[pool.submit(task, str(root), entries[i])] = i
+            done, _ = wait(list(inflight), return_when=FIRST_COMPLETED)
+            broken: list[int] = []
+            for fut in sorted(done, key=lambda f: inflight[f]):
+                i = inflight.pop(fut)
+                try:
+                    result = fut.result()
+                except BrokenProcessPool:
+                    broken.append(i)
+                    continue
+                successes += 1
+                yield i, result
+            if not broken:
+                continue
+            # every other future of a broken pool fails too: take them all back, rebuild the pool
+            broken.extend(inflight.values())
+            inflight.clear()
+            pool.shutdown(wait=True, cancel_futures=True)
+            pool = None
+            if alone and len(broken) == 1:
+                deaths += 1
+                if successes == 0 and deaths >= 3:  # nothing ever came back: the pool itself fails
+                    from pipeline.errors import AnjuanError
+
+                    raise AnjuanError("E900", path=str(root), detail=(
+                        "并行工作进程无法启动或反复意外退出；可改用 --jobs 1 重试"))
+                yield broken[0], encode_result((None, None, _crash_error(
+                    entries[broken[0]], "读取该案卷的工作进程意外退出（文件可能触发了读取组件的崩溃）")))
+            else:
+                suspects.extend(sorted(set(broken)))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -131,13 +279,12 @@ def _iter_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings) ->
 # ---------------------------------------------------------------------------------------------
 
 def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSettings()) -> ReviewSummary:
-    from checks.registry import CheckContext, run_case_checks, run_cross_checks
-    from checks.rules import calendar_from_rules, load_rules
-    from extractors.assemble import case_fields, field_provenance
+    """Review every case of ``archive`` into ``out`` (see the module docstring for resume)."""
+    from checks.rules import load_rules
     from pipeline.archive import find_register, list_cases
     from pipeline.errors import AnjuanError
     from pipeline.register import read_register
-    from pipeline.scoring import load_sheet, score_case
+    from pipeline.scoring import load_sheet
 
     started = time.perf_counter()
     archive = Path(archive)
@@ -151,6 +298,10 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
     rules = load_rules(settings.rules_path)
     sheet = load_sheet(_sheet_path(rules))
     entries = list_cases(archive)
+    if settings.limits is None:
+        from pipeline.readers import ReadLimits
+
+        settings = replace(settings, limits=ReadLimits())
 
     # register (台账)
     register_path = find_register(archive)
@@ -160,16 +311,73 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
         rows, register_errors = read_register(register_path)
         register_rows = [dict(r.values, _row=r.row) for r in rows]
 
-    # read, type, extract, assemble (parallel)
+    store = None
+    if settings.db_path is not None:
+        from pipeline.store import Store
+
+        store = Store.open(settings.db_path)
+    try:
+        return _review(archive, out, settings, started, rules, sheet, entries, register_path, register_rows,
+                       register_errors, store)
+    finally:
+        if store is not None:
+            store.close()
+
+
+def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, rules: Mapping[str, Any],
+            sheet: Any, entries: Sequence[Any], register_path: Path | None,
+            register_rows: list[dict[str, Any]] | None, register_errors: list[InputError],
+            store: Any) -> ReviewSummary:
+    from checks.registry import CheckContext, run_case_checks, run_cross_checks
+    from checks.rules import calendar_from_rules
+    from extractors.assemble import case_fields, field_provenance
+    from pipeline.scoring import score_case
+
+    # read, type, extract, assemble (parallel); cases stored with the same fingerprint are reused
     t_read = time.perf_counter()
-    iterator = _iter_reads(archive, entries, settings)
-    if settings.progress and (sys.stderr.isatty() or os.environ.get("ANJUAN_PROGRESS")):
+    read_results: list[Any] = [None] * len(entries)
+    to_read = list(range(len(entries)))
+    fingerprints: list[str] = []
+    archive_key = str(archive.resolve())
+    if store is not None:
+        key = code_key(settings.limits)
+        fingerprints = [case_fingerprint(archive, e, key, settings.limits) for e in entries]
+        to_read = []
+        stored = {} if settings.fresh else store.case_fingerprints(archive_key)
+        for i, e in enumerate(entries):
+            src = _db_key(e.source)
+            blob = (store.load_case_result(archive_key, src, fingerprints[i])
+                    if stored.get(src, ("",))[0] == fingerprints[i] else None)
+            if blob is not None:
+                try:
+                    read_results[i] = decode_result(blob)
+                    continue
+                except Exception:  # noqa: BLE001 - an unreadable blob is simply read again
+                    pass
+            to_read.append(i)
+        store.forget_case_results(archive_key, keep=[_db_key(e.source) for e in entries])
+    n_reused = len(entries) - len(to_read)
+    pending = [entries[i] for i in to_read]
+    iterator = _iter_reads(archive, pending, settings)
+    bar = None
+    if settings.progress and pending and (sys.stderr.isatty() or os.environ.get("ANJUAN_PROGRESS")):
         import click
 
-        with click.progressbar(iterator, length=len(entries), label="评查案卷", file=sys.stderr) as bar:
-            read = list(bar)
-    else:
-        read = list(iterator)
+        bar = click.progressbar(length=len(pending), label="评查案卷", file=sys.stderr)
+        bar.__enter__()
+    try:
+        for j, blob in iterator:
+            i = to_read[j]
+            result = decode_result(blob)
+            if store is not None and result[2] is None:  # a crash (E900) is not kept: retried next time
+                store.save_case_result(archive_key, _db_key(entries[i].source), fingerprints[i], blob)
+            read_results[i] = result
+            if bar is not None:
+                bar.update(1)
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+    read = list(zip(entries, read_results))
     t_read = time.perf_counter() - t_read
 
     casefiles = [r[1][1] for r in read if r[1][1] is not None]
@@ -179,13 +387,9 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
         casefiles = [_attach_register(c, register_rows) for c in casefiles]
     by_id = {c.case_id: c for c in casefiles}
 
-    store = None
     history: list[Any] = []
     decisions: dict[tuple[str, str], Any] = {}
-    if settings.db_path is not None:
-        from pipeline.store import Store
-
-        store = Store.open(settings.db_path)
+    if store is not None:
         history = [d for d in store.load_digests(before_month=month) if d.case_id not in by_id]
         decisions = store.decisions()
     ctx = CheckContext(rules=rules, calendar=calendar_from_rules(rules), review_date=review_date,
@@ -193,7 +397,8 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
 
     # checks: single-file, then cross-case over this month and the months kept in the database
     t_checks = time.perf_counter()
-    single = {c.case_id: run_case_checks(c, ctx, debug=settings.debug) for c in casefiles}
+    single = {c.case_id: mark_low_confidence(c, run_case_checks(c, ctx, debug=settings.debug), ctx)
+              for c in casefiles}
     cross = run_cross_checks(casefiles, ctx, debug=settings.debug)
     t_checks = time.perf_counter() - t_checks
 
@@ -206,17 +411,21 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
     entry_ids = {e.case_id for e in entries}
     orphan = {cid: fs for cid, fs in cross.items() if cid not in entry_ids}
 
-    # write
-    cases_path = out / "cases.jsonl"
-    with cases_path.open("w", encoding="utf-8", newline="\n") as fh:
+    # write: everything goes to a staging folder first, then moves into place file by file
+    staging = out / STAGING_DIR
+    if staging.exists():
+        shutil.rmtree(staging)  # left by a run killed while writing
+    staging.mkdir()
+    with (staging / "cases.jsonl").open("w", encoding="utf-8", newline="\n") as fh:
         for r in results:
             fh.write(r.to_json() + "\n")
     outputs = ["cases.jsonl", "summary.json"]
     conn = store.conn if store is not None else _memory_db()
     try:
         if settings.write_documents:
-            outputs += _write_documents(out, results, sheet, settings, review_date, decisions)
-            outputs += _write_month(out, results, month, review_date, conn, store, rules, settings, decisions)
+            outputs += _write_documents(staging, results, sheet, settings, review_date, decisions)
+            outputs += _write_month(staging, results, month, review_date, conn, store, rules, settings,
+                                    decisions)
         if store is not None:
             from checks.cross import digests_for
 
@@ -227,20 +436,172 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
                 store.save_register_counts(_closed_counts(register_rows))
             store.finish_run(run_id, {"cases": len(results)})
     finally:
-        if store is not None:
-            store.close()
-        else:
+        if store is None:
             conn.close()
 
     elapsed = time.perf_counter() - started
     summary = _summary(archive, out, results, orphan, register_path, register_errors, settings, rules, sheet,
                        month, review_date, outputs,
                        {"total_s": round(elapsed, 3), "read_extract_s": round(t_read, 3),
-                        "checks_s": round(t_checks, 3)})
-    (out / "summary.json").write_text(
-        __import__("json").dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
+                        "checks_s": round(t_checks, 3), "cases_read": len(to_read),
+                        "cases_reused": n_reused})
+    (staging / "summary.json").write_text(
+        json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
         encoding="utf-8", newline="\n")
+    _publish(staging, out)
     return ReviewSummary(out=out, data=summary)
+
+
+STAGING_DIR = ".anjuan-staging"
+
+
+def _publish(staging: Path, out: Path) -> None:
+    """Move every file of ``staging`` to the same place under ``out`` (``os.replace``: each file
+    appears complete or not at all), ``summary.json`` last, then remove ``staging``."""
+    from pipeline.errors import AnjuanError
+
+    files = sorted((p for p in staging.rglob("*") if p.is_file()),
+                   key=lambda p: (p.relative_to(staging).as_posix() == "summary.json",
+                                  p.relative_to(staging).as_posix()))
+    for src in files:
+        dest = out / src.relative_to(staging)
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(src, dest)
+        except OSError as exc:
+            raise AnjuanError("E404", path=str(dest), detail=f"{type(exc).__name__}: {exc}") from exc
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+# ---------------------------------------------------------------------------------------------
+# fingerprints of cases (what makes a stored result reusable)
+# ---------------------------------------------------------------------------------------------
+
+_CODE_PACKAGES = ("pipeline", "extractors")
+_CODE_SUFFIXES = frozenset({".py", ".yaml", ".yml", ".json", ".jsonl", ".txt"})
+_CODE_KEYS: dict[str, str] = {}
+
+
+def code_key(limits: Any) -> str:
+    """sha256 over what turns files into a stored result: the source and data files of
+    ``pipeline/`` and ``extractors/``, the versions of Python and the reading libraries, the pickle
+    protocol and the reading limits. Any change there makes every stored result stale."""
+    cache_key = repr(limits)
+    if cache_key in _CODE_KEYS:
+        return _CODE_KEYS[cache_key]
+    import importlib
+
+    h = hashlib.sha256()
+    for pkg in _CODE_PACKAGES:
+        folder = Path(importlib.import_module(pkg).__file__).resolve().parent
+        for p in sorted(folder.rglob("*")):
+            if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts:
+                rel = p.relative_to(folder.parent).as_posix()
+                h.update(rel.encode("utf-8") + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    versions = [__version__, platform.python_version(), str(pickle.HIGHEST_PROTOCOL), _BLOB_MAGIC.decode()]
+    for mod in ("docx", "pypdfium2", "pdfplumber", "spacy", "PIL", "lxml"):
+        try:
+            m = importlib.import_module(mod)
+            versions.append(f"{mod}={getattr(m, '__version__', getattr(m, 'V_PYPDFIUM2', '?'))}")
+        except Exception:  # noqa: BLE001
+            versions.append(f"{mod}=none")
+    h.update("|".join(versions).encode("utf-8"))
+    h.update(repr(limits).encode("utf-8"))
+    _CODE_KEYS[cache_key] = h.hexdigest()
+    return _CODE_KEYS[cache_key]
+
+
+def case_fingerprint(root: Path, entry: Any, key: str, limits: Any) -> str:
+    """sha256 of one case's inputs as the reader will meet them, plus ``key`` (``code_key``).
+
+    Every path below the case (sorted, as ``read_case`` walks it) with: the content hash of a
+    regular file (size and mtime only above ``limits.max_file_bytes``, which is not read anyway),
+    the target of a symlink and what it points at, or what kept it from being opened (permission,
+    special file, unlistable folder).
+    """
+    from pipeline.archive import _walk
+
+    root = Path(root)
+    real_root = root.resolve()
+    h = hashlib.sha256()
+    h.update(key.encode("ascii"))
+    h.update(_bytes_of(f"{entry.case_id}\0{entry.source}\0{entry.kind}"))
+    top = root / entry.source
+    if entry.kind == "folder":
+        unlistable: list[Path] = []
+        paths = list(_walk(top, unlistable))
+    else:
+        unlistable, paths = [], [top]
+    for p in paths:
+        h.update(b"\1" + _bytes_of(p.relative_to(root).as_posix()) + b"\0")
+        h.update(_describe(p, real_root, limits).encode("utf-8"))
+    for p in unlistable:
+        h.update(b"\2" + _bytes_of(p.relative_to(root).as_posix()))
+    return h.hexdigest()
+
+
+def _bytes_of(s: str) -> bytes:
+    return s.encode("utf-8", "surrogateescape")
+
+
+def _describe(p: Path, real_root: Path, limits: Any) -> str:
+    import stat as stat_mod
+
+    parts = []
+    if p.is_symlink():
+        try:
+            target = p.resolve(strict=True)
+        except (OSError, RuntimeError):
+            return "link:broken"
+        try:
+            target.relative_to(real_root)
+        except ValueError:
+            return "link:outside"
+        parts.append("link:" + target.relative_to(real_root).as_posix())
+    try:
+        st = p.stat()
+    except PermissionError:
+        return "|".join(parts + ["noperm"])
+    except OSError as exc:
+        return "|".join(parts + [f"oserror:{type(exc).__name__}"])
+    if stat_mod.S_ISDIR(st.st_mode):
+        return "|".join(parts + ["dir"])
+    if not stat_mod.S_ISREG(st.st_mode):
+        return "|".join(parts + ["special"])
+    if st.st_size > limits.max_file_bytes:
+        return "|".join(parts + [f"big:{st.st_size}:{st.st_mtime_ns}"])
+    h = hashlib.sha256()
+    try:
+        with p.open("rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    except PermissionError:
+        return "|".join(parts + ["noperm"])
+    except OSError as exc:
+        return "|".join(parts + [f"oserror:{type(exc).__name__}"])
+    return "|".join(parts + [f"sha256:{h.hexdigest()}"])
+
+
+def _db_key(source: str) -> str:
+    """A case's top-level name as database text (an undecodable name keeps its bytes as \\xNN)."""
+    return source.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def mark_low_confidence(case: CaseFile, findings: list[Finding], ctx: Any) -> list[Finding]:
+    """A finding whose evidence quotes a field read from a scan below the confidence bar says so
+    (「需人工核对」): an OCR reading is never used silently to fail a case."""
+    from checks.ocr import low_confidence_quotes
+
+    bar = float(ctx.params("OCR-01").get("confidence_bar", 0.85))
+    weak = low_confidence_quotes(case, bar)
+    if not weak:
+        return findings
+    out = []
+    for f in findings:
+        if f.check_id != "OCR-01" and any((e.document, e.quote) in weak for e in f.evidence):
+            f = replace(f, message=f.message + "（需人工核对：所依据的要素取自扫描件，识别置信度较低）")
+        out.append(f)
+    return out
 
 
 def _case_result(entry: Any, case_input: Any, casefile: CaseFile | None, findings: list[Finding],
@@ -270,7 +631,9 @@ def _case_result(entry: Any, case_input: Any, casefile: CaseFile | None, finding
     provenance = {"fields": field_provenance(casefile)} if casefile is not None else {}
     if case_input is not None and case_input.files:
         provenance["files"] = list(case_input.files)
-    return CaseResult(case_id=entry.case_id, source=entry.source, status=status, documents=tuple(documents),
+    from pipeline.archive import display_path
+
+    return CaseResult(case_id=entry.case_id, source=display_path(entry.source)[0], status=status, documents=tuple(documents),
                       fields=fields, findings=all_findings, score=score, errors=tuple(errors),
                       provenance=provenance)
 
@@ -502,8 +865,10 @@ def extract_file(path: Path) -> dict[str, Any]:
     path = Path(path)
     entry = CaseEntry(case_id=path.stem, source=path.name, kind=path.suffix.lower().lstrip("."))
     case_input = read_case(path.parent, entry)
+    from extractors.ocrconf import with_ocr_confidence
+
     nlp = build_nlp()
-    docfields = [extract_document(d, nlp) for d in case_input.docs]
+    docfields = [with_ocr_confidence(extract_document(d, nlp)) for d in case_input.docs]
     docs_out = []
     for df in docfields:
         fields: dict[str, Any] = {}

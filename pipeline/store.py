@@ -3,7 +3,7 @@
 SQLite through the standard library. The database is opened in WAL mode with foreign keys on, so
 a reader (e.g. the monthly report) and a writer (a review run) can use it at the same time.
 
-Tables (schema version 1):
+Tables (schema version 1; versions 2 and 3 below):
 
 ``meta(key, value)``
     ``schema_version`` (int as text) and ``created_by`` (anjuan version that created the file).
@@ -12,6 +12,15 @@ Tables (schema version 1):
 ``case_digests(case_id, month, run_id, json)``
     one cross-case digest (``checks.cross.CaseDigest``) per case and month ('YYYY-MM'), upserted by
     (case_id, month); the cross-case checks of later months read them (``load_digests``).
+
+Version 2 adds letters, decisions, register counts, month views and plans (``pipeline/letterdb.py``).
+
+Version 3 adds ``case_results(archive, source, fingerprint, blob, reads)``: the read-and-extract
+result of each case of an archive (keyed by the case's top-level entry name, which is unique where
+case ids may not be: ``A.pdf`` and ``A.docx``) (``pipeline.run`` serialises it; the store only keeps bytes),
+committed as each case finishes. ``fingerprint`` covers the case's file contents and the code and
+settings that read them; a later run reuses the blob only when it is equal. ``reads`` counts how
+many times the case was actually read for this archive (a resumed run must not read a case again).
 
 Extension point: later tables (reviewer decisions on findings, letters and their states) are added
 as new entries at the end of ``MIGRATIONS`` — ``(version, [SQL, ...])`` with the next version
@@ -27,6 +36,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -37,7 +47,7 @@ from checks.cross import CaseDigest
 from pipeline.errors import AnjuanError
 from pipeline.models import dumps
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def _letters_schema(conn: sqlite3.Connection) -> None:
@@ -94,7 +104,19 @@ MIGRATIONS: list[tuple[int, list[Any]]] = [
                json TEXT NOT NULL
            )""",
     ]),
-    # (3, [...]),  <- the next tables go here
+    (3, [
+        # one row per (archive, case): the read-and-extract result of a case and the fingerprint of
+        # its inputs, committed as each case finishes (resumable and incremental reviews)
+        """CREATE TABLE IF NOT EXISTS case_results (
+               archive TEXT NOT NULL,
+               source TEXT NOT NULL,
+               fingerprint TEXT NOT NULL,
+               blob BLOB NOT NULL,
+               reads INTEGER NOT NULL DEFAULT 1,
+               PRIMARY KEY (archive, source)
+           )""",
+    ]),
+    # (4, [...]),  <- the next tables go here
 ]
 assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
@@ -159,19 +181,29 @@ class Store:
         except sqlite3.Error as exc:
             raise AnjuanError("E501", path=spath, detail=str(exc)) from exc
         store = cls(conn, spath)
-        try:
-            conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
-            if spath != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            store._migrate()
-        except AnjuanError:
-            conn.close()
-            raise
-        except sqlite3.DatabaseError as exc:
-            conn.close()
-            raise AnjuanError("E501", path=spath, detail=str(exc)) from exc
-        return store
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+                if spath != ":memory:":
+                    # switching a new file to WAL needs an exclusive lock and does not always wait
+                    # for the busy handler: retry while another process creates the same file
+                    conn.execute("PRAGMA journal_mode = WAL")
+                conn.execute("PRAGMA foreign_keys = ON")
+                store._migrate()
+                return store
+            except AnjuanError:
+                conn.close()
+                raise
+            except sqlite3.OperationalError as exc:
+                if "locked" in str(exc) and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                conn.close()
+                raise AnjuanError("E501", path=spath, detail=str(exc)) from exc
+            except sqlite3.DatabaseError as exc:
+                conn.close()
+                raise AnjuanError("E501", path=spath, detail=str(exc)) from exc
 
     def _migrate(self) -> None:
         c = self._conn
@@ -326,6 +358,37 @@ class Store:
         from pipeline.letterdb import load_decisions
 
         return load_decisions(self._conn)
+
+    # -- per-case results of the read stage (resume and incremental runs) --------------------
+    def case_fingerprints(self, archive: str) -> dict[str, tuple[str, int]]:
+        """source -> (fingerprint, reads) of every case stored for ``archive``."""
+        return {src: (fp, int(n)) for src, fp, n in self._read(
+            "SELECT source, fingerprint, reads FROM case_results WHERE archive = ? ORDER BY source",
+            (str(archive),))}
+
+    def load_case_result(self, archive: str, source: str, fingerprint: str) -> bytes | None:
+        """The stored blob of a case, only when its fingerprint equals ``fingerprint``."""
+        rows = self._read("SELECT blob FROM case_results WHERE archive = ? AND source = ? AND fingerprint = ?",
+                          (str(archive), source, fingerprint))
+        return bytes(rows[0][0]) if rows else None
+
+    def save_case_result(self, archive: str, source: str, fingerprint: str, blob: bytes) -> None:
+        """Upsert one case's result in its own transaction (committed when this returns);
+        ``reads`` counts the saves of this case."""
+        self._write([(
+            "INSERT INTO case_results(archive, source, fingerprint, blob, reads) VALUES(?, ?, ?, ?, 1) "
+            "ON CONFLICT(archive, source) DO UPDATE SET fingerprint = excluded.fingerprint, "
+            "blob = excluded.blob, reads = case_results.reads + 1",
+            (str(archive), source, fingerprint, sqlite3.Binary(blob)))])
+
+    def forget_case_results(self, archive: str, keep: Sequence[str] | None = None) -> int:
+        """Delete the stored cases of ``archive``: all, or those whose source is not in ``keep``."""
+        stored = set(self.case_fingerprints(archive))
+        gone = sorted(stored if keep is None else stored - set(keep))
+        if gone:
+            self._write([("DELETE FROM case_results WHERE archive = ? AND source = ?", (str(archive), src))
+                         for src in gone])
+        return len(gone)
 
     # -- register counts (the yearly sampling pace) ------------------------------------------
     def save_register_counts(self, counts: Mapping[str, Mapping[str, int]]) -> None:

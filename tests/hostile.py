@@ -158,6 +158,89 @@ def zip_of(members: Sequence[tuple[str, bytes]]) -> bytes:
     return buf.getvalue()
 
 
+def many_page_pdf(n_pages: int, text: str = "Case page") -> bytes:
+    """A hand-written PDF of ``n_pages`` pages sharing one content stream (one text line each).
+
+    10,000 pages take ~1 MB and a few milliseconds to build (no page-by-page rendering).
+    """
+    content = f"BT /F1 12 Tf 20 100 Td ({text}) Tj ET".encode("ascii")
+    objs: list[bytes] = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Count %d /Kids [" % n_pages
+        + b" ".join(b"%d 0 R" % (5 + i) for i in range(n_pages)) + b"] >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R " \
+           b"/Resources << /Font << /F1 3 0 R >> >> >>"
+    objs.extend([page] * n_pages)
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for i, body in enumerate(objs, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    return bytes(out)
+
+
+def png_header_only(width: int, height: int) -> bytes:
+    """A PNG whose IHDR claims ``width``×``height`` (8-bit grey) with a few bytes of pixel data:
+    a reader that allocates before checking the size would need width×height bytes."""
+    import struct
+    import zlib as _zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", _zlib.crc32(kind + data))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", _zlib.compress(b"\0" * 64))
+            + chunk(b"IEND", b""))
+
+
+def huge_xml_docx(target_bytes: int) -> bytes:
+    """A DOCX whose word/document.xml is at least ``target_bytes`` of ordinary paragraphs."""
+    base = make_docx([("p", "询问笔录")])
+    para = "<w:p><w:r><w:t>问：这是一段很长的笔录内容。答：是的。</w:t></w:r></w:p>".encode("utf-8")
+    src = zipfile.ZipFile(io.BytesIO(base))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "word/document.xml":
+                head, sep, rest = data.partition(b"<w:body>")
+                data = head + sep + para * (target_bytes // len(para) + 1) + rest
+            dst.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def lying_size_docx() -> bytes:
+    """A DOCX whose central directory understates the size of word/document.xml (4 bytes):
+    the reader must stop at the declared size (bounded memory) and see the CRC fail."""
+    data = bytearray(make_docx([("p", "询问笔录"), ("p", "问：姓名？")]))
+    name = b"word/document.xml"
+    pos = 0
+    while True:
+        pos = data.index(b"PK\x01\x02", pos)
+        n = int.from_bytes(data[pos + 28:pos + 30], "little")
+        if bytes(data[pos + 46:pos + 46 + n]) == name:
+            data[pos + 24:pos + 28] = (4).to_bytes(4, "little")  # uncompressed size
+            return bytes(data)
+        pos += 4
+
+
+def make_raw_dir(parent: Path, raw_name: bytes) -> Path | None:
+    """A folder whose name is raw (non-UTF-8) bytes; None where the OS refuses (Windows, macOS)."""
+    try:
+        p = os.fsencode(parent) + b"/" + raw_name
+        os.mkdir(p)
+        return Path(os.fsdecode(p))
+    except (OSError, UnicodeError, ValueError):
+        return None
+
+
 # --- good documents ------------------------------------------------------------------------
 
 def filing_docx() -> bytes:
@@ -253,11 +336,14 @@ def _write(root: Path, rel: str, data: bytes) -> None:
     p.write_bytes(data)
 
 
+HUGE_XML_BYTES = 2 * 1024 * 1024  # the hostile archive's huge XML part (use max_xml_bytes=1 MiB)
+
+
 def build_hostile_archive(base: Path) -> HostileArchive:
     """An archive with good files and one of each bad file, in ``base/archive``.
 
-    Use it with ``ReadLimits(max_pages=5, max_zip_bytes=4 MiB)`` so the page cap and the zip
-    caps trip on small inputs.
+    Use it with ``ReadLimits(max_pages=5, max_zip_bytes=4 MiB, max_xml_bytes=1 MiB)`` so the
+    page cap, the zip caps and the XML cap trip on small inputs.
     """
     root = base / "archive"
     root.mkdir(parents=True)
@@ -314,6 +400,28 @@ def build_hostile_archive(base: Path) -> HostileArchive:
     _write(root, "A001/扫描无文字.pdf", make_pdf([["现场检查笔录"], []], blank_pages=(1,)))
     E["A001/扫描无文字.pdf"] = {"E106"}
     D["A001/扫描无文字.pdf"] = "inspection_record"
+    _write(root, "A001/万页.pdf", many_page_pdf(10_000))  # read up to the page cap only
+    E["A001/万页.pdf"] = {"E114"}
+    D["A001/万页.pdf"] = "other"
+    _write(root, "A001/巨幅.png", png_header_only(12_000, 9_000))  # 108 megapixels, never decoded
+    E["A001/巨幅.png"] = {"E114"}
+    _write(root, "A001/巨大XML.docx", huge_xml_docx(HUGE_XML_BYTES))  # over max_xml_bytes
+    E["A001/巨大XML.docx"] = {"E122"}
+    _write(root, "A001/谎报大小.docx", lying_size_docx())
+    E["A001/谎报大小.docx"] = {"E102"}
+    # folders named in GBK bytes (as copied from an old Windows machine), where the OS allows it
+    gbk_dir = make_raw_dir(root / "A001", "扫描件".encode("gbk"))
+    if gbk_dir is not None:
+        (gbk_dir / "送达.docx").write_bytes(service_docx())
+        D["A001/扫描件/送达.docx"] = "service_receipt"
+        bad_dir = make_raw_dir(root / "A001", b"\xff\xfe")
+        assert bad_dir is not None
+        (bad_dir / "x.xyz").write_bytes(b"notes")
+        E["A001/\\xff\\xfe/x.xyz"] = {"E118", "E107"}
+        case_dir = make_raw_dir(root, "A009案卷".encode("gbk"))
+        assert case_dir is not None
+        (case_dir / "结案.docx").write_bytes(combined_docx())
+        D.update({"A009案卷/结案.docx#1": "prior_notice", "A009案卷/结案.docx#2": "closing_approval"})
 
     # case A002: a zip of a case folder with a path-traversal member and a GBK member name
     _write(root, "A002.zip", gbk_named_zip(

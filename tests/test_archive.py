@@ -8,13 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import CaseEntry, find_register, list_cases, read_archive, read_case, type_file
+from pipeline.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
 from pipeline.errors import AnjuanError
 from pipeline.models import CaseInput, Page
 from pipeline.readers import ReadLimits
 from tests.hostile import HostileArchive, build_hostile_archive, combined_docx, filing_docx, make_pdf
 
-LIMITS = ReadLimits(max_pages=5, max_zip_bytes=4 * 1024 * 1024)
+LIMITS = ReadLimits(max_pages=5, max_zip_bytes=4 * 1024 * 1024, max_xml_bytes=1024 * 1024,
+                    ocr=False)  # the readers alone; OCR of scans is tested in test_ocr_wiring.py
 
 
 def tree_state(root: Path) -> dict[str, tuple]:
@@ -71,6 +72,8 @@ def test_archive_cases_found_register_excluded(hostile) -> None:
                 "A006": "pdf", "A007": "pdf", "A008": "docx"}
     if not (h.root / "A006.pdf").is_symlink():  # no symlinks on this OS
         del expected["A006"]
+    if "A009案卷/结案.docx#1" in h.expected_docs:  # a case folder named in GBK bytes
+        expected["A009案卷"] = "folder"
     assert sorted(cases) == sorted(expected)
     assert {e.case_id: e.kind for e in list_cases(h.root)} == expected
     assert find_register(h.root) == h.root / "台账.csv"
@@ -87,7 +90,7 @@ def test_archive_every_file_listed(hostile) -> None:
     on_disk = set()
     for dirpath, dirnames, filenames in os.walk(h.root):
         for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
-            on_disk.add((Path(dirpath) / name).relative_to(h.root).as_posix())
+            on_disk.add(display_path((Path(dirpath) / name).relative_to(h.root).as_posix())[0])
     on_disk.discard("台账.csv")
     assert on_disk <= listed
     # zip members are listed too
@@ -281,3 +284,109 @@ def test_archive_fifo_is_listed_not_opened(tmp_path: Path) -> None:
     os.mkfifo(tmp_path / "E001" / "管道.pdf")  # opening it for reading would block forever
     c = read_case(tmp_path, list_cases(tmp_path)[0])
     assert c.files == ("E001/管道.pdf",) and [e.code for e in c.errors] == ["E107"]
+
+
+def test_archive_hostile_review_runs_to_completion(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole hostile archive through review_archive (with a database, documents written):
+    every case has a line, every file is read or has an error with its expected code, and a
+    second run reuses every case and writes the same cases.jsonl."""
+    import json
+
+    from pipeline.run import ReviewSettings, review_archive
+
+    h = build_hostile_archive(tmp_path / "h")
+    if os.access(h.unreadable, os.R_OK):  # root still reads a chmod-000 file: simulate
+        real_open = pathlib.Path.open
+
+        def guarded_open(self, *args, **kwargs):
+            if self == h.unreadable:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real_open(self, *args, **kwargs)
+
+        monkeypatch.setattr(pathlib.Path, "open", guarded_open)
+    settings = ReviewSettings(db_path=tmp_path / "anjuan.db", jobs=1, month="2024-03", progress=False,
+                              limits=LIMITS)
+    summary = review_archive(h.root, tmp_path / "out", settings)
+    lines = [json.loads(x) for x in (tmp_path / "out/cases.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [r["case_id"] for r in lines] == [e.case_id for e in list_cases(h.root)]
+    assert summary.data["counts"]["cases"] == len(lines)
+    codes: dict[str, set[str]] = {}
+    for r in lines:
+        docs = {d["path"] for d in r["documents"]}
+        errs = {e["path"] for e in r["errors"]}
+        for e in r["errors"]:
+            codes.setdefault(e["path"], set()).add(e["code"])
+        assert "E900" not in {e["code"] for e in r["errors"]}, r["errors"]
+        for f in r.get("provenance", {}).get("files", []):
+            zip_ok = f.endswith(".zip") and any(p.startswith(f + "!/") for p in r["provenance"]["files"])
+            assert f in docs or f in errs or zip_ok, f"{r['case_id']}: {f} not accounted for"
+    for path, expected in h.expected_errors.items():
+        assert codes.get(path) == expected, (path, codes.get(path))
+    assert {d["path"] + (f"#{d['part']}" if d.get("part") else "") for r in lines for d in r["documents"]} \
+        == set(h.expected_docs)
+    again = review_archive(h.root, tmp_path / "out2", replace_settings(settings, write_documents=False))
+    assert again.data["timing"]["cases_read"] == 0
+    assert (tmp_path / "out2/cases.jsonl").read_bytes() == (tmp_path / "out/cases.jsonl").read_bytes()
+
+
+def replace_settings(settings, **changes):
+    from dataclasses import replace
+
+    return replace(settings, **changes)
+
+
+def test_archive_ten_thousand_pages_read_up_to_the_cap_quickly() -> None:
+    import time
+
+    from pipeline.readers import read_pdf
+    from tests.hostile import many_page_pdf
+
+    data = many_page_pdf(10_000)
+    t = time.perf_counter()
+    pages, errors = read_pdf(data, "万页.pdf")  # default cap: 2,000 pages
+    elapsed = time.perf_counter() - t
+    assert len(pages) == 2000 and pages[-1].number == 2000 and pages[0].text.strip() == "Case page"
+    assert [e.code for e in errors] == ["E114"] and "10000 页" in errors[0].message
+    assert elapsed < 20
+
+
+def test_archive_hundred_megapixel_image_rejected_before_decoding() -> None:
+    import time
+
+    resource = pytest.importorskip("resource")  # POSIX: peak memory of this process
+
+    from pipeline.readers import check_image
+    from tests.hostile import png_header_only
+
+    data = png_header_only(12_000, 9_000)
+    assert len(data) < 200
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    [err] = check_image(data, "巨幅.png")
+    assert err.code == "E114" and "12000×9000" in err.message
+    assert time.perf_counter() - t < 1
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 50 * 1024  # KiB: no 108 MB buffer
+    [small] = check_image(png_header_only(100, 100), "小.png")
+    assert small.code in ("E117", "E102")  # within the cap: goes on to verification
+
+
+def test_archive_huge_xml_part_refused_before_decompression() -> None:
+    """A 190 KB .docx whose document.xml inflates to 21 MB (over the default 20 MB cap): refused
+    from the zip directory's sizes, without inflating or parsing it (no memory spike)."""
+    import time
+
+    resource = pytest.importorskip("resource")  # POSIX: peak memory of this process
+
+    from pipeline.errors import ReadError
+    from pipeline.readers import ReadLimits, read_docx
+    from tests.hostile import huge_xml_docx
+
+    data = huge_xml_docx(21 * 1024 * 1024)
+    assert len(data) < 300 * 1024
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    t = time.perf_counter()
+    with pytest.raises(ReadError) as exc:
+        read_docx(data, "巨大XML.docx")
+    assert exc.value.code == "E122" and ReadLimits().max_xml_bytes == 20 * 1024 * 1024
+    assert time.perf_counter() - t < 2
+    assert resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before < 10 * 1024  # KiB
