@@ -298,43 +298,69 @@ def _norm(text: str) -> str:
     return _SPACE_RE.sub("", text).translate(_PUNCT)
 
 
+_PHRASES: dict[int, tuple[dict[str, Violation], list[tuple[str, str, float]]]] = {}
+
+
+def _phrases(cat: dict[str, Violation]) -> list[tuple[str, str, float]]:
+    """(key, normalised phrase, confidence) of every name and alias, in catalogue order (cached)."""
+    hit = _PHRASES.get(id(cat))
+    if hit is not None and hit[0] is cat:
+        return hit[1]
+    out = []
+    for key, v in cat.items():
+        for phrase, conf in [(v.name, 1.0)] + [(a, 0.95) for a in v.aliases]:
+            p = _norm(phrase)
+            if p:
+                out.append((key, p, conf))
+    _PHRASES[id(cat)] = (cat, out)
+    return out
+
+
 def match_violation(text: str, catalogue: dict[str, Violation] | None = None) -> tuple[str | None, float]:
     """Best catalogue key for a 案由 or facts text.
 
     An exact substring hit of a name or alias wins (the longest phrase; confidence 1.0 for the name,
     0.95 for an alias); on a tie the entry listed first wins — the catalogue lists Shanghai law
-    before the national fall-backs (violations.md §4: "Shanghai 市容 28 usually applies first"). Otherwise the best rapidfuzz ``partial_ratio`` of any phrase against the text,
+    before the national fall-backs (violations.md §4: "Shanghai 市容 28 usually applies first").
+    Otherwise the best rapidfuzz ``partial_ratio`` of any phrase against the text,
     if at least FUZZY_THRESHOLD (confidence = ratio / 100 × 0.9). RETURNS (None, 0.0) when nothing fits.
     """
     if not text or not text.strip():
         return None, 0.0
-    cat = catalogue if catalogue is not None else _default_catalogue()
+    if catalogue is None:
+        return _match_default(text)
+    return _match(text, catalogue)
+
+
+@lru_cache(maxsize=8192)
+def _match_default(text: str) -> tuple[str | None, float]:
+    return _match(text, _default_catalogue())
+
+
+def _match(text: str, cat: dict[str, Violation]) -> tuple[str | None, float]:
     t = _norm(text)
+    phrases = _phrases(cat)
     best: tuple[int, float, str] | None = None  # (phrase length, confidence, key)
-    for key, v in cat.items():
-        for phrase, conf in [(v.name, 1.0)] + [(a, 0.95) for a in v.aliases]:
-            p = _norm(phrase)
-            if p and p in t:
-                cand = (len(p), conf, key)
-                if best is None or cand[:2] > best[:2]:
-                    best = cand
+    for key, p, conf in phrases:
+        if p in t:
+            cand = (len(p), conf, key)
+            if best is None or cand[:2] > best[:2]:
+                best = cand
     if best is not None:
         return best[2], best[1]
     if len(t) < 3:  # two characters say too little for a fuzzy guess
         return None, 0.0
     fuzzy: tuple[float, int, str] | None = None
-    for key, v in cat.items():
-        for phrase in (v.name, *v.aliases):
-            p = _norm(phrase)
-            if len(p) < 3:
-                continue
-            if len(p) <= len(t):
-                score = fuzz.partial_ratio(p, t)
-            else:  # a short text against a longer phrase: discount by how much of the phrase it covers
-                score = fuzz.partial_ratio(t, p) * (0.5 + 0.5 * len(t) / len(p))
-            cand = (score, len(p), key)
-            if fuzzy is None or cand[:2] > fuzzy[:2]:
-                fuzzy = cand
+    for key, p, _conf in phrases:
+        if len(p) < 3:
+            continue
+        if len(p) <= len(t):
+            score = fuzz.partial_ratio(p, t)
+        else:  # a short text against a longer phrase: discount by how much of the phrase it covers
+            score = fuzz.partial_ratio(t, p) * (0.5 + 0.5 * len(t) / len(p))
+        cand = (score, len(p), key)
+        if fuzzy is None or cand[:2] > fuzzy[:2]:
+            fuzzy = cand
     if fuzzy is not None and fuzzy[0] >= FUZZY_THRESHOLD:
         return fuzzy[2], round(fuzzy[0] / 100 * 0.9, 3)
     return None, 0.0
