@@ -23,11 +23,10 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from pipeline.errors import AnjuanError
 from pipeline.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
                               rung_conf, street_of)
+from pipeline.workbook import fixed_zip  # the one deterministic OOXML re-packer
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CN_NUM = "一二三四五六七八九十"
-FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-FIXED_ISO = "2024-01-01T00:00:00Z"
 
 
 def _cn(n: int) -> str:
@@ -146,28 +145,6 @@ def template_path(rung: str, templates_dir: Path | None = None) -> Path:
     return TEMPLATES_DIR / name
 
 
-def _fixed_zip(data: bytes) -> bytes:
-    import zipfile
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = blob.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                              lambda mm: mm.group(1) + FIXED_ISO + mm.group(3), text)
-                text = re.sub(r"<cp:lastPrinted>[^<]*</cp:lastPrinted>", "", text)
-                blob = text.encode("utf-8")
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
-            dst.writestr(zi, blob)
-    return out.getvalue()
-
-
 def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | None = None,
                         templates_dir: Path | None = None) -> bytes:
     from docxtpl import DocxTemplate
@@ -192,7 +169,7 @@ def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | N
     props.title = f"{record.rung_name} {record.number}"
     buf = io.BytesIO()
     tpl.save(buf)
-    return _fixed_zip(buf.getvalue())
+    return fixed_zip(buf.getvalue())
 
 
 def render_letter(record: LetterRecord, out_path: Path, *, settings: Mapping[str, Any] | None = None,

@@ -14,8 +14,7 @@ first-level headings 黑体; page number 宋体 四号 ``— N —``. Every run 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
+import sys
 from pathlib import Path
 
 from docx import Document
@@ -26,6 +25,11 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
 HERE = Path(__file__).resolve().parent
+if str(HERE.parent) not in sys.path:  # run as a script from anywhere
+    sys.path.insert(0, str(HERE.parent))
+
+from pipeline.workbook import fixed_zip  # noqa: E402  (the one deterministic OOXML re-packer)
+
 RUNGS = ("tip", "supervise", "suggest", "decide")
 
 FANGSONG = "仿宋_GB2312"
@@ -40,8 +44,6 @@ C = WD_ALIGN_PARAGRAPH.CENTER
 J = WD_ALIGN_PARAGRAPH.JUSTIFY
 L = WD_ALIGN_PARAGRAPH.LEFT
 R = WD_ALIGN_PARAGRAPH.RIGHT
-FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-FIXED_ISO = "2024-01-01T00:00:00Z"
 
 
 def set_fonts(el, east: str, latin: str = LATIN) -> None:
@@ -269,27 +271,6 @@ BUILDERS = {"tip": build_tip, "supervise": build_supervise, "suggest": build_sug
             "decide": build_decide}
 TITLES = {"tip": "执法监督提示单", "supervise": "执法监督督办单", "suggest": "执法监督建议书",
           "decide": "执法监督决定书"}
-
-
-def fixed_zip(data: bytes) -> bytes:
-    """Re-pack an OOXML zip with fixed timestamps, fixed core-property dates and stable order."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            blob = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = blob.decode("utf-8")
-                text = re.sub(r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)",
-                              lambda m: m.group(1) + FIXED_ISO + m.group(3), text)
-                text = re.sub(r"<cp:lastPrinted>[^<]*</cp:lastPrinted>", "", text)
-                blob = text.encode("utf-8")
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
-            dst.writestr(zi, blob)
-    return out.getvalue()
 
 
 def build(rung: str) -> bytes:
