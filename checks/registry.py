@@ -10,7 +10,7 @@ sections 检查内容 / 法律依据 / 不通过示例 / 通过示例.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from pipeline.models import CaseFile, Citation, Evidence, Finding, SEVERITIES
