@@ -602,6 +602,36 @@ def _gray(img) -> "object":
     return np.asarray(img.convert("L")).copy()
 
 
+SEAL_MARK = "［印章］（扫描件上的红色印章）"
+
+
+def red_stamp_box(img, dpi: int) -> tuple[float, float, float, float] | None:
+    """Box (fractions of the page) of a red seal on a colour scan, or None.
+
+    OCR drops the seal with its red ink, so its presence is noted here: enough saturated red
+    pixels (≥ 0.1 % of the page) spread over at least 20 mm, as an agency seal (≈ 40 mm) is.
+    """
+    import numpy as np
+
+    if img.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+        return None
+    rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    red = (r > 140) & (r - np.maximum(g, b) > 60)
+    count = int(red.sum())
+    if count < 0.001 * red.size:
+        return None
+    ys, xs = np.nonzero(red)
+    # the central 90 % of the red pixels (a few stray red specks do not stretch the box)
+    x0, x1 = np.percentile(xs, [5, 95])
+    y0, y1 = np.percentile(ys, [5, 95])
+    min_px = dpi * 20 / 25.4
+    if x1 - x0 < min_px or y1 - y0 < min_px:
+        return None
+    h, w = red.shape
+    return (float(x0 / w), float(y0 / h), float(x1 / w), float(y1 / h))
+
+
 def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) -> OcrPage:
     import numpy as np
     from PIL import Image
@@ -610,6 +640,7 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     if img.width * img.height > MAX_PIXELS:
         raise ReadError("E152", path, detail=f"{img.width}×{img.height} 像素")
     src_dpi = dpi or _image_dpi(img)
+    seal_box = red_stamp_box(img, src_dpi)
     gray = _gray(img)
     if src_dpi > WORK_DPI * 1.15:
         f = WORK_DPI / src_dpi
@@ -629,11 +660,18 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
         ink_rows = [(h - b, h - a) for a, b in reversed(ink_rows)]
     boxes = _split_at_rules(eng, clean, v_rule, eng.recognise(clean, src_dpi), src_dpi)
     lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0])
-    n = sum(len(line.text) for line in lines)
-    confidence = round(sum(line.confidence * len(line.text) for line in lines) / n, 4) if n else 0.0
+    if seal_box is not None:  # the seal was removed with its red ink: say where it was
+        mid = (seal_box[1] + seal_box[3]) / 2
+        at = sum(1 for line in lines if (line.box[1] + line.box[3]) / 2 < mid)
+        lines.insert(at, OcrLine(text=SEAL_MARK, confidence=0.9,
+                                 box=tuple(round(v, 4) for v in seal_box)))  # type: ignore[arg-type]
+    n = sum(len(line.text) for line in lines if line.text != SEAL_MARK)
+    confidence = round(sum(line.confidence * len(line.text) for line in lines
+                           if line.text != SEAL_MARK) / n, 4) if n else 0.0
     warnings = []
-    if len(ink_rows) >= 3 and len(lines) < DROPPED_RATIO * len(ink_rows) and len(ink_rows) - len(lines) >= 2:
-        warnings.append(msg("E153", page=page, ink=len(ink_rows), found=len(lines), path=path))
+    n_lines = len(lines) - (seal_box is not None)
+    if len(ink_rows) >= 3 and n_lines < DROPPED_RATIO * len(ink_rows) and len(ink_rows) - len(lines) >= 2:
+        warnings.append(msg("E153", page=page, ink=len(ink_rows), found=n_lines, path=path))
     if n and confidence < LOW_CONFIDENCE:
         warnings.append(msg("E154", page=page, confidence=f"{confidence:.2f}", path=path))
     # base turned the image CCW; the page lay turned clockwise by that much (plus 180 if upside down)

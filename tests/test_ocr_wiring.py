@@ -78,3 +78,28 @@ def test_ocr_wiring_low_confidence_evidence_is_marked() -> None:
     out = mark_low_confidence(case, [weak, other], ctx)
     assert out[0].message.endswith("（需人工核对：所依据的要素取自扫描件，识别置信度较低）")
     assert out[1].message == "无送达回证。"
+
+
+def test_ocr_wiring_red_seal_is_noted_and_read_as_a_seal(tmp_path: Path) -> None:
+    _engine_and_font()
+    from corpus.scan import scan_document, scanned_pdf
+    from corpus.spec import Block, DocSpec
+    from extractors.fields import extract_document
+    from pipeline.archive import CaseEntry, read_case
+    from pipeline.ocr import SEAL_MARK
+
+    body = (Block("title", "行政处罚事先告知书"),
+            Block("para", "当事人张三：本机关拟对你作出罚款人民币伍佰元整的行政处罚。你有权进行陈述和申辩。"))
+    sealed = DocSpec("prior_notice", "行政处罚事先告知书",
+                     body + (Block("seal", "（印章）上海市青浦区城市管理行政执法局"), Block("signature", "2024年5月28日")))
+    plain = DocSpec("prior_notice", "行政处罚事先告知书", body + (Block("signature", "2024年5月28日"),))
+    case = tmp_path / "A" / "2406003"
+    case.mkdir(parents=True)
+    (case / "a.pdf").write_bytes(scanned_pdf(scan_document([sealed], random.Random(5), dpi=200)))
+    (case / "b.pdf").write_bytes(scanned_pdf(scan_document([plain], random.Random(5), dpi=200)))
+    ci = read_case(tmp_path / "A", CaseEntry("2406003", "2406003", "folder"))
+    docs = {d.path: d for d in ci.docs}
+    assert SEAL_MARK in docs["2406003/a.pdf"].text
+    assert SEAL_MARK not in docs["2406003/b.pdf"].text
+    assert extract_document(docs["2406003/a.pdf"]).value("has_seal") is True
+    assert extract_document(docs["2406003/b.pdf"]).value("has_seal") is False
