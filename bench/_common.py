@@ -14,12 +14,12 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def make_corpus(n: int, month: str, seed: int, keep: Path | None = None) -> Path:
+def make_corpus(n: int, month: str, seed: int, keep: Path | None = None, scanned_fraction: float = 0.0) -> Path:
     from pipeline.run import generate_corpus
 
     work = keep or Path(tempfile.mkdtemp(prefix="anjuan-bench-"))
     if not (work / "truth.jsonl").exists():
-        generate_corpus(n, month, seed, work)
+        generate_corpus(n, month, seed, work, scanned_fraction=scanned_fraction)
     return work
 
 
@@ -46,6 +46,7 @@ def read_extract(work: Path) -> Stages:
     """Read, type, extract and assemble every case of ``work/archive`` on one core."""
     from extractors.assemble import assemble
     from extractors.fields import extract_document
+    from extractors.ocrconf import with_ocr_confidence
     from extractors.nlp import build_nlp
     from pipeline.archive import list_cases, read_case
 
@@ -57,7 +58,7 @@ def read_extract(work: Path) -> Stages:
         ci = read_case(archive, entry)
         st.t_read += time.perf_counter() - t
         t = time.perf_counter()
-        docs = [extract_document(d, nlp) for d in ci.docs]
+        docs = [with_ocr_confidence(extract_document(d, nlp)) for d in ci.docs]
         st.t_extract += time.perf_counter() - t
         t = time.perf_counter()
         st.cases.append(assemble(ci, docs, None))

@@ -26,17 +26,24 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=31337)
     ap.add_argument("--month", default="2024-10")
     ap.add_argument("--keep", type=Path, default=None)
+    ap.add_argument("--scanned-fraction", type=float, default=0.0,
+                    help="make this share of the cases scans (OCR); only those cases are scored then")
     a = ap.parse_args()
 
     from extractors.assemble import case_fields
     from extractors.evaluate import evaluate
 
     t0 = time.perf_counter()
-    work = make_corpus(a.cases, a.month, a.seed, a.keep)
+    work = make_corpus(a.cases, a.month, a.seed, a.keep, a.scanned_fraction)
     print(f"corpus: {a.cases} cases, seed {a.seed}, month {a.month}  ({time.perf_counter() - t0:.1f} s)")
     st = read_extract(work)
     truth = load_truth(work)
-    pred = {c.case_id: case_fields(c) for c in st.cases}
+    if a.scanned_fraction:
+        truth = {k: v for k, v in truth.items() if v.get("scanned")}
+        ocr_pages = sum(1 for ci in st.inputs for d in ci.docs for p in d.pages if p.source == "ocr")
+        print(f"scanned cases scored: {len(truth)}; OCR pages: {ocr_pages}; "
+              f"reading (incl. OCR) {st.t_read / max(ocr_pages, 1):.2f} s per OCR page (upper bound)")
+    pred = {c.case_id: case_fields(c) for c in st.cases if c.case_id in truth}
     res = evaluate(pred, {k: v["fields"] for k, v in truth.items()})
     rows, worst = [], []
     for name in sorted(res):

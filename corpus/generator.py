@@ -68,6 +68,8 @@ even though the form carries no approval date.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import datetime as dt
 import json
 import random
@@ -2221,8 +2223,25 @@ def _schedule(plans: list[Plan], rng: random.Random, sched: Schedule,
 HEARING_STARTS = (540, 570, 600, 810, 840, 870, 900)
 
 
-def generate_cases(n: int, month: str, seed: int) -> list[CaseSpec]:
-    """n cases of the month 'YYYY-MM' (Qingpu district), deterministic for a seed."""
+def generate_cases(n: int, month: str, seed: int, *, scanned_fraction: float = 0.0) -> list[CaseSpec]:
+    """n cases of the month 'YYYY-MM' (Qingpu district), deterministic for a seed.
+
+    ``scanned_fraction`` of the cases (drawn with their own seeded generator, so the cases
+    themselves do not change) are marked ``truth["scanned"] = True``: the writer renders their PDF
+    files as image-only scans (corpus/scan.py).
+    """
+    if not 0.0 <= scanned_fraction <= 1.0:
+        raise ValueError("scanned_fraction must be between 0 and 1")
+    cases = _generate_cases(n, month, seed)
+    k = round(len(cases) * scanned_fraction)
+    if k:
+        chosen = set(random.Random(f"{seed}:scanned").sample(range(len(cases)), k))
+        cases = [dataclasses.replace(c, truth={**c.truth, "scanned": True}) if i in chosen else c
+                 for i, c in enumerate(cases)]
+    return cases
+
+
+def _generate_cases(n: int, month: str, seed: int) -> list[CaseSpec]:
     if n < 1:
         return []
     if n > 990:

@@ -75,10 +75,21 @@ def _inside(root: Path, parts: Sequence[str]) -> Path:
     return target
 
 
-def render_file(file: FileSpec) -> tuple[bytes, int]:
-    """Bytes of one FileSpec and its PDF page count (0 for DOCX)."""
+def render_file(file: FileSpec, scan_key: str | None = None) -> tuple[bytes, int]:
+    """Bytes of one FileSpec and its PDF page count (0 for DOCX).
+
+    With ``scan_key`` a PDF file is rendered as an image-only scan (skewed, stamped, JPEG pages;
+    corpus/scan.py) seeded by the key, so the same case always gives the same bytes.
+    """
     if file.fmt == "docx":
         return render_docx(file.docs), 0
+    if file.fmt == "pdf" and scan_key is not None:
+        import random
+
+        from corpus.scan import scan_document, scanned_pdf
+
+        images = scan_document(file.docs, random.Random(scan_key))
+        return scanned_pdf(images), len(images)
     if file.fmt == "pdf":
         return render_pdf_counted(file.docs)
     raise ValueError(f"FileSpec {file.name!r}: fmt must be one of {FORMATS}, not {file.fmt!r}")
@@ -110,9 +121,14 @@ def _write_case(spec: CaseSpec, archive_dir: Path) -> tuple[list[str], int]:
     container = spec.container
     pages = 0
     written: list[str] = []
+    scanned = bool(spec.truth.get("scanned")) if spec.truth else False
+
+    def key(file: FileSpec) -> str | None:
+        return f"{spec.case_id}/{file.name}" if scanned else None
+
     if container == "folder":
         for file in spec.files:
-            data, n = render_file(file)
+            data, n = render_file(file, key(file))
             pages += n
             rel = f"{spec.case_id}/{file.name}"
             _write_bytes(_inside(archive_dir, rel.split("/")), data)
@@ -125,14 +141,14 @@ def _write_case(spec: CaseSpec, archive_dir: Path) -> tuple[list[str], int]:
         file = spec.files[0]
         if file.fmt != fmt:
             raise ValueError(f"case {spec.case_id}: {container} needs a {fmt} FileSpec, not {file.fmt}")
-        data, pages = render_file(file)
+        data, pages = render_file(file, key(file))
         rel = f"{spec.case_id}.{fmt}"
         _write_bytes(_inside(archive_dir, [rel]), data)
         written.append(rel)
     elif container == "zip":
         members: dict[str, bytes] = {}
         for file in spec.files:
-            data, n = render_file(file)
+            data, n = render_file(file, key(file))
             pages += n
             members[f"{spec.case_id}/{file.name}"] = data
         rel = f"{spec.case_id}.zip"

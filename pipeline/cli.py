@@ -121,15 +121,17 @@ def corpus_group() -> None:
 @click.option("--month", "month", default="2024-06", show_default=True, help="月份 YYYY-MM。")
 @click.option("--seed", "seed", type=int, default=1, show_default=True, help="随机种子（相同种子生成完全相同的文件）。")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="输出目录。")
+@click.option("--scanned-fraction", "scanned", type=click.FloatRange(0, 1), default=0.0, show_default=True,
+              help="做成扫描件（无文字层的图片 PDF，倾斜、盖章、压缩）的案件比例。")
 @_domain_errors
-def corpus_generate_cmd(n: int, month: str, seed: int, out: Path) -> None:
+def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float) -> None:
     """生成一个月的合成案卷、truth.jsonl 和台账。
 
     示例：anjuan corpus generate --cases 50 --month 2024-06 --seed 7 --out ./语料
     """
     from pipeline.run import generate_corpus
 
-    manifest = generate_corpus(n, month, seed, out)
+    manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned)
     click.echo(f"已生成 {manifest['cases']} 件案卷（{len(manifest['files'])} 个文件）：{out / 'archive'}")
     click.echo(f"标准答案：{out / 'truth.jsonl'}")
 

@@ -884,11 +884,11 @@ def extract_file(path: Path) -> dict[str, Any]:
     return {"documents": docs_out, "fields": stated, "errors": [e.to_dict() for e in case_input.errors]}
 
 
-def generate_corpus(n: int, month: str, seed: int, out: Path) -> dict[str, Any]:
+def generate_corpus(n: int, month: str, seed: int, out: Path, *, scanned_fraction: float = 0.0) -> dict[str, Any]:
     from corpus.generator import generate_cases, register_rows
     from corpus.writer import write_corpus
 
-    cases = generate_cases(n, month, seed)
+    cases = generate_cases(n, month, seed, scanned_fraction=scanned_fraction)
     return write_corpus(cases, register_rows(cases), Path(out))
 
 

@@ -101,3 +101,26 @@ def test_scanned_pdf_has_pages_but_no_text_layer():
             assert 590 <= min(w, h) <= 650 and 835 <= max(w, h) <= 880
     finally:
         pdf.close()
+
+
+def test_scan_corpus_scanned_fraction_marks_cases_and_writes_image_pdfs(tmp_path) -> None:
+    from corpus.generator import generate_cases, register_rows
+    from corpus.writer import write_corpus
+    from pipeline.archive import list_cases, read_case
+    from pipeline.readers import ReadLimits
+
+    plain = generate_cases(3, "2024-06", 11)
+    cases = generate_cases(3, "2024-06", 11, scanned_fraction=0.34)
+    assert [c.truth.get("scanned") for c in cases].count(True) == 1
+    # marking does not change the cases themselves
+    assert [dict(c.truth, scanned=None) for c in cases] == [dict(c.truth, scanned=None) for c in plain]
+    write_corpus(cases, register_rows(cases), tmp_path)
+    scanned_id = next(c.case_id for c in cases if c.truth.get("scanned"))
+    archive = tmp_path / "archive"
+    entry = next(e for e in list_cases(archive) if e.case_id == scanned_id)
+    ci = read_case(archive, entry, limits=ReadLimits(ocr=False))
+    pdf_docs = [d for d in ci.docs if d.kind == "pdf"]
+    n_pdf_files = len({d.path for d in pdf_docs})
+    no_text = {e.path for e in ci.errors if e.code == "E106"}
+    assert n_pdf_files == 0 or no_text, "a scanned case's PDFs must have no text layer"
+    assert all(p.endswith(".pdf") or ".pdf" in p for p in no_text)
