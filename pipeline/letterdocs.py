@@ -23,6 +23,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from pipeline.errors import AnjuanError
 from pipeline.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
                               rung_conf, street_of)
+from pipeline.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
 from pipeline.workbook import fixed_zip  # the one deterministic OOXML re-packer
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
@@ -188,21 +189,3 @@ def letter_filename(record: LetterRecord) -> str:
     """``2024-03_夏阳中队_执法监督提示单_青城管监提〔2024〕3号.docx`` (safe on Windows)."""
     name = f"{record.month}_{record.squad}_{record.rung_name}_{record.number}.docx"
     return re.sub(r'[\\/:*?"<>|]', "_", name)
-
-
-def docx_text(data: bytes | Path) -> str:
-    """Visible text of a .docx: body paragraphs and table rows (cells joined by ' | ')."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    doc = Document(io.BytesIO(data) if isinstance(data, bytes) else str(data))
-    lines: list[str] = []
-    for child in doc.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, doc).text)
-        elif tag == "tbl":
-            for row in Table(child, doc).rows:
-                lines.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(lines).rstrip() + "\n"
