@@ -11,8 +11,6 @@ the texts are masked once more here for 身份证号 and mobile numbers (``maski
 """
 from __future__ import annotations
 
-import datetime as dt
-import io
 import json
 import re
 from pathlib import Path
@@ -24,7 +22,7 @@ from pipeline.errors import AnjuanError
 from pipeline.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
                               rung_conf, street_of)
 from pipeline.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
-from pipeline.workbook import fixed_zip  # the one deterministic OOXML re-packer
+from pipeline.workbook import docx_bytes  # the one deterministic .docx writer
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CN_NUM = "一二三四五六七八九十"
@@ -162,15 +160,7 @@ def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | N
         detail = f"变量“{mm.group(1)}”未定义（不是监督文书可用的变量）" if mm else f"模板语法错误：{text}"
         raise AnjuanError("E401", template=str(path), line=getattr(exc, "lineno", None) or "?",
                           detail=detail) from exc
-    props = tpl.docx.core_properties
-    fixed = dt.datetime(2024, 1, 1)
-    props.created = props.modified = props.last_printed = fixed
-    props.author = props.last_modified_by = "anjuan"
-    props.revision = 1
-    props.title = f"{record.rung_name} {record.number}"
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return fixed_zip(buf.getvalue())
+    return docx_bytes(tpl.docx, title=f"{record.rung_name} {record.number}", saver=tpl)
 
 
 def render_letter(record: LetterRecord, out_path: Path, *, settings: Mapping[str, Any] | None = None,

@@ -38,7 +38,7 @@ from pipeline.errors import AnjuanError
 from pipeline.models import CaseResult, Finding
 from pipeline.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
                               finding_effects, load_sheet)
-from pipeline.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, fixed_zip, mask_personal, write_bytes
+from pipeline.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, mask_personal, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 TEMPLATE_NAME = "opinion.docx"
@@ -322,15 +322,7 @@ def render_opinion_bytes(result: CaseResult, *, settings: Mapping[str, Any],
             detail += f"（附近文字：{context[:60]}）"
         raise AnjuanError("E401", template=str(path), line=_template_line(exc),
                           detail=detail) from exc
-    props = tpl.docx.core_properties
-    fixed = dt.datetime(2024, 1, 1)
-    props.created = props.modified = props.last_printed = fixed
-    props.author = props.last_modified_by = "anjuan"
-    props.revision = 1
-    props.title = f"案卷评查意见书 {result.case_id}"
-    buf = io.BytesIO()
-    tpl.save(buf)
-    return fixed_zip(buf.getvalue())
+    return docx_bytes(tpl.docx, title=f"案卷评查意见书 {result.case_id}", saver=tpl)
 
 
 def render_opinion(result: CaseResult, *, settings: Mapping[str, Any], out_path: Path,

@@ -87,6 +87,19 @@ def fixed_zip(data: bytes, fix: Callable[[str, bytes], bytes] | None = None) -> 
     return out.getvalue()
 
 
+def docx_bytes(doc: Any, *, title: str, saver: Any = None) -> bytes:
+    """A python-docx ``Document`` as bytes that are the same on every run: fixed author, revision
+    and title, then ``fixed_zip`` (fixed dates and zip entries). ``saver`` is the object whose
+    ``save`` writes the file when that is not the document itself (a docxtpl template)."""
+    props = doc.core_properties
+    props.author = props.last_modified_by = "anjuan"
+    props.revision = 1
+    props.title = title
+    buf = io.BytesIO()
+    (saver or doc).save(buf)
+    return fixed_zip(buf.getvalue())
+
+
 def write_bytes(path: Path, data: bytes) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,7 +13,6 @@ first-level headings 黑体; page number 宋体 四号 ``— N —``. Every run 
 """
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
 
-from pipeline.workbook import fixed_zip  # noqa: E402  (the one deterministic OOXML re-packer)
+from pipeline.workbook import docx_bytes  # noqa: E402  (the one deterministic .docx writer)
 
 RUNGS = ("tip", "supervise", "suggest", "decide")
 
@@ -276,13 +275,7 @@ TITLES = {"tip": "执法监督提示单", "supervise": "执法监督督办单", 
 def build(rung: str) -> bytes:
     doc = new_document()
     BUILDERS[rung](doc)
-    props = doc.core_properties
-    props.title = f"{TITLES[rung]}模板"
-    props.author = props.last_modified_by = "anjuan"
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return fixed_zip(buf.getvalue())
+    return docx_bytes(doc, title=f"{TITLES[rung]}模板")
 
 
 def main() -> None:

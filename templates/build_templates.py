@@ -13,7 +13,6 @@ Every run carries its East-Asian font (``w:rFonts w:eastAsia``) so Word and WPS 
 """
 from __future__ import annotations
 
-import io
 import sys
 from pathlib import Path
 
@@ -28,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
 
-from pipeline.workbook import fixed_zip  # noqa: E402
+from pipeline.workbook import docx_bytes  # noqa: E402
 
 FANGSONG = "仿宋_GB2312"
 XIAOBIAOSONG = "方正小标宋简体"
@@ -258,14 +257,7 @@ def build() -> bytes:
     para(doc, "{{ bureau }}", align=R, right_chars=2)
     para(doc, "{{ issue_date }}", align=R, right_chars=4)
 
-    props = doc.core_properties
-    props.title = "案卷评查意见书模板"
-    props.author = "anjuan"
-    props.last_modified_by = "anjuan"
-    props.revision = 1
-    buf = io.BytesIO()
-    doc.save(buf)
-    return fixed_zip(buf.getvalue())
+    return docx_bytes(doc, title="案卷评查意见书模板")
 
 
 def main() -> None:
