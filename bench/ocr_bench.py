@@ -1,19 +1,24 @@
-"""OCR engines on a scanned corpus (issue: scanned case files — OCR that a reviewer can trust).
+"""OCR engines on scanned case files (issue: scanned case files — OCR that a reviewer can trust).
 
-Builds ~20 documents of several types (``corpus.generator.generate_cases``; a small hand-written
-set when the generator fails), scans their pages with ``corpus.scan.scan_pages`` (150–300 dpi,
-skew ±3°, some pages turned 90/180/270°, red seal, blur, noise, JPEG), OCRs every page with each
-installed engine and prints per engine:
+Two measurements per installed engine (``--engines`` to choose), both on 2 cores (engine threads =
+``min(2, cores)``, model loading excluded and shown apart):
 
-- character accuracy: 1 − Levenshtein(OCR, source) / len(source), both NFKC-normalised with all
-  whitespace removed and ○ counted as 〇 (source = the page's printed black text; red seal text
-  is not counted);
-- key values: share of the page's dates, amounts, case numbers and names that appear exactly in
-  the (normalised) OCR text;
-- rotation found right, mean skew error, pages with warnings, and seconds per page (wall clock,
-  engine threads = 2, model loading excluded and shown apart).
+1. Pages (``--docs``, default 20): documents of every type from ``corpus.generator``, scanned with
+   ``corpus.scan.scan_pages`` (150–300 dpi, skew ±3°, some pages turned 90/180/270°, red seal,
+   blur, noise, JPEG, some grey) and OCR-ed one page each:
+   - character accuracy: 1 − Levenshtein(OCR, source) / len(source), both NFKC-normalised with
+     all whitespace removed and ○ counted as 〇 (source = the page's printed black text; the red
+     seal's text and the ［印章］ line OCR puts where it found a seal are not counted);
+   - key values: share of the page's dates, amounts, case numbers and names found exactly;
+   - rotation found right, mean skew error, pages with warnings, seconds per page.
+2. Cases (``--cases``, default 12): a corpus month whose PDF files are all scans
+   (``generate_corpus(..., scanned_fraction=1)``), read, typed, extracted and assembled as
+   ``anjuan review`` does; per schema field the accuracy over the cases (value equal to the truth,
+   both empty counting as right), precision and recall (``extractors.evaluate``), target ≥ 0.95 on
+   every field; seconds per OCR page (rasterising + OCR, wall clock).
 
-    python bench/ocr_bench.py [--docs 20] [--pages-per-doc 1] [--seed 7] [--engines rapidocr,tesseract]
+    python bench/ocr_bench.py [--docs 20] [--cases 12] [--seed 7] [--case-seed 8080]
+                              [--month 2024-06] [--engines rapidocr,tesseract]
 """
 from __future__ import annotations
 
@@ -102,21 +107,12 @@ def build_docs(n: int, seed: int):
     return docs
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--docs", type=int, default=20)
-    ap.add_argument("--pages-per-doc", type=int, default=1)
-    ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--engines", default="")
-    ap.add_argument("--show", action="store_true", help="print each page's OCR text")
-    args = ap.parse_args()
-
+def pages_part(args, engines: list[str]) -> None:
     from rapidfuzz.distance import Levenshtein
 
     from corpus.scan import scan_pages
-    from pipeline.ocr import _engine, available_engines, ocr_image
+    from pipeline.ocr import SEAL_MARK, _engine, ocr_image
 
-    engines = [e for e in args.engines.split(",") if e] or available_engines()
     rng = random.Random(args.seed)
     t = time.perf_counter()
     pages = []
@@ -143,7 +139,7 @@ def main() -> None:
             t = time.perf_counter()
             result = ocr_image(page.image, engine=name)
             secs += time.perf_counter() - t
-            truth, got = norm(page.text), norm(result.text)
+            truth, got = norm(page.text), norm(result.text.replace(SEAL_MARK, ""))
             chars += len(truth)
             errs += min(Levenshtein.distance(got, truth), len(truth))
             found = norm(result.text.replace("\t", ""))
@@ -165,12 +161,107 @@ def main() -> None:
                      secs / n, load_s))
         print(f"{name}: missed key values: {misses[:15]}")
     print()
+    print(f"pages ({len(pages)} scanned pages, one per document):")
     print("| engine | char accuracy | key values found | rotation right | mean skew error | pages warned "
           "| s/page | model load s |")
     print("|---|---|---|---|---|---|---|---|")
     for name, acc, kacc, hits, keys, rot_ok, n, skew, warned, sp, load_s in rows:
         print(f"| {name} | {acc:.3f} | {kacc:.3f} ({hits}/{keys}) | {rot_ok}/{n} | {skew:.2f}° | {warned} "
               f"| {sp:.1f} | {load_s:.1f} |")
+
+
+def cases_part(args, engines: list[str]) -> None:
+    """Per-field accuracy of whole scanned cases, and seconds per OCR page, per engine."""
+    import shutil
+
+    import pipeline.ocr as ocr_mod
+    from _common import load_truth, make_corpus, read_extract, table
+    from extractors.assemble import case_fields
+    from extractors.evaluate import compare, evaluate
+
+    t = time.perf_counter()
+    work = make_corpus(args.cases, args.month, args.case_seed, args.keep, scanned_fraction=1.0)
+    print(f"\ncases: {args.cases} cases of {args.month}, seed {args.case_seed}, every PDF a scan "
+          f"({time.perf_counter() - t:.1f} s to generate)")
+    truth_all = load_truth(work)
+    truth = {k: v["fields"] for k, v in truth_all.items() if v.get("scanned")}
+    timed = {"s": 0.0, "pages": 0}
+
+    def timing(fn):
+        def wrapped(*a, **k):
+            t0 = time.perf_counter()
+            out = fn(*a, **k)
+            timed["s"] += time.perf_counter() - t0
+            timed["pages"] += len(out) if isinstance(out, list) else 1
+            return out
+        return wrapped
+
+    summary = []
+    for name in engines:
+        os.environ["ANJUAN_OCR_ENGINE"] = name
+        t = time.perf_counter()
+        ocr_mod._engine(name, "")
+        load_s = time.perf_counter() - t
+        timed.update(s=0.0, pages=0)
+        saved = ocr_mod.ocr_pdf_page, ocr_mod.ocr_image_pages
+        ocr_mod.ocr_pdf_page, ocr_mod.ocr_image_pages = timing(saved[0]), timing(saved[1])
+        try:
+            st = read_extract(work)
+        finally:
+            ocr_mod.ocr_pdf_page, ocr_mod.ocr_image_pages = saved
+        pred = {c.case_id: case_fields(c) for c in st.cases if c.case_id in truth}
+        res = evaluate(pred, truth)
+        right: dict[str, int] = {}
+        for cid in truth:
+            for key, r in compare(pred.get(cid, {}), truth[cid]).items():
+                right[key] = right.get(key, 0) + (r in ("tp", "tn"))
+        n = len(truth)
+        rows, below = [], []
+        for key in sorted(res):
+            acc = right.get(key, 0) / n if n else 0.0
+            p, r = res[key]["precision"], res[key]["recall"]
+            ok = acc >= 0.95
+            below += [] if ok else [key]
+            rows.append([key, f"{acc:.3f}", "-" if p is None else f"{p:.3f}", "-" if r is None else f"{r:.3f}",
+                         "ok" if ok else "BELOW"])
+        ocr_pages = sum(1 for ci in st.inputs for d in ci.docs for p in d.pages if p.source == "ocr")
+        per_page = timed["s"] / max(timed["pages"], 1)
+        print(f"\n{name}: {n} scanned cases, {ocr_pages} OCR pages, {per_page:.2f} s per OCR page "
+              f"(rasterise + OCR; model load {load_s:.1f} s apart)")
+        print(table(rows, ["field", "accuracy", "precision", "recall", "≥ 0.95"]))
+        print(f"{name}: fields below 0.95 accuracy: {len(below)} {below}")
+        summary.append((name, n, ocr_pages, min((right.get(k, 0) / n for k in res), default=0.0), len(below),
+                        per_page))
+    print("\n| engine | cases | OCR pages | lowest field accuracy | fields < 0.95 | s/page (2 cores) |")
+    print("|---|---|---|---|---|---|")
+    for name, n, pages, low, nb, sp in summary:
+        print(f"| {name} | {n} | {pages} | {low:.3f} | {nb} | {sp:.2f} |")
+    if args.keep is None:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=20, help="documents for the page measurement (0: skip it)")
+    ap.add_argument("--pages-per-doc", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--cases", type=int, default=12, help="scanned cases for the field measurement (0: skip)")
+    ap.add_argument("--case-seed", type=int, default=8080)
+    ap.add_argument("--month", default="2024-06")
+    ap.add_argument("--keep", type=Path, default=None, help="generate the cases here and keep them")
+    ap.add_argument("--engines", default="")
+    ap.add_argument("--show", action="store_true", help="print each page's OCR text")
+    args = ap.parse_args()
+
+    from pipeline.ocr import _threads, available_engines
+
+    engines = [e for e in args.engines.split(",") if e] or available_engines()
+    print(f"engines: {', '.join(engines) or 'none installed'}; cores {os.cpu_count()}, engine threads "
+          f"{_threads()}; load average {os.getloadavg()[0]:.1f}")
+    if args.docs:
+        pages_part(args, engines)
+    if args.cases:
+        cases_part(args, engines)
 
 
 if __name__ == "__main__":

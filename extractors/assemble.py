@@ -12,7 +12,9 @@ Precedence (documents of one type are taken in archive order, except where noted
 ============================ =====================================================================
 key                          source
 ============================ =====================================================================
-case_number                  decision → simple_decision → non_penalty_decision ``doc_number``
+case_number                  decision → simple_decision → non_penalty_decision ``doc_number``; when
+                             read by OCR, the same number (brackets aside) on a text page first,
+                             else its brackets paired (``_printed_case_number``)
 procedure                    ``simple`` when a simple_decision exists, else ``general``
 outcome                      penalized (decision / simple_decision), not_penalized
                              (non_penalty_decision), transferred / withdrawn (withdrawal_approval,
@@ -53,10 +55,11 @@ proposed_fine_yuan           prior_notice ``proposed_fine_yuan``
 from __future__ import annotations
 
 import dataclasses
+import re
 from typing import Any, Iterable, Mapping, Sequence
 
-from pipeline.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field,
-                             empty_case_fields)
+from pipeline.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
+                             Span, empty_case_fields)
 
 DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
 RECORDS = ("inspection_record", "inquiry_record", "hearing_record", "defence_record")
@@ -78,6 +81,62 @@ def _fields_of(docs: Iterable[DocFields], doc_types: Sequence[str], name: str) -
             if d.doc.doc_type == dt:
                 out.extend(d.all(name))
     return out
+
+
+_PAIRS = {"〔": "〕", "［": "］", "[": "]", "(": ")", "（": "）", "【": "】", "﹝": "﹞"}
+_BRACKETS = "".join(_PAIRS) + "".join(_PAIRS.values()) + "」「"
+
+
+def _page_of(docs: Sequence[DocFields], span: Span | None) -> Page | None:
+    if span is None:
+        return None
+    for d in docs:
+        if d.doc.doc_id == span.doc_id:
+            return next((p for p in d.doc.pages if p.number == span.page), None)
+    return None
+
+
+def pair_brackets(number: str) -> str:
+    """A 文号 whose closing bracket does not match its opening one (``〔2024]``: OCR reads the
+    closing 〕 as ] or 」) gets the partner of the opening bracket; others are returned unchanged."""
+    m = re.search(f"([{re.escape(''.join(_PAIRS))}])(\\d{{4}})([{re.escape(_BRACKETS)}])", number)
+    if not m or _PAIRS.get(m.group(1)) == m.group(3):
+        return number
+    return number[:m.start(3)] + _PAIRS[m.group(1)] + number[m.end(3):]
+
+
+def _printed_case_number(cands: list[Field], docs: Sequence[DocFields]) -> list[Field]:
+    """The case number as printed when the chosen one was read by OCR.
+
+    Brackets are what OCR misreads in a 文号 (〔〕 as ] or 」, ［］ as []). When the same number,
+    brackets aside, is printed on a page with a text layer (a DOCX or born-digital PDF of the case:
+    a receipt, the closing form), that reading is put first; otherwise a closing bracket that
+    does not match the opening one is mended (:func:`pair_brackets`). The OCR candidate stays
+    behind it, so the evidence of both is kept."""
+    if not cands:
+        return cands
+    first = cands[0]
+    page = _page_of(docs, first.span)
+    if not isinstance(first.value, str) or page is None or page.source != "ocr":
+        return cands
+    parts = re.split(f"[{re.escape(_BRACKETS)}]", first.value)
+    if len(parts) < 2:
+        return cands
+    pattern = re.compile(f"[{re.escape(_BRACKETS)}]".join(re.escape(p) for p in parts))
+    for d in docs:
+        for pg in d.doc.pages:
+            if pg.source == "ocr":
+                continue
+            m = pattern.search(pg.text.replace(" ", "").replace("\u3000", ""))
+            if m and m.group(0) != first.value:
+                span = Span(d.doc.doc_id, pg.number, m.start(), m.end(), m.group(0))
+                return [Field("case_number", m.group(0), span, "assemble.case_number.printed.v1", 1.0)] + cands
+            if m:
+                return cands
+    mended = pair_brackets(first.value)
+    if mended == first.value:
+        return cands
+    return [dataclasses.replace(first, value=mended, extractor_id="assemble.case_number.paired.v1")] + cands[1:]
 
 
 def _first_inspection(docs: Sequence[DocFields]) -> list[DocFields]:
@@ -182,7 +241,7 @@ def assemble(case: CaseInput, docs: Sequence[DocFields],
     simple = "simple_decision" in types
     F: dict[str, list[Field]] = {k: [] for k in CASE_FIELD_KEYS}
 
-    F["case_number"] = _fields_of(docs, DECISIONS, "doc_number")
+    F["case_number"] = _printed_case_number(_fields_of(docs, DECISIONS, "doc_number"), docs)
 
     if docs:
         sd = next((d for d in docs if d.doc.doc_type == "simple_decision"), None)

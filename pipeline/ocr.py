@@ -51,6 +51,7 @@ __all__ = ["OcrLine", "OcrPage", "ENGINES", "available_engines", "default_engine
 ENGINES = ("rapidocr", "tesseract")  # preference order when no engine is named (see bench/ocr_bench.py)
 MAX_PIXELS = 80_000_000  # A4 at 600 dpi is 35 MP
 WORK_DPI = 200  # pages scanned finer are scaled down to this before OCR
+DET_SIDE = 1280  # longest side of the text detector's input, page cropped to its ink (see _det_side)
 LOW_CONFIDENCE = 0.75  # page confidence below this gets an E154 warning
 DROPPED_RATIO = 0.75  # fewer OCR rows than this share of the ink's text lines gets an E153 warning
 
@@ -103,9 +104,18 @@ def _threads() -> int:
     return int(raw) if raw.isdigit() and int(raw) > 0 else min(2, os.cpu_count() or 1)
 
 
+def _det_side() -> int:
+    """Longest side, in pixels, of the image the text detector sees (``ANJUAN_OCR_DET_SIDE``
+    overrides ``DET_SIDE``; the page is cropped to its ink first, so this is the ink's extent)."""
+    raw = os.environ.get("ANJUAN_OCR_DET_SIDE", "")
+    return int(raw) if raw.isdigit() and 320 <= int(raw) <= 4000 else DET_SIDE
+
+
 def _rapidocr_models() -> tuple[Path, Path] | None:
+    """(detection, recognition) models shipped in the rapidocr wheel, or None."""
     spec = importlib.util.find_spec("rapidocr")
-    if spec is None or spec.origin is None or importlib.util.find_spec("onnxruntime") is None:
+    if (spec is None or spec.origin is None or importlib.util.find_spec("onnxruntime") is None
+            or importlib.util.find_spec("cv2") is None):
         return None
     models = Path(spec.origin).parent / "models"
     det = sorted(models.glob("*det*.onnx"))
@@ -115,6 +125,13 @@ def _rapidocr_models() -> tuple[Path, Path] | None:
     return det[-1], rec[-1]
 
 
+def _rapidocr_cls_model() -> Path | None:
+    """The text-direction classifier (0° / 180°) shipped in the rapidocr wheel, or None."""
+    models = _rapidocr_models()
+    found = sorted(models[0].parent.glob("*cls*.onnx")) if models else []
+    return found[-1] if found else None
+
+
 class _RapidOcr:
     name = "rapidocr"
 
@@ -122,7 +139,9 @@ class _RapidOcr:
         from rapidocr import RapidOCR  # imported lazily: onnxruntime takes a second to load
 
         det, rec = _rapidocr_models()  # type: ignore[misc]
+        cls = _rapidocr_cls_model()
         n = _threads()
+        self.has_direction = cls is not None
         self._engine = RapidOCR(params={
             "Global.log_level": "error",
             "Global.use_cls": False,  # whole-page orientation is handled here
@@ -131,10 +150,12 @@ class _RapidOcr:
             "Global.text_score": 0.3,
             "Det.model_path": str(det),
             "Det.limit_type": "max",
-            "Det.limit_side_len": 1600,
+            "Det.limit_side_len": _det_side(),
             "Rec.model_path": str(rec),
+            **({"Cls.model_path": str(cls)} if cls else {}),
             "EngineConfig.onnxruntime.intra_op_num_threads": n,
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+            "EngineConfig.onnxruntime.enable_cpu_mem_arena": True,  # line crops vary in width
         })
         self._lock = threading.Lock()
 
@@ -164,6 +185,29 @@ class _RapidOcr:
         if not result.txts:
             return "", 0.0
         return result.txts[0].strip(), float(result.scores[0])
+
+    def direction(self, crops) -> tuple[float, float]:
+        """(upright, turned): the direction classifier's confidence summed over pieces of the
+        given line images, each piece at most four line heights wide (the classifier's input
+        is 48×192, so a whole line would be squeezed)."""
+        import numpy as np
+
+        upright = turned = 0.0
+        for crop in crops:
+            h = crop.shape[0]
+            for x in range(0, crop.shape[1], 4 * h):
+                piece = crop[:, x:x + 4 * h]
+                if piece.shape[1] < h:
+                    continue
+                rgb = np.ascontiguousarray(np.repeat(piece[..., None], 3, axis=2))
+                with self._lock:
+                    result = self._engine(rgb, use_det=False, use_cls=True, use_rec=False)
+                for label, score in getattr(result, "cls_res", None) or ():
+                    if label == "180":
+                        turned += float(score)
+                    else:
+                        upright += float(score)
+        return upright, turned
 
 
 def _tesseract_cmd() -> str | None:
@@ -274,7 +318,7 @@ def available_engines() -> list[str]:
     for name in ENGINES:
         if name == "rapidocr" and _rapidocr_models() is not None:
             found.append(name)
-        elif name == "tesseract" and _tesseract_has_chi_sim():
+        elif name == "tesseract" and _tesseract_has_chi_sim() and importlib.util.find_spec("cv2") is not None:
             found.append(name)
     return found
 
@@ -325,80 +369,115 @@ def _ink(gray):
     return gray < min(t, 200) if np.any(gray < 128) else np.zeros_like(gray, dtype=bool)
 
 
-def _runs_at_least(mask, k: int, axis: int):
-    """Pixels of ``mask`` inside a straight run of ≥ k ink pixels along ``axis`` (a 1×k opening)."""
-    import numpy as np
+def _cv2():
+    import cv2  # opencv-python-headless: part of the ``ocr`` extra (RapidOCR needs it too)
 
-    m = mask if axis == 1 else mask.T
-    if m.shape[1] < k:
-        out = np.zeros_like(m)
-    else:
-        zero = np.zeros((m.shape[0], 1), np.int32)
-        cs = np.concatenate([zero, np.cumsum(m, axis=1, dtype=np.int32)], axis=1)
-        full = (cs[:, k:] - cs[:, :-k]) == k  # window starting at j is all ink
-        fc = np.concatenate([np.zeros((m.shape[0], 1), np.int32), np.cumsum(full, axis=1, dtype=np.int32)],
-                            axis=1)
-        n = full.shape[1]
-        j = np.arange(m.shape[1])
-        lo = np.clip(j - k + 1, 0, n)
-        hi = np.clip(j + 1, 0, n)
-        out = (fc[:, hi] - fc[:, lo]) > 0
-    return out if axis == 1 else out.T
+    return cv2
 
 
 def _rules(ink, dpi: int):
-    """(horizontal, vertical) masks of table rules: straight ink runs ≥ 12 mm."""
-    k = max(int(dpi * 12 / 25.4), 20)
-    return _runs_at_least(ink, k, 1), _runs_at_least(ink, k, 0)
-
-
-def _profile_score(ink_img, angle: float) -> float:
+    """(horizontal, vertical) masks of table rules: straight ink runs ≥ 12 mm (a morphological
+    opening with a 1×k line)."""
     import numpy as np
-    from PIL import Image
 
-    rotated = ink_img.rotate(angle, resample=Image.NEAREST, expand=True) if angle else ink_img
-    rows = np.asarray(rotated, dtype=np.float32).sum(axis=1) / 255
-    return float(np.sum(np.diff(rows) ** 2))
+    cv2 = _cv2()
+    k = max(int(dpi * 12 / 25.4), 20)
+    img = ink.astype(np.uint8)
+    h = cv2.morphologyEx(img, cv2.MORPH_OPEN, np.ones((1, k), np.uint8)) if img.shape[1] >= k else 0 * img
+    v = cv2.morphologyEx(img, cv2.MORPH_OPEN, np.ones((k, 1), np.uint8)) if img.shape[0] >= k else 0 * img
+    return h.astype(bool), v.astype(bool)
+
+
+def _profile_scores(ys, xs, angles) -> list[float]:
+    """Sharpness of the horizontal ink profile after turning the ink points by each angle (degrees,
+    counter-clockwise): the sum of squared differences of neighbouring rows' ink counts."""
+    import numpy as np
+
+    out = []
+    for angle in angles:
+        a = np.deg2rad(angle)
+        rows = np.floor(ys * np.cos(a) - xs * np.sin(a) + 0.5).astype(np.int64)
+        hist = np.bincount(rows - rows.min()).astype(np.float64)
+        out.append(float(np.sum(np.diff(hist) ** 2)))
+    return out
+
+
+def _orientations(gray, dpi: int) -> list[tuple[int, float]]:
+    """Candidate (base, skew) pairs, best first: base 0 or 90 is the CCW quarter turn that makes
+    the text lines horizontal, skew the small tilt in degrees (CCW positive). One candidate when
+    the page is clear, both bases when it is not (the caller reads a few lines to decide).
+
+    Works on the ink's coordinates at ≤ 100 dpi (table rules removed): each angle tried is one
+    rotation of the points and one histogram, no image is turned. For each base the skew is where
+    the horizontal ink profile is sharpest (sum of squared differences); between the bases two
+    measures vote — that sharpness, and the share of empty rows between the first and the last
+    line (gaps between lines are wide, those between the characters of a column thin or
+    missing). A single line or a sparse form with wide cell gaps can split the vote."""
+    import numpy as np
+
+    cv2 = _cv2()
+    scale = min(1.0, 100 / dpi, 1400 / max(gray.shape))
+    small = gray
+    if scale < 1.0:
+        small = cv2.resize(gray, (max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))),
+                           interpolation=cv2.INTER_AREA)
+    ink = _ink(small)
+    h_rule, v_rule = _rules(ink, max(int(dpi * scale), 30))
+    ink &= ~(h_rule | v_rule)
+    ys, xs = np.nonzero(ink)
+    if ys.size < 50:
+        return [(0, 0.0)]
+    ys = (ys - ink.shape[0] // 2).astype(np.float64)  # integer centre: at 0° every point sits on a row
+    xs = (xs - ink.shape[1] // 2).astype(np.float64)
+    found = []
+    for base, (py, px) in ((0, (ys, xs)), (90, (-xs, ys))):  # base 90: the page turned 90° CCW
+        coarse = np.arange(-5.0, 5.001, 0.25)
+        c = coarse[int(np.argmax(_profile_scores(py, px, coarse)))]
+        fine = np.arange(c - 0.2, c + 0.201, 0.05)
+        scores = _profile_scores(py, px, fine)
+        i = int(np.argmax(scores))
+        angle = round(float(fine[i]), 1) + 0.0  # + 0.0: no -0.0
+        found.append((_blank_share(py, px, angle), scores[i], base, angle))
+    (blank0, sharp0, *first), (blank1, sharp1, *second) = found
+    by_blank = [first, second] if blank0 >= blank1 else [second, first]
+    by_sharp = [first, second] if sharp0 >= sharp1 else [second, first]
+    if by_blank[0] == by_sharp[0]:
+        return [tuple(by_blank[0])]
+    return [tuple(c) for c in by_blank]
 
 
 def _orientation(gray, dpi: int) -> tuple[int, float]:
-    """(base 0 or 90 — the CCW quarter turn that makes text lines horizontal, skew in degrees)."""
-    import numpy as np
-    from PIL import Image
+    """The best (base, skew) of :func:`_orientations` (without reading any text)."""
+    return _orientations(gray, dpi)[0]
 
-    scale = min(1.0, 100 / dpi, 1400 / max(gray.shape))
-    small = Image.fromarray(gray)
-    if scale < 1.0:
-        small = small.resize((max(1, round(gray.shape[1] * scale)), max(1, round(gray.shape[0] * scale))),
-                             Image.BOX)
-    ink = _ink(np.asarray(small))
-    h_rule, v_rule = _rules(ink, max(int(dpi * scale), 30))
-    ink &= ~(h_rule | v_rule)
-    if ink.sum() < 50:
-        return 0, 0.0
-    ink_img = Image.fromarray((ink * 255).astype(np.uint8))
-    best = (-1.0, 0, 0.0)
-    for base in (0, 90):
-        img = ink_img.transpose(Image.ROTATE_90) if base else ink_img
-        coarse = max(((_profile_score(img, a), a) for a in np.arange(-5.0, 5.01, 0.5)), key=lambda t: t[0])
-        fine = max(((_profile_score(img, a), a) for a in np.arange(coarse[1] - 0.4, coarse[1] + 0.41, 0.1)),
-                   key=lambda t: t[0])
-        if fine[0] > best[0]:
-            best = (fine[0], base, round(float(fine[1]), 1))
-    return best[1], best[2]
+
+def _blank_share(ys, xs, angle: float) -> float:
+    """Share of the rows between the first and the last ink row that hold (almost) no ink."""
+    import numpy as np
+
+    a = np.deg2rad(angle)
+    rows = np.floor(ys * np.cos(a) - xs * np.sin(a) + 0.5).astype(np.int64)
+    hist = np.bincount(rows - rows.min())
+    return float((hist <= max(1, 0.02 * hist.max())).mean())
 
 
 def _rotate(gray, base: int, angle: float):
-    """Turn ``gray`` ``base`` degrees CCW (multiple of 90) and then ``angle`` degrees CCW."""
+    """Turn ``gray`` ``base`` degrees CCW (multiple of 90) and then ``angle`` degrees CCW (the
+    canvas grows so no corner is cut; new area is white)."""
     import numpy as np
-    from PIL import Image
 
-    img = Image.fromarray(gray)
-    if base % 360:
-        img = img.transpose({90: Image.ROTATE_90, 180: Image.ROTATE_180, 270: Image.ROTATE_270}[base % 360])
-    if abs(angle) >= 0.05:
-        img = img.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
-    return np.asarray(img)
+    cv2 = _cv2()
+    img = np.rot90(gray, (base % 360) // 90) if base % 360 else gray
+    if abs(angle) < 0.05:
+        return np.ascontiguousarray(img)
+    h, w = img.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(np.ascontiguousarray(img), m, (nw, nh), flags=cv2.INTER_CUBIC,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=255)
 
 
 def _text_rows(ink, min_px: int) -> list[tuple[int, int]]:
@@ -432,13 +511,12 @@ def _clean(gray, dpi: int):
     if not rules.any():
         return gray, v_rule, ink
     # widen the rules by a pixel or two: anti-aliased edges would read as strokes
+    import numpy as np
+
+    cv2 = _cv2()
     grow = max(1, dpi // 150)
-    wide = rules.copy()
-    for d in range(1, grow + 1):
-        wide[d:, :] |= rules[:-d, :]
-        wide[:-d, :] |= rules[d:, :]
-        wide[:, d:] |= rules[:, :-d]
-        wide[:, :-d] |= rules[:, d:]
+    cross = cv2.getStructuringElement(cv2.MORPH_CROSS, (2 * grow + 1, 2 * grow + 1))
+    wide = cv2.dilate(rules.astype(np.uint8), cross).astype(bool)
     out = gray.copy()
     out[wide] = 255
     return out, v_rule, ink & ~wide
@@ -538,8 +616,15 @@ def _line_crops(gray, ink, rows: Sequence[tuple[int, int]], dpi: int, n: int):
 
 
 def _upside_down(engine, gray, ink, rows: Sequence[tuple[int, int]], dpi: int) -> bool:
-    """Recognise two of the page's text lines as they are and turned 180°; True when the turned
-    ones read with clearly more confidence."""
+    """Is the (level) page upside down? The engine's direction classifier votes over pieces of
+    the three inkiest lines; when it has none or its vote is not clear, two lines are recognised
+    as they are and turned 180° and the reading with clearly more confidence wins."""
+    if getattr(engine, "has_direction", False):
+        upright, turned = engine.direction(_line_crops(gray, ink, rows, dpi, 3))
+        if turned > 2 * upright + 1.0:
+            return True
+        if upright > 2 * turned + 1.0:
+            return False
     upright = turned = 0.0
     for crop in _line_crops(gray, ink, rows, dpi, 2):
         text, conf = engine.recognise_line(crop, dpi)
@@ -547,6 +632,59 @@ def _upside_down(engine, gray, ink, rows: Sequence[tuple[int, int]], dpi: int) -
         text, conf = engine.recognise_line(crop[::-1, ::-1].copy(), dpi)
         turned += conf * len(text)
     return turned > upright * 1.15 + 1.0
+
+
+@dataclass(frozen=True)
+class _Level:
+    """A page turned level: ``base``/``skew`` as found, ``turned`` when it then lay upside down
+    (already undone in the arrays), the rule-free page, its vertical-rule and ink masks, and the
+    text rows of its ink."""
+
+    base: int
+    skew: float
+    turned: bool
+    clean: object
+    v_rule: object
+    ink: object
+    rows: list
+
+
+def _level(eng, gray, dpi: int, base: int, skew: float) -> _Level:
+    import numpy as np
+
+    level = _rotate(gray, base, skew)
+    clean, v_rule, ink = _clean(level, dpi)
+    min_px = max(3, round(dpi * 2.2 / 25.4))  # a text line is ≥ 2.2 mm tall (about 7 pt)
+    rows = _text_rows(ink, min_px)
+    turned = _upside_down(eng, clean, ink, rows, dpi)
+    if turned:
+        h = level.shape[0]
+        return _Level(base, skew, True, np.ascontiguousarray(clean[::-1, ::-1]), v_rule[::-1, ::-1],
+                      ink[::-1, ::-1], [(h - b, h - a) for a, b in reversed(rows)])
+    return _Level(base, skew, False, clean, v_rule, ink, rows)
+
+
+def _reading_score(eng, lv: _Level, dpi: int) -> float:
+    """Confidence-weighted characters read from the page's two inkiest lines."""
+    score = 0.0
+    for crop in _line_crops(lv.clean, lv.ink, lv.rows, dpi, 2):
+        text, conf = eng.recognise_line(crop, dpi)
+        score += conf * len(text)
+    return score
+
+
+def _ink_box(ink, pad: int) -> tuple[int, int, int, int]:
+    """(top, bottom, left, right) of the page's ink plus ``pad`` pixels; rows and columns with only
+    a speck or two of ink (scanner noise) do not count. The whole page when there is no ink."""
+    import numpy as np
+
+    h, w = ink.shape
+    rows = np.flatnonzero(ink.sum(axis=1) > max(2, w * 0.002))
+    cols = np.flatnonzero(ink.sum(axis=0) > max(2, h * 0.002))
+    if rows.size == 0 or cols.size == 0:
+        return 0, h, 0, w
+    return (max(int(rows[0]) - pad, 0), min(int(rows[-1]) + pad + 1, h),
+            max(int(cols[0]) - pad, 0), min(int(cols[-1]) + pad + 1, w))
 
 
 def _split_at_rules(engine, gray, v_rule, boxes: Sequence[_Box], dpi: int) -> list[_Box]:
@@ -584,40 +722,126 @@ def _split_at_rules(engine, gray, v_rule, boxes: Sequence[_Box], dpi: int) -> li
     return out
 
 
-def _gray(img) -> "object":
-    """Red-dropped greyscale array of a colour image: seal red turns white, black stays black."""
+_COLOUR_MODES = ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LA", "PA")
+
+
+def _page_arrays(img, dpi: int):
+    """(grey page, red mask or None, dpi) — the page scaled down to ``WORK_DPI`` when scanned finer.
+
+    The grey page drops red ink: it is the red channel, pushed further towards white where red
+    dominates, so a seal stamped over a date line turns pale and the black text under it stays
+    dark. The red mask (saturated red pixels; colour scans only) locates the seal."""
     import numpy as np
 
-    if img.mode in ("RGB", "RGBA", "P", "CMYK", "YCbCr", "LA", "PA"):
-        rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
+    cv2 = _cv2()
+
+    def fit(arr):
+        if dpi <= WORK_DPI * 1.15:
+            return arr
+        f = WORK_DPI / dpi
+        return cv2.resize(arr, (round(arr.shape[1] * f), round(arr.shape[0] * f)), interpolation=cv2.INTER_AREA)
+
+    if img.mode in _COLOUR_MODES:
+        rgb = fit(np.asarray(img.convert("RGB"))).astype(np.int16)
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-        # red channel, pushed further towards white where red dominates (seal ink)
-        return np.clip(r + np.maximum(r - (g + b) // 2, 0), 0, 255).astype(np.uint8)
-    if img.mode in ("1", "L"):
-        return np.asarray(img.convert("L")).copy()
-    if img.mode.startswith("I"):  # 16-bit grey TIFF
-        arr = np.asarray(img, dtype=np.float64)
-        top = arr.max() or 1.0
-        return (arr / top * 255).astype(np.uint8)
-    return np.asarray(img.convert("L")).copy()
+        gray = np.clip(r + np.maximum(r - (g + b) // 2, 0), 0, 255).astype(np.uint8)
+        red = (r > 140) & (r - np.maximum(g, b) > 60)
+    else:
+        if img.mode.startswith("I"):  # 16-bit grey TIFF
+            arr = np.asarray(img, dtype=np.float64)
+            gray = (arr / (arr.max() or 1.0) * 255).astype(np.uint8)
+        else:
+            gray = np.asarray(img.convert("L"))
+        gray = np.ascontiguousarray(fit(gray))
+        work_dpi = min(dpi, WORK_DPI) if dpi > WORK_DPI * 1.15 else dpi
+        seal = _grey_seal(gray, work_dpi)
+        red = None
+        if seal is not None:  # a seal on a grey scan: its place as the mask, its ring lightened
+            cx, cy, r = seal
+            yy, xx = np.ogrid[:gray.shape[0], :gray.shape[1]]
+            red = (yy - cy) ** 2 + (xx - cx) ** 2 <= (r * 1.1) ** 2
+            gray = _lighten_seal(gray, red, cx, cy, r)
+        return gray, red, work_dpi
+    return gray, red, min(dpi, WORK_DPI) if dpi > WORK_DPI * 1.15 else dpi
 
 
-SEAL_MARK = "［印章］（扫描件上的红色印章）"
+SEAL_RADIUS_MM = (14, 26)  # an official seal is 38–45 mm across; smaller rings are not looked for
+SEAL_CUT = 0.5  # see _lighten_seal
+SEAL_RING_COVERAGE = 0.7  # share of the circle that must be inked for a ring to count as a seal
 
 
-def red_stamp_box(img, dpi: int) -> tuple[float, float, float, float] | None:
-    """Box (fractions of the page) of a red seal on a colour scan, or None.
+def _ring_samples(gray, cx: float, cy: float, r: float, n: int = 360):
+    """Grey values on the circle (and one pixel either side), darkest of the three per angle."""
+    import numpy as np
+
+    ang = np.linspace(0, 2 * np.pi, n, endpoint=False)
+    vals = []
+    for dr in (-1.0, 0.0, 1.0):
+        xs = np.clip(np.rint(cx + (r + dr) * np.cos(ang)).astype(int), 0, gray.shape[1] - 1)
+        ys = np.clip(np.rint(cy + (r + dr) * np.sin(ang)).astype(int), 0, gray.shape[0] - 1)
+        vals.append(gray[ys, xs])
+    return np.min(vals, axis=0)
+
+
+def _grey_seal(gray, dpi: int) -> tuple[float, float, float] | None:
+    """(centre x, centre y, radius) in pixels of a seal's ring on a grey page, or None.
+
+    A grey scan keeps no red to tell a seal by, so its outer ring is looked for: circles of seal
+    size (Hough transform at 50 dpi) whose circumference is inked almost all round — text lines
+    crossing a circle ink only parts of it."""
+    import numpy as np
+
+    cv2 = _cv2()
+    f = min(1.0, 50 / dpi)
+    small = cv2.resize(gray, (max(1, round(gray.shape[1] * f)), max(1, round(gray.shape[0] * f))),
+                       interpolation=cv2.INTER_AREA) if f < 1.0 else gray
+    mm = dpi * f / 25.4
+    found = cv2.HoughCircles(cv2.GaussianBlur(small, (3, 3), 0), cv2.HOUGH_GRADIENT, dp=1, minDist=30 * mm,
+                             param1=100, param2=20, minRadius=int(SEAL_RADIUS_MM[0] * mm),
+                             maxRadius=int(SEAL_RADIUS_MM[1] * mm))
+    if found is None:
+        return None
+    best = None
+    for x, y, r in found[0][:5]:
+        coverage = float((_ring_samples(small, x, y, r) < 200).mean())
+        if coverage >= SEAL_RING_COVERAGE and (best is None or coverage > best[0]):
+            best = (coverage, float(x) / f, float(y) / f, float(r) / f)
+    return best[1:] if best else None
+
+
+def _lighten_seal(gray, disk, cx: float, cy: float, r: float):
+    """Whiten the seal's grey ink inside its disk, keeping the darker text under it.
+
+    The ring's grey (the seal's ink) and the text's (the page's darkest ink) are measured; pixels
+    of the disk lighter than ``SEAL_CUT`` of the way from the ring's grey to the text's become white. A seal as dark as the text (a
+    black-and-white copy) is left as it is."""
+    import numpy as np
+
+    ring = _ring_samples(gray, cx, cy, r * 0.97)
+    ring_level = float(np.median(ring[ring < 200])) if (ring < 200).any() else 255.0
+    outside = gray[~disk]
+    dark = outside[outside < 128]
+    text_level = float(np.percentile(dark, 10)) if dark.size else 0.0
+    if ring_level - text_level < 40:
+        return gray
+    out = gray.copy()
+    out[disk & (gray > ring_level - SEAL_CUT * (ring_level - text_level))] = 255
+    return out
+
+
+SEAL_MARK = "［印章］（扫描件上的印章）"
+
+
+def red_stamp_box(red, dpi: int) -> tuple[float, float, float, float] | None:
+    """Box (fractions of the page) of a red seal, from the page's red-ink mask, or None.
 
     OCR drops the seal with its red ink, so its presence is noted here: enough saturated red
     pixels (≥ 0.1 % of the page) spread over at least 20 mm, as an agency seal (≈ 40 mm) is.
     """
     import numpy as np
 
-    if img.mode not in ("RGB", "RGBA", "P", "CMYK", "YCbCr"):
+    if red is None:
         return None
-    rgb = np.asarray(img.convert("RGB"), dtype=np.int16)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
-    red = (r > 140) & (r - np.maximum(g, b) > 60)
     count = int(red.sum())
     if count < 0.001 * red.size:
         return None
@@ -634,31 +858,23 @@ def red_stamp_box(img, dpi: int) -> tuple[float, float, float, float] | None:
 
 def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) -> OcrPage:
     import numpy as np
-    from PIL import Image
 
     eng = _engine(engine, path)
     if img.width * img.height > MAX_PIXELS:
         raise ReadError("E152", path, detail=f"{img.width}×{img.height} 像素")
-    src_dpi = dpi or _image_dpi(img)
-    seal_box = red_stamp_box(img, src_dpi)
-    gray = _gray(img)
-    if src_dpi > WORK_DPI * 1.15:
-        f = WORK_DPI / src_dpi
-        gray = np.asarray(Image.fromarray(gray).resize((round(gray.shape[1] * f), round(gray.shape[0] * f)),
-                                                       Image.LANCZOS))
-        src_dpi = WORK_DPI
-    base, skew = _orientation(gray, src_dpi)
-    level = _rotate(gray, base, skew)
-    clean, v_rule, ink = _clean(level, src_dpi)
-    min_px = max(3, round(src_dpi * 2.2 / 25.4))  # a text line is ≥ 2.2 mm tall (about 7 pt)
-    ink_rows = _text_rows(ink, min_px)
-    turned = _upside_down(eng, clean, ink, ink_rows, src_dpi)
-    if turned:
-        clean = np.ascontiguousarray(clean[::-1, ::-1])
-        v_rule = v_rule[::-1, ::-1]
-        h = level.shape[0]
-        ink_rows = [(h - b, h - a) for a, b in reversed(ink_rows)]
-    boxes = _split_at_rules(eng, clean, v_rule, eng.recognise(clean, src_dpi), src_dpi)
+    gray, red, src_dpi = _page_arrays(img, dpi or _image_dpi(img))
+    levels = [_level(eng, gray, src_dpi, base, skew) for base, skew in _orientations(gray, src_dpi)]
+    lv = levels[0] if len(levels) == 1 else max(levels, key=lambda v: _reading_score(eng, v, src_dpi))
+    base, skew, turned, clean, v_rule, ink, ink_rows = (lv.base, lv.skew, lv.turned, lv.clean, lv.v_rule,
+                                                        lv.ink, lv.rows)
+    seal_box = None
+    if red is not None and red.sum() >= 0.001 * red.size:  # the seal's place on the levelled page
+        seal_red = _rotate((red[::4, ::4] * 255).astype(np.uint8) ^ 255, base + (180 if turned else 0), skew) < 128
+        seal_box = red_stamp_box(seal_red, src_dpi / 4)
+    y0, y1, x0, x1 = _ink_box(ink, pad=round(src_dpi * 5 / 25.4))
+    part, part_rule = clean[y0:y1, x0:x1], v_rule[y0:y1, x0:x1]
+    boxes = [_Box(b.text, b.confidence, b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0)
+             for b in _split_at_rules(eng, part, part_rule, eng.recognise(part, src_dpi), src_dpi)]
     lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0])
     if seal_box is not None:  # the seal was removed with its red ink: say where it was
         mid = (seal_box[1] + seal_box[3]) / 2

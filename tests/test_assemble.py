@@ -168,3 +168,53 @@ def test_assemble_record_shop_name_is_a_party_candidate():
     cf = assemble(_case(docs), docs)
     names = [f.value["name"] for f in cf.fields["party"]]
     assert names[0] == "青浦区华新郭氏小卖部" and "青浦区华新郭式小卖部" in names
+
+
+def _doc(doc_id: str, doc_type: str, text: str, source: str = "docx", **values) -> DocFields:
+    conf = 0.9 if source == "ocr" else None
+    doc = SourceDoc(doc_id, doc_id, "pdf", (Page(1, text, source=source, confidence=conf),), doc_type=doc_type)
+    fields = tuple(Field(k, v, Span(doc_id, 1, 0, len(text), text), f"test.{k}.v1") for k, v in values.items())
+    return DocFields(doc, fields)
+
+
+def test_case_number_read_by_ocr_takes_the_brackets_printed_on_a_text_page():
+    docs = [_doc("a/决定.pdf", "decision", "沪青城管罚字〔2024]第00383号", "ocr",
+                 doc_number="沪青城管罚字〔2024]第00383号"),
+            _doc("a/缴款.docx", "payment_receipt", "决定书文号\t沪青城管罚字〔2024〕第00383号")]
+    cf = assemble(_case(docs), docs)
+    first, second = cf.fields["case_number"][:2]
+    assert first.value == "沪青城管罚字〔2024〕第00383号"
+    assert first.span.doc_id == "a/缴款.docx" and first.span.quote == "沪青城管罚字〔2024〕第00383号"
+    assert second.value == "沪青城管罚字〔2024]第00383号"  # the OCR reading stays, as evidence
+
+
+def test_case_number_read_by_ocr_with_ascii_brackets_takes_the_full_width_ones_printed_elsewhere():
+    docs = [_doc("a/决定.pdf", "decision", "x", "ocr", doc_number="青城管罚决字[2024]第0392号"),
+            _doc("a/回证.docx", "service_receipt", "送达文书\t行政处罚决定书（青城管罚决字［2024］第0392号）")]
+    assert case_fields(assemble(_case(docs), docs))["case_number"] == "青城管罚决字［2024］第0392号"
+
+
+def test_case_number_read_by_ocr_alone_gets_its_closing_bracket_paired():
+    docs = [_doc("a/决定.pdf", "simple_decision", "x", "ocr", doc_number="沪青城管当罚字〔2024」第0084511号"),
+            _doc("a/别的.docx", "payment_receipt", "决定书文号\t沪青城管当罚字〔2024〕第0084512号")]  # another number
+    assert case_fields(assemble(_case(docs), docs))["case_number"] == "沪青城管当罚字〔2024〕第0084511号"
+
+
+def test_case_number_on_a_text_page_stays_as_printed():
+    docs = [_doc("a/决定.docx", "decision", "x", doc_number="沪青城管罚字〔2024]第1号"),
+            _doc("a/缴款.docx", "payment_receipt", "沪青城管罚字〔2024〕第1号")]
+    assert case_fields(assemble(_case(docs), docs))["case_number"] == "沪青城管罚字〔2024]第1号"
+
+
+@pytest.mark.parametrize("read, mended", [
+    ("沪青城管罚字〔2024]第00383号", "沪青城管罚字〔2024〕第00383号"),
+    ("沪青城管罚字〔2024」第1号", "沪青城管罚字〔2024〕第1号"),
+    ("青城管罚决字[2024]第0392号", "青城管罚决字[2024]第0392号"),
+    ("青城管罚字（2024)第7号", "青城管罚字（2024）第7号"),
+    ("青城管罚字(2024)第7号", "青城管罚字(2024)第7号"),
+    ("第7号", "第7号"),
+])
+def test_pair_brackets(read, mended):
+    from extractors.assemble import pair_brackets
+
+    assert pair_brackets(read) == mended

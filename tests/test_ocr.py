@@ -122,6 +122,26 @@ def test_ocr_stamped_date_line_still_read():
 
 
 @needs_engine
+def test_ocr_stamped_grey_scan_keeps_the_date_and_notes_the_seal():
+    img = _page([[(500, "上海市青浦区城市管理行政执法局")], [(660, "2024年3月15日")]], width=1200)
+    grey = _seal(img, (820, 120), 115).convert("L")  # a grey scan: no red left to drop
+    ring = np.asarray(grey)[120, 820 + 111]
+    assert 60 < ring < 180  # the ring is there, grey
+    page = ocr_image(_png(grey), engine=ENGINE)
+    texts = [line.text for line in page.lines]
+    assert ocr.SEAL_MARK in texts
+    assert "2024年3月15日" in _squash(page.text)
+    assert _squash(texts[-1]) == "2024年3月15日"
+
+
+@needs_engine
+def test_ocr_grey_scan_without_a_seal_has_no_seal_line():
+    page = ocr_image(_png(_page(PROSE + [[(40, "〇〇〇")]]).convert("L")), engine=ENGINE)
+    assert ocr.SEAL_MARK not in page.text
+    assert len(page.lines) == 5
+
+
+@needs_engine
 def test_ocr_two_column_form_keeps_label_value_order():
     rows = [
         [(30, "当事人"), (290, "张建国"), (560, "性别"), (800, "男")],
