@@ -2223,6 +2223,28 @@ def _schedule(plans: list[Plan], rng: random.Random, sched: Schedule,
 HEARING_STARTS = (540, 570, 600, 810, 840, 870, 900)
 
 
+def _dated_first(order: list[Plan], by_id: dict[str, Plan]) -> list[Plan]:
+    """``order`` with the first case of every MIS-01/MIS-03 pair moved before its second case
+    (unchanged when that already holds)."""
+    out: list[Plan] = []
+    placed: set[str] = set()
+
+    def place(p: Plan, seen: frozenset[str]) -> None:
+        if p.case_id in placed or p.case_id in seen:
+            return
+        for cid in ("MIS-01", "MIS-03"):
+            v = p.variant.get(cid, "")
+            first = by_id.get(v.split(":", 1)[1]) if v.startswith("second:") else None
+            if first is not None:
+                place(first, seen | {p.case_id})
+        placed.add(p.case_id)
+        out.append(p)
+
+    for p in order:
+        place(p, frozenset())
+    return out
+
+
 def generate_cases(n: int, month: str, seed: int, *, scanned_fraction: float = 0.0) -> list[CaseSpec]:
     """n cases of the month 'YYYY-MM' (Qingpu district), deterministic for a seed.
 
@@ -2348,8 +2370,10 @@ def _generate_cases(n: int, month: str, seed: int) -> list[CaseSpec]:
             docs = ("inquiry",) if p.party.kind != "person" else ()  # type: ignore[union-attr]
             docs += ("notice",) if p.kind == "gp" and "NOT-01" not in p.defects else ()
             p.variant["CON-01:doc"] = rng.choice(docs + ("closing",))
-    # dates (pairs are re-drawn until they line up with their first case)
-    for p in order:
+    # dates (pairs are re-drawn until they line up with their first case, so a pair's first case
+    # gets its dates before the second: it may itself be the second of another pair, and so sit
+    # late in ``order``)
+    for p in _dated_first(order, by_id):
         sec = {c: v.split(":", 1)[1] for c, v in p.variant.items() if v.startswith("second:")}
         for attempt in range(400):
             p.d.clear()

@@ -83,8 +83,7 @@ def _fields_of(docs: Iterable[DocFields], doc_types: Sequence[str], name: str) -
     return out
 
 
-_PAIRS = {"〔": "〕", "［": "］", "[": "]", "(": ")", "（": "）", "【": "】", "﹝": "﹞"}
-_BRACKETS = "".join(_PAIRS) + "".join(_PAIRS.values()) + "」「"
+_BRACKETS = "〔〕［］[]()（）【】﹝﹞「」"
 
 
 def _page_of(docs: Sequence[DocFields], span: Span | None) -> Page | None:
@@ -96,22 +95,13 @@ def _page_of(docs: Sequence[DocFields], span: Span | None) -> Page | None:
     return None
 
 
-def pair_brackets(number: str) -> str:
-    """A 文号 whose closing bracket does not match its opening one (``〔2024]``: OCR reads the
-    closing 〕 as ] or 」) gets the partner of the opening bracket; others are returned unchanged."""
-    m = re.search(f"([{re.escape(''.join(_PAIRS))}])(\\d{{4}})([{re.escape(_BRACKETS)}])", number)
-    if not m or _PAIRS.get(m.group(1)) == m.group(3):
-        return number
-    return number[:m.start(3)] + _PAIRS[m.group(1)] + number[m.end(3):]
-
-
 def _printed_case_number(cands: list[Field], docs: Sequence[DocFields]) -> list[Field]:
     """The case number as printed when the chosen one was read by OCR.
 
     Brackets are what OCR misreads in a 文号 (〔〕 as ] or 」, ［］ as []). When the same number,
     brackets aside, is printed on a page with a text layer (a DOCX or born-digital PDF of the case:
     a receipt, the closing form), that reading is put first; otherwise a closing bracket that
-    does not match the opening one is mended (:func:`pair_brackets`). The OCR candidate stays
+    does not match the opening one is mended (``pipeline.ocr.pair_brackets``). The OCR candidate stays
     behind it, so the evidence of both is kept."""
     if not cands:
         return cands
@@ -133,6 +123,8 @@ def _printed_case_number(cands: list[Field], docs: Sequence[DocFields]) -> list[
                 return [Field("case_number", m.group(0), span, "assemble.case_number.printed.v1", 1.0)] + cands
             if m:
                 return cands
+    from pipeline.ocr import pair_brackets
+
     mended = pair_brackets(first.value)
     if mended == first.value:
         return cands

@@ -21,7 +21,8 @@ Page handling, the same for both engines:
 3. Reading order: recognised boxes are grouped into rows (vertical overlap), rows run top to
    bottom and boxes left to right; boxes of one row separated by a table rule or a wide gap are
    joined with a TAB, as the DOCX reader joins cells (``当事人\\t张三``).
-4. Years in Chinese numerals are repaired (:func:`fix_years`: ``二○二四`` / ``二二四`` → ``二〇二四``).
+4. Years in Chinese numerals are repaired (:func:`fix_years`: ``二○二四`` / ``二二四`` → ``二〇二四``),
+   and the year brackets of a 文号 paired (:func:`pair_brackets`: ``〔2024]`` → ``〔2024〕``).
 5. Checks: the number of text lines in the ink's horizontal projection against the rows found
    (E153 warning when OCR found far fewer), and a low page confidence (E154 warning).
 
@@ -46,6 +47,7 @@ from pipeline.errors import ReadError, msg
 from pipeline.models import InputError, Page
 
 __all__ = ["OcrLine", "OcrPage", "ENGINES", "available_engines", "default_engine", "fix_years", "ocr_image",
+           "pair_brackets",
            "ocr_image_pages", "ocr_pdf_page", "image_page_count"]
 
 ENGINES = ("rapidocr", "tesseract")  # preference order when no engine is named (see bench/ocr_bench.py)
@@ -581,10 +583,21 @@ def fix_years(text: str) -> str:
     return _CN_YEAR.sub(lambda m: "".join("〇" if ch in _ZERO_LIKE else ch for ch in m.group(1)), text)
 
 
+_PAIRS = {"〔": "〕", "［": "］", "[": "]", "(": ")", "（": "）", "【": "】", "﹝": "﹞"}
+_YEAR_IN_BRACKETS = re.compile(
+    f"([{re.escape(''.join(_PAIRS))}])(\\s*\\d{{4}}\\s*)([{re.escape(''.join(_PAIRS.values()) + '」')}])")
+
+
+def pair_brackets(text: str) -> str:
+    """Mend the year brackets of a 文号 whose closing bracket does not match the opening one —
+    OCR reads the closing 〕 as ] or 」 (``〔2024]`` → ``〔2024〕``); matched pairs stay."""
+    return _YEAR_IN_BRACKETS.sub(lambda m: m.group(1) + m.group(2) + _PAIRS[m.group(1)], text)
+
+
 def _lines(boxes: Sequence[_Box], v_rule, width: int, height: int) -> list[OcrLine]:
     out = []
     for row in _rows(boxes):
-        text = fix_years(_join_row(row, v_rule))
+        text = pair_brackets(fix_years(_join_row(row, v_rule)))
         n = sum(len(b.text) for b in row)
         conf = sum(b.confidence * len(b.text) for b in row) / n if n else 0.0
         box = (min(b.x0 for b in row) / width, min(b.y0 for b in row) / height,

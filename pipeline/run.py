@@ -108,9 +108,12 @@ class ReviewSummary:
 _WORKER_STATE: dict[str, Any] = {}
 
 
-def _worker_init(debug: bool, limits: Any = None, memory_mb: int | None = None) -> None:
+def _worker_init(debug: bool, limits: Any = None, memory_mb: int | None = None,
+                 ocr_threads: int | None = None) -> None:
     if memory_mb:
         _cap_memory(memory_mb)
+    if ocr_threads and not os.environ.get("ANJUAN_OCR_THREADS"):
+        os.environ["ANJUAN_OCR_THREADS"] = str(ocr_threads)  # N workers × 2 threads would oversubscribe
     _WORKER_STATE["debug"] = debug
     _WORKER_STATE["limits"] = limits
 
@@ -202,7 +205,9 @@ def _iter_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings,
         return
     jobs = settings.jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(entries)))
-    init_args = (settings.debug, settings.limits, settings.worker_memory_mb)
+    # OCR threads per worker: the cores shared out among the workers (ANJUAN_OCR_THREADS wins)
+    ocr_threads = max(1, (os.cpu_count() or 1) // max(jobs, 1))
+    init_args = (settings.debug, settings.limits, settings.worker_memory_mb, ocr_threads)
     if jobs == 1:
         _worker_init(settings.debug, settings.limits, None)  # in-process: never cap the parent
         for i, entry in enumerate(entries):

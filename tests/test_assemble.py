@@ -213,8 +213,10 @@ def test_case_number_on_a_text_page_stays_as_printed():
     ("青城管罚字（2024)第7号", "青城管罚字（2024）第7号"),
     ("青城管罚字(2024)第7号", "青城管罚字(2024)第7号"),
     ("第7号", "第7号"),
+    ("送达沪青城管罚字〔2024」第1号和青城管扣字〔 2024]第2号", "送达沪青城管罚字〔2024〕第1号和青城管扣字〔 2024〕第2号"),
+    ("（2024年3月）", "（2024年3月）"),
 ])
 def test_pair_brackets(read, mended):
-    from extractors.assemble import pair_brackets
+    from pipeline.ocr import pair_brackets
 
     assert pair_brackets(read) == mended

@@ -100,6 +100,20 @@ def test_corpus_generator_small_n_places_what_fits():
     assert any(c.truth["findings"] for c in cases) and any(c.truth["clean"] for c in cases)
 
 
+@pytest.mark.parametrize("n, month, seed", [(6, "2024-03", 7), (8, "2024-03", 7)])
+def test_corpus_generator_pair_first_case_dated_before_its_second(n, month, seed):
+    """Bug: with few cases one pair of cases held both a MIS-02 pair (A first) and a MIS-03 pair
+    (B first); both sat among the 'second' cases and the MIS-03 second waited for dates its
+    first case did not have yet ("could not line up the dates of a ['MIS-03'] pair")."""
+    cases = generate_cases(n, month, seed)
+    by_id = {c.case_id: c for c in cases}
+    pairs = [(c, by_id[c.truth["related_cases"]["MIS-03"][0]]) for c in cases if "MIS-03" in c.truth["findings"]]
+    assert pairs
+    for a, b in pairs:  # the officer's two timed records are within days of each other
+        da, db = a.truth["fields"]["violation_date"], b.truth["fields"]["violation_date"]
+        assert da and db
+
+
 def test_corpus_generator_every_doc_type_occurs():
     cases = generate_cases(100, MONTH, 5)
     seen = collections.Counter(d["doc_type"] for c in cases for d in c.truth["documents"])

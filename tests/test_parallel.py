@@ -130,3 +130,17 @@ def test_parallel_pool_that_never_works_is_an_error(thread_pool: type[ThreadPool
         _collect(run._pool_reads(Path("."), ENTRIES, ReviewSettings(jobs=2), always_broken_task, 2, ()))
     assert exc.value.code == "E900" and "--jobs 1" in str(exc.value)
     assert thread_pool.created <= 5  # gives up after three single-case deaths, not one per case
+
+
+def test_parallel_workers_share_the_cores_for_ocr(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each worker gets cores // jobs OCR threads (2 workers × 2 threads would oversubscribe 2
+    cores); a value the user set in ANJUAN_OCR_THREADS is kept."""
+    monkeypatch.setenv("ANJUAN_OCR_THREADS", "")
+    run._worker_init(False, None, None, 1)
+    assert os.environ["ANJUAN_OCR_THREADS"] == "1"
+    monkeypatch.setenv("ANJUAN_OCR_THREADS", "3")
+    run._worker_init(False, None, None, 1)
+    assert os.environ["ANJUAN_OCR_THREADS"] == "3"
+    from pipeline.ocr import _threads
+
+    assert _threads() == 3
