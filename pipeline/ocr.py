@@ -10,14 +10,20 @@ Two offline engines behind one interface (nothing is downloaded at run time):
 
 Page handling, the same for both engines:
 
-1. Decode (Pillow; EXIF orientation applied; multi-page TIFF frame by frame) and drop red ink —
-   the grey image is the red channel, so a red seal stamped over a date line turns pale and the
-   black text under it stays dark. (Red seal *text* is dropped with it.)
-2. Orientation and skew: the horizontal projection profile of the ink is sharpest when text lines
-   are level, so the angle (±5°, 0.1° steps) and the 0/90 base that maximise its sum of squared
-   differences give skew and rotation modulo 180; whether the page is upside down is then decided
-   by OCR-ing a few of its lines both ways and keeping the orientation with the higher
-   confidence. Table rules are removed before OCR (they read as 丨 or merge cells).
+1. Decode (Pillow; EXIF orientation applied; multi-page TIFF frame by frame), scale to ≤ 200 dpi
+   and drop red ink — the grey image is the red channel, so a red seal stamped over a date line
+   turns pale and the black text under it stays dark (red seal *text* is dropped with it). On a
+   grey scan the seal's ring is found instead (Hough circles of seal size, inked all round), the
+   seal's grey ink lightened and the darker text under it kept. Either way a line
+   ``［印章］（扫描件上的印章）`` notes where the seal was.
+2. Orientation and skew (OpenCV): the horizontal profile of the ink is sharpest when text lines
+   are level, so the angle (±5°, 0.25° then 0.05° steps, computed on the ink's coordinates) gives
+   the skew for either quarter turn; the turn is where that sharpness and the share of empty
+   rows between lines agree, and when they do not, two lines are read both ways. Whether the page
+   is upside down is voted by RapidOCR's 0°/180° direction model over pieces of three lines
+   (recognising two lines both ways when the vote is unclear, or with tesseract). Table rules are
+   removed before OCR (they read as 丨 or merge cells) and the page is cropped to its ink, so the
+   detector's ``DET_SIDE`` pixels cover text, not margins.
 3. Reading order: recognised boxes are grouped into rows (vertical overlap), rows run top to
    bottom and boxes left to right; boxes of one row separated by a table rule or a wide gap are
    joined with a TAB, as the DOCX reader joins cells (``当事人\\t张三``).
@@ -448,11 +454,6 @@ def _orientations(gray, dpi: int) -> list[tuple[int, float]]:
     return [tuple(c) for c in by_blank]
 
 
-def _orientation(gray, dpi: int) -> tuple[int, float]:
-    """The best (base, skew) of :func:`_orientations` (without reading any text)."""
-    return _orientations(gray, dpi)[0]
-
-
 def _blank_share(ys, xs, angle: float) -> float:
     """Share of the rows between the first and the last ink row that hold (almost) no ink."""
     import numpy as np
@@ -743,7 +744,9 @@ def _page_arrays(img, dpi: int):
 
     The grey page drops red ink: it is the red channel, pushed further towards white where red
     dominates, so a seal stamped over a date line turns pale and the black text under it stays
-    dark. The red mask (saturated red pixels; colour scans only) locates the seal."""
+    dark. The mask locates the seal: its saturated red pixels, or, on a page with no red (a grey
+    scan, also when a PDF renders it in colour), the disk of a seal ring found by
+    :func:`_grey_seal`, whose grey ink is then lightened (:func:`_lighten_seal`)."""
     import numpy as np
 
     cv2 = _cv2()
@@ -759,27 +762,27 @@ def _page_arrays(img, dpi: int):
         r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
         gray = np.clip(r + np.maximum(r - (g + b) // 2, 0), 0, 255).astype(np.uint8)
         red = (r > 140) & (r - np.maximum(g, b) > 60)
+        if red.sum() < 0.001 * red.size:  # no red seal: a grey page in colour (a PDF renders so)
+            red = None
     else:
         if img.mode.startswith("I"):  # 16-bit grey TIFF
             arr = np.asarray(img, dtype=np.float64)
             gray = (arr / (arr.max() or 1.0) * 255).astype(np.uint8)
         else:
             gray = np.asarray(img.convert("L"))
-        gray = np.ascontiguousarray(fit(gray))
-        work_dpi = min(dpi, WORK_DPI) if dpi > WORK_DPI * 1.15 else dpi
-        seal = _grey_seal(gray, work_dpi)
-        red = None
-        if seal is not None:  # a seal on a grey scan: its place as the mask, its ring lightened
-            cx, cy, r = seal
-            yy, xx = np.ogrid[:gray.shape[0], :gray.shape[1]]
-            red = (yy - cy) ** 2 + (xx - cx) ** 2 <= (r * 1.1) ** 2
-            gray = _lighten_seal(gray, red, cx, cy, r)
-        return gray, red, work_dpi
-    return gray, red, min(dpi, WORK_DPI) if dpi > WORK_DPI * 1.15 else dpi
+        gray, red = np.ascontiguousarray(fit(gray)), None
+    work_dpi = min(dpi, WORK_DPI) if dpi > WORK_DPI * 1.15 else dpi
+    seal = _grey_seal(gray, work_dpi) if red is None else None
+    if seal is not None:  # a seal on a grey page: its place as the mask, its ring lightened
+        cx, cy, rad = seal
+        yy, xx = np.ogrid[:gray.shape[0], :gray.shape[1]]
+        red = (yy - cy) ** 2 + (xx - cx) ** 2 <= (rad * 1.1) ** 2
+        gray = _lighten_seal(gray, red, cx, cy, rad)
+    return gray, red, work_dpi
 
 
 SEAL_RADIUS_MM = (14, 26)  # an official seal is 38–45 mm across; smaller rings are not looked for
-SEAL_CUT = 0.5  # see _lighten_seal
+SEAL_CUT = 0.2  # see _lighten_seal: only ink close to the ring's grey is whitened inside the disk
 SEAL_RING_COVERAGE = 0.7  # share of the circle that must be inked for a ring to count as a seal
 
 
@@ -826,8 +829,11 @@ def _lighten_seal(gray, disk, cx: float, cy: float, r: float):
     """Whiten the seal's grey ink inside its disk, keeping the darker text under it.
 
     The ring's grey (the seal's ink) and the text's (the page's darkest ink) are measured; pixels
-    of the disk lighter than ``SEAL_CUT`` of the way from the ring's grey to the text's become white. A seal as dark as the text (a
-    black-and-white copy) is left as it is."""
+    of the disk lighter than ``SEAL_CUT`` of the way from the ring's grey to the text's become
+    white, and so does the ring's band (found from the radial ink profile) wherever it is lighter
+    than the text's grey — the ring is as dark as light text in places, and a ring fragment left
+    next to a character is read as a stroke. A seal as dark as the text (a black-and-white copy)
+    is left as it is."""
     import numpy as np
 
     ring = _ring_samples(gray, cx, cy, r * 0.97)
@@ -839,6 +845,18 @@ def _lighten_seal(gray, disk, cx: float, cy: float, r: float):
         return gray
     out = gray.copy()
     out[disk & (gray > ring_level - SEAL_CUT * (ring_level - text_level))] = 255
+    # the ring's band: radii around r where the mean grey over the circle is well below paper
+    offsets = np.arange(-int(r * 0.12), int(r * 0.12) + 1)
+    means = np.array([float(np.mean(_ring_samples(gray, cx, cy, r + d, n=180))) for d in offsets])
+    paper = float(np.median(gray[~disk]))
+    inked = offsets[means < (paper + means.min()) / 2]
+    if inked.size:
+        lo, hi = r + inked.min() - 1, r + inked.max() + 1
+        yy, xx = np.ogrid[:gray.shape[0], :gray.shape[1]]
+        d2 = (yy - cy) ** 2 + (xx - cx) ** 2
+        band = (d2 >= lo * lo) & (d2 <= hi * hi)
+        ring_dark = float(np.percentile(ring, 10))  # the ring's own darkest ink (text crossing it is rarer)
+        out[band & (gray > (text_level + ring_dark) / 2)] = 255
     return out
 
 
