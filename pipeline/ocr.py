@@ -61,6 +61,7 @@ MAX_PIXELS = 80_000_000  # A4 at 600 dpi is 35 MP
 WORK_DPI = 200  # pages scanned finer are scaled down to this before OCR
 DET_SIDE = 1280  # longest side of the text detector's input, page cropped to its ink (see _det_side)
 LOW_CONFIDENCE = 0.75  # page confidence below this gets an E154 warning
+FULL_WIDTH_GAP = 0.45  # a blank this share of the text height beside a bracket: full-width (_bracket_width)
 DROPPED_RATIO = 0.75  # fewer OCR rows than this share of the ink's text lines gets an E153 warning
 
 
@@ -557,16 +558,75 @@ def _rule_between(v_rule, a: _Box, b: _Box) -> bool:
     return bool(band.size) and bool(band.any(axis=0).any())
 
 
+_FULL_WIDTH = str.maketrans("[]()", "［］（）")
+_SPACED_PAIR = re.compile(r"( ?)([\[(])([^\[\]()\s]{1,30})([\])])( ?)")
+
+
+def _spaced_brackets(text: str) -> str:
+    """``字 [2024] 第`` → ``字［2024］第``: the recogniser writes the blank half of a full-width
+    bracket as a space beside an ASCII one; a pair with such a space becomes full-width."""
+    def fix(m: re.Match) -> str:
+        if not (m.group(1) or m.group(5)):
+            return m.group(0)
+        return (m.group(2) + m.group(3) + m.group(4)).translate(_FULL_WIDTH)
+    return _SPACED_PAIR.sub(fix, text)
+
+
+_ASCII_YEAR_PAIR = re.compile(r"[\[(]\d{4}[\])]")
+
+
+def _bracket_width(gray, box: _Box) -> _Box:
+    """A box read with an ASCII bracket pair around a year (``字[2024]第``) whose line image has
+    two blank gaps of at least ``FULL_WIDTH_GAP`` of the text height: the brackets were
+    full-width (their blank halves make those gaps; ASCII brackets sit close to their
+    neighbours), so ``［2024］`` / ``（2024）`` is returned."""
+    import numpy as np
+
+    if len(_ASCII_YEAR_PAIR.findall(box.text)) != 1:
+        return box
+    crop = gray[max(int(box.y0), 0):int(box.y1) + 1, max(int(box.x0), 0):int(box.x1) + 1]
+    if crop.size == 0:
+        return box
+    ink = _ink(crop)
+    rows = np.flatnonzero(ink.sum(axis=1) > 1)
+    cols = np.flatnonzero(ink.any(axis=0))
+    if rows.size == 0 or cols.size < 2:
+        return box
+    height = rows[-1] - rows[0] + 1
+    blank = ~ink[:, cols[0]:cols[-1] + 1].any(axis=0)
+    edges = np.flatnonzero(np.diff(np.concatenate([[0], blank.astype(np.int8), [0]])))
+    widths = edges[1::2] - edges[0::2]
+    if int((widths >= FULL_WIDTH_GAP * height).sum()) < 2:
+        return box
+    text = _ASCII_YEAR_PAIR.sub(lambda m: m.group(0).translate(_FULL_WIDTH), box.text)
+    return _Box(text, box.confidence, box.x0, box.y0, box.x1, box.y1)
+
+
 def _join_row(row: Sequence[_Box], v_rule) -> str:
-    text = row[0].text
+    """The row's boxes left to right: a TAB where a table rule or a wide gap parts two boxes, a
+    space between two Latin words, nothing otherwise.
+
+    The recogniser writes full-width brackets ［］（） as ASCII ones; but the blank half of a
+    full-width bracket makes the detector cut the line there, while an ASCII bracket stays inside
+    its box. So a box that begins with an ASCII bracket right after its neighbour, or ends with
+    one right before the next, had full-width brackets (``字［2024］第`` read as ``字`` ``[2024]``
+    ``第``, or as ``字 [2024] 第`` in one box): its brackets are made full-width."""
     h = sorted(b.h for b in row)[len(row) // 2]
-    for prev, box in zip(row, row[1:]):
+    tabs = [_rule_between(v_rule, prev, box) or box.x0 - prev.x1 > 1.0 * h for prev, box in zip(row, row[1:])]
+    texts = [_spaced_brackets(b.text) for b in row]
+    for i, t in enumerate(texts):
+        left = i > 0 and not tabs[i - 1] and t[:1] in "[("
+        right = i < len(row) - 1 and not tabs[i] and t[-1:] in ")]"
+        if left or right:
+            texts[i] = t.translate(_FULL_WIDTH)
+    text = texts[0]
+    for i, (prev, box) in enumerate(zip(row, row[1:])):
         gap = box.x0 - prev.x1
-        if _rule_between(v_rule, prev, box) or gap > 1.0 * h:
+        if tabs[i]:
             text += "\t"
         elif gap > 0.3 * h and _ASCII_WORD.search(prev.text) and _ASCII_WORD.match(box.text):
             text += " "
-        text += box.text
+        text += texts[i + 1]
     return text
 
 
@@ -905,7 +965,8 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     y0, y1, x0, x1 = _ink_box(ink, pad=round(src_dpi * 5 / 25.4))
     part, part_rule = clean[y0:y1, x0:x1], v_rule[y0:y1, x0:x1]
     boxes = [_Box(b.text, b.confidence, b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0)
-             for b in _split_at_rules(eng, part, part_rule, eng.recognise(part, src_dpi), src_dpi)]
+             for b in (_bracket_width(part, b) for b in
+                       _split_at_rules(eng, part, part_rule, eng.recognise(part, src_dpi), src_dpi))]
     lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0])
     if seal_box is not None:  # the seal was removed with its red ink: say where it was
         mid = (seal_box[1] + seal_box[3]) / 2

@@ -256,3 +256,37 @@ def test_ocr_downloads_nothing(monkeypatch):
 ])
 def test_ocr_fix_years(read, fixed):
     assert ocr.fix_years(read) == fixed
+
+
+@needs_engine
+@pytest.mark.parametrize("printed", [
+    "青城管罚决字［2024］第0392号",  # full-width square brackets: the recogniser writes [ ]
+    "青城管罚决字[2024]第0392号",
+    "青城管罚决字（2024）第0392号",
+    "青城管罚决字(2024)第0392号",
+    "沪青城管罚字〔2024〕第00383号",
+    "送达回证（邮寄）",
+    "罚款人民币500元(伍佰元)",
+])
+def test_ocr_case_number_brackets_keep_their_width(printed):
+    page = ocr_image(_png(_page([[(40, printed)]], width=1100)), engine=ENGINE)
+    assert page.text == printed
+
+
+def test_ocr_spaced_ascii_brackets_are_full_width():
+    assert ocr._spaced_brackets("青城管罚决字 [2024] 第0392号") == "青城管罚决字［2024］第0392号"
+    assert ocr._spaced_brackets("送达回证 (邮寄)") == "送达回证（邮寄）"
+    assert ocr._spaced_brackets("青城管罚决字[2024]第0392号") == "青城管罚决字[2024]第0392号"
+    assert ocr._spaced_brackets("金额(元)") == "金额(元)"
+
+
+@pytest.mark.parametrize("printed, full", [("青城管罚决字［2024］第0392号", True), ("青城管罚决字[2024]第0392号", False),
+                                           ("青城管罚决字（2024）第0392号", True), ("青城管罚决字(2024)第0392号", False)])
+def test_ocr_bracket_width_from_the_gaps_beside_the_brackets(printed, full):
+    """On scans the recogniser reads ［2024］ as [2024] with no space; the blank halves of the
+    full-width brackets in the line image tell them apart."""
+    img = _page([[(40, printed)]], width=1100)
+    gray = np.asarray(img.convert("L"))
+    read = printed.replace("［", "[").replace("］", "]").replace("（", "(").replace("）", ")")
+    box = ocr._Box(read, 0.95, 20, 20, 1080, gray.shape[0] - 20)
+    assert ocr._bracket_width(gray, box).text == (printed if full else read)
