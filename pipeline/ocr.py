@@ -26,7 +26,10 @@ Page handling, the same for both engines:
    detector's ``DET_SIDE`` pixels cover text, not margins.
 3. Reading order: recognised boxes are grouped into rows (vertical overlap), rows run top to
    bottom and boxes left to right; boxes of one row separated by a table rule or a wide gap are
-   joined with a TAB, as the DOCX reader joins cells (``当事人\\t张三``).
+   joined with a TAB, as the DOCX reader joins cells (``当事人\\t张三``). Lines of one table row
+   (both cross a vertical rule, no horizontal rule between them: a cell wrapped) are joined cell
+   by cell (``当事人\\t上海某某环境工程有限公司``, not a second line ``有限公司``). The width of a
+   文号's brackets is kept (:func:`_bracket_width`; the recogniser writes ［］（） as ASCII).
 4. Years in Chinese numerals are repaired (:func:`fix_years`: ``二○二四`` / ``二二四`` → ``二〇二四``),
    and the year brackets of a 文号 paired (:func:`pair_brackets`: ``〔2024]`` → ``〔2024〕``).
 5. Checks: the number of text lines in the ink's horizontal projection against the rows found
@@ -508,12 +511,13 @@ def _text_rows(ink, min_px: int) -> list[tuple[int, int]]:
 
 
 def _clean(gray, dpi: int):
-    """The page with table rules painted white, plus the vertical-rule mask (for TAB joins)."""
+    """The page with table rules painted white, the vertical-rule mask (for TAB joins), the ink
+    without the rules and the horizontal-rule mask (table rows)."""
     ink = _ink(gray)
     h_rule, v_rule = _rules(ink, dpi)
     rules = h_rule | v_rule
     if not rules.any():
-        return gray, v_rule, ink
+        return gray, v_rule, ink, h_rule
     # widen the rules by a pixel or two: anti-aliased edges would read as strokes
     import numpy as np
 
@@ -523,7 +527,7 @@ def _clean(gray, dpi: int):
     wide = cv2.dilate(rules.astype(np.uint8), cross).astype(bool)
     out = gray.copy()
     out[wide] = 255
-    return out, v_rule, ink & ~wide
+    return out, v_rule, ink & ~wide, h_rule
 
 
 # --- reading order ------------------------------------------------------------------------------
@@ -655,10 +659,57 @@ def pair_brackets(text: str) -> str:
     return _YEAR_IN_BRACKETS.sub(lambda m: m.group(1) + m.group(2) + _PAIRS[m.group(1)], text)
 
 
-def _lines(boxes: Sequence[_Box], v_rule, width: int, height: int) -> list[OcrLine]:
+MAX_CELL_LINES = 4  # a table row whose cells wrap onto more lines than this is not joined
+
+
+def _in_table(rule, y0: float, y1: float) -> bool:
+    return rule is not None and bool(rule[max(int(y0), 0):max(int(y1), 0)].any())
+
+
+def _table_blocks(rows: list[list[_Box]], h_rule, v_rule) -> list[list[list[_Box]]]:
+    """Consecutive rows of one table row (a cell wrapped onto a second line: both rows cross a
+    vertical rule and no horizontal rule lies between them) grouped together; other rows alone."""
+    blocks: list[list[list[_Box]]] = []
+    for row in rows:
+        if blocks and h_rule is not None and len(blocks[-1]) < MAX_CELL_LINES:
+            prev = blocks[-1][-1]
+            # from the middle of one line to the middle of the next (boxes are padded and may
+            # reach over a rule)
+            a = int(sum((x.y0 + x.y1) / 2 for x in prev) / len(prev))
+            b = int(sum((x.y0 + x.y1) / 2 for x in row) / len(row)) + 1
+            if (_in_table(v_rule, min(x.y0 for x in prev), max(x.y1 for x in prev))
+                    and _in_table(v_rule, min(x.y0 for x in row), max(x.y1 for x in row))
+                    and not h_rule[max(a, 0):max(b, 0)].any()):
+                blocks[-1].append(row)
+                continue
+        blocks.append([row])
+    return blocks
+
+
+def _block_text(block: list[list[_Box]], v_rule) -> str:
+    """One table row whose cells wrap: each cell's lines joined, the cells joined with TAB."""
+    import numpy as np
+
+    y0, y1 = int(min(b.y0 for r in block for b in r)), int(max(b.y1 for r in block for b in r)) + 1
+    band = v_rule[max(y0, 0):y1]
+    cols = np.flatnonzero(band.sum(axis=0) >= 0.5 * band.shape[0])
+    rules = [int(c) for i, c in enumerate(cols) if i == 0 or c - cols[i - 1] > 2]
+    cells: dict[int, list[str]] = {}
+    for row in block:
+        parts: dict[int, list[_Box]] = {}
+        for box in row:
+            parts.setdefault(sum(1 for x in rules if x < (box.x0 + box.x1) / 2), []).append(box)
+        for idx, boxes in parts.items():
+            cells.setdefault(idx, []).append(_join_row(boxes, None))
+    return "\t".join("".join(cells[i]) for i in sorted(cells))
+
+
+def _lines(boxes: Sequence[_Box], v_rule, width: int, height: int, h_rule=None) -> list[OcrLine]:
     out = []
-    for row in _rows(boxes):
-        text = pair_brackets(fix_years(_join_row(row, v_rule)))
+    for block in _table_blocks(_rows(boxes), h_rule, v_rule):
+        row = [b for r in block for b in r]
+        text = _join_row(block[0], v_rule) if len(block) == 1 else _block_text(block, v_rule)
+        text = pair_brackets(fix_years(text))
         n = sum(len(b.text) for b in row)
         conf = sum(b.confidence * len(b.text) for b in row) / n if n else 0.0
         box = (min(b.x0 for b in row) / width, min(b.y0 for b in row) / height,
@@ -721,21 +772,22 @@ class _Level:
     v_rule: object
     ink: object
     rows: list
+    h_rule: object = None
 
 
 def _level(eng, gray, dpi: int, base: int, skew: float) -> _Level:
     import numpy as np
 
     level = _rotate(gray, base, skew)
-    clean, v_rule, ink = _clean(level, dpi)
+    clean, v_rule, ink, h_rule = _clean(level, dpi)
     min_px = max(3, round(dpi * 2.2 / 25.4))  # a text line is ≥ 2.2 mm tall (about 7 pt)
     rows = _text_rows(ink, min_px)
     turned = _upside_down(eng, clean, ink, rows, dpi)
     if turned:
         h = level.shape[0]
         return _Level(base, skew, True, np.ascontiguousarray(clean[::-1, ::-1]), v_rule[::-1, ::-1],
-                      ink[::-1, ::-1], [(h - b, h - a) for a, b in reversed(rows)])
-    return _Level(base, skew, False, clean, v_rule, ink, rows)
+                      ink[::-1, ::-1], [(h - b, h - a) for a, b in reversed(rows)], h_rule[::-1, ::-1])
+    return _Level(base, skew, False, clean, v_rule, ink, rows, h_rule)
 
 
 def _reading_score(eng, lv: _Level, dpi: int) -> float:
@@ -967,7 +1019,7 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     boxes = [_Box(b.text, b.confidence, b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0)
              for b in (_bracket_width(part, b) for b in
                        _split_at_rules(eng, part, part_rule, eng.recognise(part, src_dpi), src_dpi))]
-    lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0])
+    lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0], lv.h_rule)
     if seal_box is not None:  # the seal was removed with its red ink: say where it was
         mid = (seal_box[1] + seal_box[3]) / 2
         at = sum(1 for line in lines if (line.box[1] + line.box[3]) / 2 < mid)
@@ -977,7 +1029,7 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     confidence = round(sum(line.confidence * len(line.text) for line in lines
                            if line.text != SEAL_MARK) / n, 4) if n else 0.0
     warnings = []
-    n_lines = len(lines) - (seal_box is not None)
+    n_lines = len(_rows(boxes))  # lines as seen, before wrapped table cells are joined
     if len(ink_rows) >= 3 and n_lines < DROPPED_RATIO * len(ink_rows) and len(ink_rows) - len(lines) >= 2:
         warnings.append(msg("E153", page=page, ink=len(ink_rows), found=n_lines, path=path))
     if n and confidence < LOW_CONFIDENCE:

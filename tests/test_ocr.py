@@ -290,3 +290,25 @@ def test_ocr_bracket_width_from_the_gaps_beside_the_brackets(printed, full):
     read = printed.replace("［", "[").replace("］", "]").replace("（", "(").replace("）", ")")
     box = ocr._Box(read, 0.95, 20, 20, 1080, gray.shape[0] - 20)
     assert ocr._bracket_width(gray, box).text == (printed if full else read)
+
+
+@needs_engine
+def test_ocr_wrapped_table_cell_is_one_cell():
+    """A value that wraps inside its table cell (the DOCX reader gives one cell) is joined, and
+    the next table row stays a row of its own."""
+    img = Image.new("RGB", (1100, 330), (250, 250, 248))
+    d = ImageDraw.Draw(img)
+    font = _font(34)
+    grid_x, grid_y = [15, 250, 1085], [20, 160, 240]
+    for y in grid_y:
+        d.line([(grid_x[0], y), (grid_x[-1], y)], fill=(20, 20, 20), width=2)
+    for x in grid_x:
+        d.line([(x, grid_y[0]), (x, grid_y[-1])], fill=(20, 20, 20), width=2)
+    d.text((30, 70), "当事人", font=font, fill=(20, 20, 20))
+    d.text((270, 40), "上海利达云帆环境工程", font=font, fill=(20, 20, 20))
+    d.text((270, 100), "有限公司", font=font, fill=(20, 20, 20))
+    d.text((30, 180), "住所", font=font, fill=(20, 20, 20))
+    d.text((270, 180), "青浦区城中东路303号", font=font, fill=(20, 20, 20))
+    page = ocr_image(_png(img), engine=ENGINE)
+    assert [line.text for line in page.lines] == ["当事人\t上海利达云帆环境工程有限公司", "住所\t青浦区城中东路303号"]
+    assert not page.warnings
