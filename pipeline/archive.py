@@ -21,6 +21,7 @@ Nothing inside the archive is ever written: files are opened read-only, zips in 
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import stat
@@ -48,6 +49,13 @@ class CaseEntry:
     case_id: str
     source: str
     kind: str  # folder | pdf | docx | zip | image | other
+    # other (source, kind) of the same case id (a folder and its zip side by side): read into
+    # this case, so nothing is lost and no id is reviewed twice (E124)
+    also: tuple[tuple[str, str], ...] = ()
+
+    def sources(self) -> tuple[tuple[str, str], ...]:
+        """(source, kind) of every place this case was found, the main one first."""
+        return ((self.source, self.kind),) + self.also
 
 
 def _is_register(path: Path) -> bool:
@@ -98,8 +106,15 @@ def list_cases(root: Path) -> list[CaseEntry]:
         case_id = p.name if kind == "folder" else (p.stem if p.suffix else p.name)
         case_id = display_path(case_id)[0]
         out.append(CaseEntry(case_id=case_id, source=p.name, kind=kind))
-    out.sort(key=lambda e: (e.case_id, e.source))
-    return out
+    out.sort(key=lambda e: (e.case_id, e.kind != "folder", e.source))
+    merged: list[CaseEntry] = []
+    for e in out:  # one entry per case id: a folder first, then the other places in name order
+        if merged and merged[-1].case_id == e.case_id:
+            first = merged[-1]
+            merged[-1] = dataclasses.replace(first, also=first.also + ((e.source, e.kind),))
+        else:
+            merged.append(e)
+    return merged
 
 
 # ---------------------------------------------------------------------------------------------
@@ -309,18 +324,22 @@ def read_case(root: Path, entry: CaseEntry, *, limits: ReadLimits = ReadLimits()
     root = Path(root)
     real_root = root.resolve()
     reader = _CaseReader(root=real_root, limits=limits, docs=[], errors=[], files=[], seen={})
-    top = root / entry.source
-    if entry.kind == "folder":
-        unlistable: list[Path] = []
-        for path in _walk(top, unlistable):
-            reader.disk_file(path, reader.label_of(path, root))
-        for path in unlistable:
-            label = reader.label_of(path, root)
-            reader.files.append(label)
-            reader.error("E112", label)
-    else:
-        reader.disk_file(top, reader.label_of(top, root))
+    for src, kind in entry.sources():
+        top = root / src
+        if kind == "folder":
+            unlistable: list[Path] = []
+            for path in _walk(top, unlistable):
+                reader.disk_file(path, reader.label_of(path, root))
+            for path in unlistable:
+                label = reader.label_of(path, root)
+                reader.files.append(label)
+                reader.error("E112", label)
+        else:
+            reader.disk_file(top, reader.label_of(top, root))
     source = display_path(entry.source)[0]
+    if entry.also:
+        reader.error("E124", source, case=entry.case_id,
+                     places="、".join(display_path(s)[0] for s, _ in entry.sources()))
     if not reader.files:
         reader.error("E123", source)
     return CaseInput(case_id=entry.case_id, source=source, docs=tuple(reader.docs),

@@ -33,6 +33,7 @@ MESSAGES: dict[str, str] = {
     "E121": "台账第 {row} 行的“{column}”无法识别：{value}。已忽略该值，请在台账中更正。",
     "E122": "Word 文件含有外部实体或异常的 XML 结构，已拒绝：{path}。请在 Word/WPS 中另存为新的 .docx。",
     "E123": "案卷中没有任何可读取的文件：{path}。",
+    "E124": "案卷号 {case} 在档案中出现不止一处（{places}），已合并为一个案卷评查；内容相同的文件只读一次（E115）。如两处确为不同案卷，请更正其中一处的案卷号后重新评查。",
     "E150": "未安装 OCR 组件，无法识别扫描件或图片：{path}。请安装 RapidOCR（离线识别，模型随安装包提供）：pip install rapidocr onnxruntime；或安装 tesseract 中文版：sudo apt-get install -y tesseract-ocr tesseract-ocr-chi-sim（Windows 请安装 Tesseract-OCR 并勾选 chi_sim 语言包），再 pip install opencv-python-headless Pillow。",
     "E151": "OCR 引擎“{engine}”不可用：{path}。本机可用的引擎：{known}。请换用可用的引擎，或按 E150 的说明安装。",
     "E152": "图片过大（{detail}），超过 OCR 上限：{path}。请以 200–300 dpi 重新扫描，或把图片拆分后重试。",

@@ -530,18 +530,19 @@ def case_fingerprint(root: Path, entry: Any, key: str, limits: Any) -> str:
     real_root = root.resolve()
     h = hashlib.sha256()
     h.update(key.encode("ascii"))
-    h.update(_bytes_of(f"{entry.case_id}\0{entry.source}\0{entry.kind}"))
-    top = root / entry.source
-    if entry.kind == "folder":
-        unlistable: list[Path] = []
-        paths = list(_walk(top, unlistable))
-    else:
-        unlistable, paths = [], [top]
-    for p in paths:
-        h.update(b"\1" + _bytes_of(p.relative_to(root).as_posix()) + b"\0")
-        h.update(_describe(p, real_root, limits).encode("utf-8"))
-    for p in unlistable:
-        h.update(b"\2" + _bytes_of(p.relative_to(root).as_posix()))
+    for source, kind in entry.sources():
+        h.update(_bytes_of(f"{entry.case_id}\0{source}\0{kind}"))
+        top = root / source
+        if kind == "folder":
+            unlistable: list[Path] = []
+            paths = list(_walk(top, unlistable))
+        else:
+            unlistable, paths = [], [top]
+        for p in paths:
+            h.update(b"\1" + _bytes_of(p.relative_to(root).as_posix()) + b"\0")
+            h.update(_describe(p, real_root, limits).encode("utf-8"))
+        for p in unlistable:
+            h.update(b"\2" + _bytes_of(p.relative_to(root).as_posix()))
     return h.hexdigest()
 
 

@@ -196,6 +196,33 @@ def test_archive_case_ids_and_litter(tmp_path: Path) -> None:
     assert [e.code for e in other.errors] == ["E107"] and other.files == ("说明.txt",)
 
 
+def test_archive_same_case_as_folder_and_zip_is_one_case(tmp_path: Path) -> None:
+    """A case unpacked beside its zip (2406001/ and 2406001.zip) was two entries with one id:
+    reviewed twice, the second opinion overwriting the first. Now one case, E124 says so, the
+    files both places share are read once (E115) and a file only in the zip is kept."""
+    import io
+    import zipfile
+
+    (tmp_path / "2406001").mkdir()
+    (tmp_path / "2406001" / "立案.docx").write_bytes(filing_docx())
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("2406001/立案.docx", filing_docx())
+        zf.writestr("2406001/决定.pdf", make_pdf([["行政处罚决定书"]]))
+    (tmp_path / "2406001.zip").write_bytes(buf.getvalue())
+    (tmp_path / "2406002.pdf").write_bytes(make_pdf([["立案审批表"]]))
+    entries = list_cases(tmp_path)
+    assert [(e.case_id, e.source, e.also) for e in entries] == [
+        ("2406001", "2406001", (("2406001.zip", "zip"),)), ("2406002", "2406002.pdf", ())]
+    c = read_case(tmp_path, entries[0])
+    codes = [e.code for e in c.errors]
+    assert codes.count("E124") == 1 and "E115" in codes
+    e124 = next(e for e in c.errors if e.code == "E124")
+    assert "2406001.zip" in e124.message and "合并" in e124.message
+    assert {d.doc_type for d in c.docs} == {"filing_approval", "decision"}
+    assert "2406001.zip!/2406001/决定.pdf" in c.files and "2406001/立案.docx" in c.files
+
+
 def test_archive_missing_root_is_e100(tmp_path: Path) -> None:
     with pytest.raises(AnjuanError) as exc:
         list_cases(tmp_path / "nope")
