@@ -312,3 +312,17 @@ def test_ocr_wrapped_table_cell_is_one_cell():
     page = ocr_image(_png(img), engine=ENGINE)
     assert [line.text for line in page.lines] == ["当事人\t上海利达云帆环境工程有限公司", "住所\t青浦区城中东路303号"]
     assert not page.warnings
+
+
+@needs_engine
+def test_ocr_same_text_with_one_or_two_threads(monkeypatch):
+    """Review workers get cores // jobs OCR threads, so --jobs must not change what is read."""
+    img = _png(_page(PROSE + [[(40, "沪青城管罚字［2024］第00383号")]]))
+    seen = []
+    for threads in ("1", "2"):
+        monkeypatch.setenv("ANJUAN_OCR_THREADS", threads)
+        monkeypatch.setattr(ocr, "_INSTANCES", {})  # a new engine with this many threads
+        page = ocr_image(img, engine=ENGINE)
+        seen.append((page.text, [line.confidence for line in page.lines]))
+    assert seen[0] == seen[1]
+    assert "沪青城管罚字［2024］第00383号" in seen[0][0]
