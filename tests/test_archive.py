@@ -203,11 +203,12 @@ def test_archive_same_case_as_folder_and_zip_is_one_case(tmp_path: Path) -> None
     import io
     import zipfile
 
+    filing = filing_docx()  # built once: the same bytes in both places
     (tmp_path / "2406001").mkdir()
-    (tmp_path / "2406001" / "立案.docx").write_bytes(filing_docx())
+    (tmp_path / "2406001" / "立案.docx").write_bytes(filing)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:
-        zf.writestr("2406001/立案.docx", filing_docx())
+        zf.writestr("2406001/立案.docx", filing)
         zf.writestr("2406001/决定.pdf", make_pdf([["行政处罚决定书"]]))
     (tmp_path / "2406001.zip").write_bytes(buf.getvalue())
     (tmp_path / "2406002.pdf").write_bytes(make_pdf([["立案审批表"]]))
