@@ -96,9 +96,17 @@ def _column_weights(rows: Sequence[Sequence[str]], ncols: int, width_pt: float) 
         counted = len(row) if len(row) == ncols or ncols == 1 else len(row) - 1  # spans don't count
         for c in range(counted):
             need[c] = max(need[c], _text_width(row[c], TABLE_PT) + pad)
+    return [w / width_pt for w in fit_columns(need, width_pt)]
+
+
+def fit_columns(need: Sequence[float], width: float) -> list[float]:
+    """Column widths (same unit as ``width``) from each column's natural width ``need``: columns
+    that fit in a fair share keep their natural width, the rest split what is left in
+    proportion to their text; slack, if any, is spread in proportion."""
+    ncols = len(need)
     widths = [0.0] * ncols
     free = list(range(ncols))
-    remaining = width_pt
+    remaining = width
     while free:
         share = remaining / len(free)
         small = [c for c in free if need[c] <= share]
@@ -115,7 +123,7 @@ def _column_weights(rows: Sequence[Sequence[str]], ncols: int, width_pt: float) 
     elif remaining > 0:  # everything fits: spread the slack in proportion
         total = sum(widths)
         widths = [w + remaining * w / total for w in widths]
-    return [w / width_pt for w in widths]
+    return widths
 
 
 def _table_shape(rows: Sequence[Sequence[str]]) -> int:

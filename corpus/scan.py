@@ -25,6 +25,7 @@ from typing import Sequence
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
+from corpus.render import fit_columns
 from corpus.spec import Block, DocSpec
 
 __all__ = ["ScanPage", "scan_document", "scan_pages", "scanned_pdf", "render_page_images", "find_fonts"]
@@ -165,26 +166,7 @@ def _column_widths(rows: Sequence[Sequence[str]], ncols: int, width: float) -> l
         for c in range(counted):
             longest = max((_width(part, TABLE_PT) for part in row[c].split("\n")), default=0.0)
             need[c] = max(need[c], longest + room)
-    widths = [0.0] * ncols
-    free = list(range(ncols))
-    remaining = width
-    while free:
-        share = remaining / len(free)
-        small = [c for c in free if need[c] <= share]
-        if not small:
-            break
-        for c in small:
-            widths[c] = need[c]
-            remaining -= need[c]
-        free = [c for c in free if c not in small]
-    if free:
-        total = sum(need[c] for c in free)
-        for c in free:
-            widths[c] = remaining * need[c] / total
-    elif remaining > 0:
-        total = sum(widths)
-        widths = [w + remaining * w / total for w in widths]
-    return widths
+    return fit_columns(need, width)
 
 
 class _Layout:

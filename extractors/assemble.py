@@ -60,6 +60,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from pipeline.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
                              Span, empty_case_fields)
+from pipeline.ocr import BRACKETS, pair_brackets
 
 DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
 RECORDS = ("inspection_record", "inquiry_record", "hearing_record", "defence_record")
@@ -83,7 +84,6 @@ def _fields_of(docs: Iterable[DocFields], doc_types: Sequence[str], name: str) -
     return out
 
 
-_BRACKETS = "〔〕［］[]()（）【】﹝﹞「」"
 
 
 def _page_of(docs: Sequence[DocFields], span: Span | None) -> Page | None:
@@ -109,10 +109,10 @@ def _printed_case_number(cands: list[Field], docs: Sequence[DocFields]) -> list[
     page = _page_of(docs, first.span)
     if not isinstance(first.value, str) or page is None or page.source != "ocr":
         return cands
-    parts = re.split(f"[{re.escape(_BRACKETS)}]", first.value)
+    parts = re.split(f"[{re.escape(BRACKETS)}]", first.value)
     if len(parts) < 2:
         return cands
-    pattern = re.compile(f"[{re.escape(_BRACKETS)}]".join(re.escape(p) for p in parts))
+    pattern = re.compile(f"[{re.escape(BRACKETS)}]".join(re.escape(p) for p in parts))
     for d in docs:
         for pg in d.doc.pages:
             if pg.source == "ocr":
@@ -123,8 +123,6 @@ def _printed_case_number(cands: list[Field], docs: Sequence[DocFields]) -> list[
                 return [Field("case_number", m.group(0), span, "assemble.case_number.printed.v1", 1.0)] + cands
             if m:
                 return cands
-    from pipeline.ocr import pair_brackets
-
     mended = pair_brackets(first.value)
     if mended == first.value:
         return cands

@@ -24,7 +24,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import spacy
 from spacy.language import Language
@@ -78,28 +78,33 @@ PLACE_RE = re.compile(
     r"(?:检查地点|勘验地点|询问地点|违法地点|发生地点|案发地点|地点)\s*[:：|]\s*(?P<v>[^\s|,，;；。]{2,60})")
 
 
-def load_patterns(path: Path) -> list[dict[str, Any]]:
-    """Load and validate a JSONL pattern file; every bad line is reported at once."""
-    rows: list[dict[str, Any]] = []
-    errors: list[str] = []
-    allowed = set(CLAUSE_LABELS) | set(ANCHOR_LABELS)
+def _jsonl(path: Path, errors: list[str]) -> Iterator[tuple[int, Any]]:
+    """(line number, parsed value) of each non-blank line; a line that is not JSON is added to
+    ``errors`` as ``file:line: message`` and skipped."""
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             try:
-                row = json.loads(line)
+                yield n, json.loads(line)
             except json.JSONDecodeError as exc:
                 errors.append(f"{path.name}:{n}: {exc}")
-                continue
-            if not isinstance(row, dict) or row.get("label") not in allowed:
-                errors.append(f"{path.name}:{n}: unknown label {row.get('label') if isinstance(row, dict) else row!r}")
-                continue
-            pat = row.get("pattern")
-            if not (isinstance(pat, str) and pat) and not (isinstance(pat, list) and pat):
-                errors.append(f"{path.name}:{n}: pattern must be a non-empty string or token list")
-                continue
-            rows.append({"label": row["label"], "pattern": pat})
+
+
+def load_patterns(path: Path) -> list[dict[str, Any]]:
+    """Load and validate a JSONL pattern file; every bad line is reported at once."""
+    rows: list[dict[str, Any]] = []
+    errors: list[str] = []
+    allowed = set(CLAUSE_LABELS) | set(ANCHOR_LABELS)
+    for n, row in _jsonl(path, errors):
+        if not isinstance(row, dict) or row.get("label") not in allowed:
+            errors.append(f"{path.name}:{n}: unknown label {row.get('label') if isinstance(row, dict) else row!r}")
+            continue
+        pat = row.get("pattern")
+        if not (isinstance(pat, str) and pat) and not (isinstance(pat, list) and pat):
+            errors.append(f"{path.name}:{n}: pattern must be a non-empty string or token list")
+            continue
+        rows.append({"label": row["label"], "pattern": pat})
     if errors:
         raise ValueError("invalid patterns:\n" + "\n".join(errors))
     return rows
@@ -109,23 +114,15 @@ def load_windows(path: Path) -> list[dict[str, Any]]:
     """Load and validate keyword-window rules (anchor label -> clause label)."""
     rules: list[dict[str, Any]] = []
     errors: list[str] = []
-    with open(path, encoding="utf-8") as fh:
-        for n, line in enumerate(fh, 1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                errors.append(f"{path.name}:{n}: {exc}")
-                continue
-            if (row.get("anchor") not in ANCHOR_LABELS or row.get("label") not in CLAUSE_LABELS
-                    or not isinstance(row.get("window"), int) or row["window"] < 0
-                    or not all(isinstance(c, str) for c in row.get("cues", []))
-                    or not all(isinstance(c, str) for c in row.get("vetoes", []))):
-                errors.append(f"{path.name}:{n}: bad rule {row!r}")
-                continue
-            rules.append({"anchor": row["anchor"], "label": row["label"], "window": row["window"],
-                          "cues": tuple(row.get("cues", [])), "vetoes": tuple(row.get("vetoes", []))})
+    for n, row in _jsonl(path, errors):
+        if (row.get("anchor") not in ANCHOR_LABELS or row.get("label") not in CLAUSE_LABELS
+                or not isinstance(row.get("window"), int) or row["window"] < 0
+                or not all(isinstance(c, str) for c in row.get("cues", []))
+                or not all(isinstance(c, str) for c in row.get("vetoes", []))):
+            errors.append(f"{path.name}:{n}: bad rule {row!r}")
+            continue
+        rules.append({"anchor": row["anchor"], "label": row["label"], "window": row["window"],
+                      "cues": tuple(row.get("cues", [])), "vetoes": tuple(row.get("vetoes", []))})
     if errors:
         raise ValueError("invalid window rules:\n" + "\n".join(errors))
     return rules

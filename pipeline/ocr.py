@@ -649,6 +649,7 @@ def fix_years(text: str) -> str:
 
 
 _PAIRS = {"〔": "〕", "［": "］", "[": "]", "(": ")", "（": "）", "【": "】", "﹝": "﹞"}
+BRACKETS = "".join(_PAIRS) + "".join(_PAIRS.values()) + "「」"  # what OCR may read a 文号's brackets as
 _YEAR_IN_BRACKETS = re.compile(
     f"([{re.escape(''.join(_PAIRS))}])(\\s*\\d{{4}}\\s*)([{re.escape(''.join(_PAIRS.values()) + '」')}])")
 
@@ -704,9 +705,10 @@ def _block_text(block: list[list[_Box]], v_rule) -> str:
     return "\t".join("".join(cells[i]) for i in sorted(cells))
 
 
-def _lines(boxes: Sequence[_Box], v_rule, width: int, height: int, h_rule=None) -> list[OcrLine]:
+def _lines(rows: list[list[_Box]], v_rule, width: int, height: int, h_rule) -> list[OcrLine]:
+    """The page's lines from its rows of boxes (:func:`_rows`), wrapped table cells joined."""
     out = []
-    for block in _table_blocks(_rows(boxes), h_rule, v_rule):
+    for block in _table_blocks(rows, h_rule, v_rule):
         row = [b for r in block for b in r]
         text = _join_row(block[0], v_rule) if len(block) == 1 else _block_text(block, v_rule)
         text = pair_brackets(fix_years(text))
@@ -750,13 +752,19 @@ def _upside_down(engine, gray, ink, rows: Sequence[tuple[int, int]], dpi: int) -
             return True
         if upright > 2 * turned + 1.0:
             return False
-    upright = turned = 0.0
-    for crop in _line_crops(gray, ink, rows, dpi, 2):
-        text, conf = engine.recognise_line(crop, dpi)
-        upright += conf * len(text)
-        text, conf = engine.recognise_line(crop[::-1, ::-1].copy(), dpi)
-        turned += conf * len(text)
+    crops = _line_crops(gray, ink, rows, dpi, 2)
+    upright = _read_score(engine, crops, dpi)
+    turned = _read_score(engine, [c[::-1, ::-1].copy() for c in crops], dpi)
     return turned > upright * 1.15 + 1.0
+
+
+def _read_score(engine, crops, dpi: int) -> float:
+    """Confidence-weighted number of characters recognised in the line images ``crops``."""
+    score = 0.0
+    for crop in crops:
+        text, conf = engine.recognise_line(crop, dpi)
+        score += conf * len(text)
+    return score
 
 
 @dataclass(frozen=True)
@@ -772,7 +780,7 @@ class _Level:
     v_rule: object
     ink: object
     rows: list
-    h_rule: object = None
+    h_rule: object
 
 
 def _level(eng, gray, dpi: int, base: int, skew: float) -> _Level:
@@ -792,11 +800,7 @@ def _level(eng, gray, dpi: int, base: int, skew: float) -> _Level:
 
 def _reading_score(eng, lv: _Level, dpi: int) -> float:
     """Confidence-weighted characters read from the page's two inkiest lines."""
-    score = 0.0
-    for crop in _line_crops(lv.clean, lv.ink, lv.rows, dpi, 2):
-        text, conf = eng.recognise_line(crop, dpi)
-        score += conf * len(text)
-    return score
+    return _read_score(eng, _line_crops(lv.clean, lv.ink, lv.rows, dpi, 2), dpi)
 
 
 def _ink_box(ink, pad: int) -> tuple[int, int, int, int]:
@@ -1011,7 +1015,7 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     base, skew, turned, clean, v_rule, ink, ink_rows = (lv.base, lv.skew, lv.turned, lv.clean, lv.v_rule,
                                                         lv.ink, lv.rows)
     seal_box = None
-    if red is not None and red.sum() >= 0.001 * red.size:  # the seal's place on the levelled page
+    if red is not None:  # the seal's place on the levelled page (_page_arrays keeps only a seal's mask)
         seal_red = _rotate((red[::4, ::4] * 255).astype(np.uint8) ^ 255, base + (180 if turned else 0), skew) < 128
         seal_box = red_stamp_box(seal_red, src_dpi / 4)
     y0, y1, x0, x1 = _ink_box(ink, pad=round(src_dpi * 5 / 25.4))
@@ -1019,7 +1023,8 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     boxes = [_Box(b.text, b.confidence, b.x0 + x0, b.y0 + y0, b.x1 + x0, b.y1 + y0)
              for b in (_bracket_width(part, b) for b in
                        _split_at_rules(eng, part, part_rule, eng.recognise(part, src_dpi), src_dpi))]
-    lines = _lines(boxes, v_rule, clean.shape[1], clean.shape[0], lv.h_rule)
+    rows = _rows(boxes)
+    lines = _lines(rows, v_rule, clean.shape[1], clean.shape[0], lv.h_rule)
     if seal_box is not None:  # the seal was removed with its red ink: say where it was
         mid = (seal_box[1] + seal_box[3]) / 2
         at = sum(1 for line in lines if (line.box[1] + line.box[3]) / 2 < mid)
@@ -1029,7 +1034,7 @@ def _ocr_pil(img, *, engine: str | None, dpi: int | None, path: str, page: int) 
     confidence = round(sum(line.confidence * len(line.text) for line in lines
                            if line.text != SEAL_MARK) / n, 4) if n else 0.0
     warnings = []
-    n_lines = len(_rows(boxes))  # lines as seen, before wrapped table cells are joined
+    n_lines = len(rows)  # lines as seen, before wrapped table cells are joined
     if len(ink_rows) >= 3 and n_lines < DROPPED_RATIO * len(ink_rows) and len(ink_rows) - len(lines) >= 2:
         warnings.append(msg("E153", page=page, ink=len(ink_rows), found=n_lines, path=path))
     if n and confidence < LOW_CONFIDENCE:

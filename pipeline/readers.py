@@ -35,6 +35,10 @@ from typing import Iterator
 from pipeline.errors import ReadError, msg
 from pipeline.models import InputError, Page
 
+# what reading a damaged zip member can raise; NotImplementedError is zipfile's answer to a
+# compression method it does not support (not an unfinished part of this module)
+ZIP_MEMBER_ERRORS = (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error)
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 PDF_MAGIC = b"%PDF-"
@@ -156,7 +160,7 @@ def check_docx_package(data: bytes, path_label: str, limits: ReadLimits) -> tupl
                 raise ReadError("E109", path_label, detail=f"{info.filename} 压缩比过高")
             try:
                 return _check_xml(zf.read(info), path_label)
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+            except ZIP_MEMBER_ERRORS as exc:
                 raise ReadError("E102", path_label, detail=f"{info.filename}：{exc}") from exc
 
         rels = read_part(by_name["_rels/.rels"]) if "_rels/.rels" in by_name else b""
@@ -583,7 +587,7 @@ def read_zip(data: bytes, path_label: str,
             except RuntimeError as exc:  # encrypted member
                 errors.append(input_error("E110", label, detail=f"成员已加密：{exc}"))
                 continue
-            except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError, zlib.error) as exc:
+            except ZIP_MEMBER_ERRORS as exc:
                 errors.append(input_error("E110", label, detail=f"{type(exc).__name__}: {exc}"))
                 continue
             if len(content) > info.file_size:  # never trust the declared size
