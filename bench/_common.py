@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 
 def make_corpus(n: int, month: str, seed: int, keep: Path | None = None, scanned_fraction: float = 0.0) -> Path:
-    from pipeline.run import generate_corpus
+    from pipeline.run.review import generate_corpus
 
     work = keep or Path(tempfile.mkdtemp(prefix="anjuan-bench-"))
     if not (work / "truth.jsonl").exists():
@@ -48,7 +48,7 @@ def read_extract(work: Path) -> Stages:
     from extractors.fields import extract_document
     from extractors.ocrconf import with_ocr_confidence
     from extractors.nlp import build_nlp
-    from pipeline.archive import list_cases, read_case
+    from pipeline.read.archive import list_cases, read_case
 
     nlp = build_nlp()
     st = Stages()

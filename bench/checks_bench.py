@@ -29,8 +29,8 @@ def main() -> None:
 
     from checks.registry import all_checks, run_case_checks, run_cross_checks
     from checks.rules import load_rules, make_context
-    from pipeline.register import read_register
-    from pipeline.run import _attach_register, _first_of_next_month
+    from pipeline.read.register import read_register
+    from pipeline.run.review import _attach_register, _first_of_next_month
 
     t0 = time.perf_counter()
     work = make_corpus(a.cases, a.month, a.seed, a.keep)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 
 
 def _read_one(args: tuple[str, object]) -> tuple[str, float, int, list[tuple[str, int, str]]]:
-    from pipeline.archive import read_case
+    from pipeline.read.archive import read_case
 
     root, entry = args
     t = time.perf_counter()
@@ -42,7 +42,7 @@ def main() -> None:
 
     from corpus.generator import generate_cases, register_rows
     from corpus.writer import write_corpus
-    from pipeline.archive import list_cases
+    from pipeline.read.archive import list_cases
 
     work = a.keep or Path(tempfile.mkdtemp(prefix="anjuan-bench-"))
     t0 = time.perf_counter()

@@ -21,7 +21,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from checks.cross import CaseDigest, REGISTER_PREFIX, digest  # noqa: E402
-from pipeline.models import CaseFile, DocFields, Field, Page, SourceDoc, Span  # noqa: E402
+from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span  # noqa: E402
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
             "沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤")

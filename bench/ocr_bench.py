@@ -111,7 +111,7 @@ def pages_part(args, engines: list[str]) -> None:
     from rapidfuzz.distance import Levenshtein
 
     from corpus.scan import scan_pages
-    from pipeline.ocr import SEAL_MARK, _engine, ocr_image
+    from pipeline.read.ocr import SEAL_MARK, _engine, ocr_image
 
     rng = random.Random(args.seed)
     t = time.perf_counter()
@@ -174,7 +174,7 @@ def cases_part(args, engines: list[str]) -> None:
     """Per-field accuracy of whole scanned cases, and seconds per OCR page, per engine."""
     import shutil
 
-    import pipeline.ocr as ocr_mod
+    import pipeline.read.ocr as ocr_mod
     from _common import load_truth, make_corpus, read_extract, table
     from extractors.assemble import case_fields
     from extractors.evaluate import compare, evaluate
@@ -253,7 +253,7 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each page's OCR text")
     args = ap.parse_args()
 
-    from pipeline.ocr import _threads, available_engines
+    from pipeline.read.ocr import _threads, available_engines
 
     engines = [e for e in args.engines.split(",") if e] or available_engines()
     print(f"engines: {', '.join(engines) or 'none installed'}; cores {os.cpu_count()}, engine threads "

@@ -6,7 +6,7 @@ Prints, in one run:
   ``--jobs`` value, each run in a fresh process without a database (every case is read);
 - peak memory (max RSS) of that process and of its largest worker (``RUSAGE_SELF`` and
   ``RUSAGE_CHILDREN`` of the run's own process, so the runs do not mix);
-- our PDF reading time (``pipeline.readers.read_pdf``, in-process) against ``pdftotext``
+- our PDF reading time (``pipeline.read.readers.read_pdf``, in-process) against ``pdftotext``
   (poppler, one process per file, ``-q -enc UTF-8 FILE -``) on every PDF file on disk in the
   archive (PDFs inside zips are not counted).
 
@@ -42,7 +42,7 @@ MONTHS = ("2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12")
 
 def build_archive(n: int, seed: int, work: Path) -> Path:
     """N generated cases in ``work/archive`` (several months when N > 990; no register)."""
-    from pipeline.run import generate_corpus
+    from pipeline.run.review import generate_corpus
 
     archive = work / "archive"
     if archive.is_dir() and len(list(archive.iterdir())) == n:
@@ -83,7 +83,7 @@ def peak_mb() -> tuple[float | None, float | None]:
 
 def child_run(archive: Path, jobs: int, documents: bool) -> dict:
     """One review in this (fresh) process; returns its figures."""
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.run.review import ReviewSettings, review_archive
 
     out = Path(tempfile.mkdtemp(prefix="anjuan-throughput-"))
     try:
@@ -101,7 +101,7 @@ def child_run(archive: Path, jobs: int, documents: bool) -> dict:
 
 
 def pdf_comparison(archive: Path) -> dict:
-    from pipeline.readers import read_pdf
+    from pipeline.read.readers import read_pdf
 
     pdfs = sorted(p for p in archive.rglob("*") if p.suffix.lower() == ".pdf" and p.is_file())
     tool = shutil.which("pdftotext")

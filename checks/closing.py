@@ -9,7 +9,7 @@ from checks.common import (
     to_date, to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.models import CaseFile, Citation, Finding
+from pipeline.core.models import CaseFile, Citation, Finding
 
 APL = "中华人民共和国行政处罚法"
 

@@ -9,8 +9,8 @@ import datetime as dt
 import fnmatch
 from typing import Any, Iterable, Mapping, Sequence
 
-from pipeline.errors import CalendarMissingYear
-from pipeline.models import CaseFile, DocFields, Evidence, Field, Finding
+from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.models import CaseFile, DocFields, Evidence, Field, Finding
 
 DECISION_TYPES = ("decision", "simple_decision", "non_penalty_decision")
 GENERAL_TYPES = ("filing_approval", "prior_notice", "decision", "investigation_report",

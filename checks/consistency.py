@@ -12,7 +12,7 @@ from checks.common import (
     outcome, procedure, to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding
 
 APL = "中华人民共和国行政处罚法"
 MASK = set("*＊×xX某")

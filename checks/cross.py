@@ -44,7 +44,7 @@ import yaml
 from rapidfuzz import fuzz
 
 from checks.registry import CheckContext, check
-from pipeline.models import CaseFile, Citation, DocFields, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, DocFields, Evidence, Finding
 
 REGISTER_PREFIX = "台账:"
 DATA_FILE = Path(__file__).parent / "data" / "cross.yaml"

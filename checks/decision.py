@@ -10,8 +10,8 @@ from checks.common import (
     doc_value_any, finding, flag_true, general_only, hearing_level_of_case, outcome, to_date, to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.errors import CalendarMissingYear
-from pipeline.models import CaseFile, Citation, DocFields, Finding
+from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.models import CaseFile, Citation, DocFields, Finding
 
 APL = "中华人民共和国行政处罚法"
 ARL = "中华人民共和国行政复议法"

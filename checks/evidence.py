@@ -7,8 +7,8 @@ from checks.common import (
     applies, calendar_info, cn_date, doc_evidence, doc_name, finding, to_date,
 )
 from checks.registry import CheckContext, check
-from pipeline.errors import CalendarMissingYear
-from pipeline.models import CaseFile, Citation, Finding
+from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.models import CaseFile, Citation, Finding
 
 APL = "中华人民共和国行政处罚法"
 

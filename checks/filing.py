@@ -8,9 +8,9 @@ from checks.common import (
     flag_true, general_only,
 )
 from checks.registry import CheckContext, check
-from checks.workdays import add_years
-from pipeline.errors import CalendarMissingYear
-from pipeline.models import CaseFile, Citation, Finding
+from pipeline.core.workdays import add_years
+from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.models import CaseFile, Citation, Finding
 
 APL = "中华人民共和国行政处罚法"
 

@@ -10,7 +10,7 @@ from checks.common import (
     party_kind, to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.models import CaseFile, Citation, DocFields, Finding
+from pipeline.core.models import CaseFile, Citation, DocFields, Finding
 
 APL = "中华人民共和国行政处罚法"
 

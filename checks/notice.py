@@ -9,8 +9,8 @@ from checks.common import (
     flag_true, general_only, hearing_level_of_case, outcome, to_date,
 )
 from checks.registry import CheckContext, check
-from pipeline.errors import CalendarMissingYear
-from pipeline.models import CaseFile, Citation, Finding
+from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.models import CaseFile, Citation, Finding
 
 APL = "中华人民共和国行政处罚法"
 

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from checks.common import finding
 from checks.registry import CheckContext, check
-from pipeline.models import CASE_FIELD_KEYS, CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CASE_FIELD_KEYS, CaseFile, Citation, Evidence, Finding
 
 FIELD_NAMES = {
     "case_number": "案号", "procedure": "程序", "outcome": "处理结果", "squad": "承办中队", "party": "当事人",

@@ -5,7 +5,7 @@ from typing import Iterator
 
 from checks.common import applies, doc_evidence, doc_name, finding
 from checks.registry import CheckContext, check
-from pipeline.models import CaseFile, Citation, Finding
+from pipeline.core.models import CaseFile, Citation, Finding
 
 APL = "中华人民共和国行政处罚法"
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from pipeline.models import CaseFile, Citation, Evidence, Finding, SEVERITIES
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, SEVERITIES
 
 ID_RE = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -26,7 +26,7 @@ class CheckContext:
     and the working-day calendar. ``params(check_id)`` gives the check's own parameters."""
 
     rules: Mapping[str, Any]
-    calendar: Any  # checks.workdays.WorkCalendar
+    calendar: Any  # pipeline.core.workdays.WorkCalendar
     review_date: str | None = None  # ISO date the review is made (for pending cases)
     history: Sequence[Any] = ()  # earlier months' case digests from the database (cross-case)
     register_rows: Sequence[Mapping[str, Any]] | None = None  # the whole 台账 (MIS-04), None if absent
@@ -103,7 +103,7 @@ def all_checks() -> dict[str, CheckSpec]:
 def get(check_id: str) -> CheckSpec:
     specs = all_checks()
     if check_id not in specs:
-        from pipeline.errors import AnjuanError
+        from pipeline.core.errors import AnjuanError
 
         raise AnjuanError("E305", check_id=check_id)
     return specs[check_id]
@@ -111,7 +111,7 @@ def get(check_id: str) -> CheckSpec:
 
 def crash_finding(spec: CheckSpec, exc: BaseException) -> Finding:
     """A crashing check becomes a finding of its own (PLA-00 style, severity info)."""
-    from pipeline.errors import msg
+    from pipeline.core.errors import msg
 
     return Finding(
         check_id=spec.id,

@@ -20,8 +20,8 @@ from typing import Any, Mapping
 import yaml
 
 from checks.registry import ID_RE, CheckContext
-from checks.workdays import WorkCalendar
-from pipeline.errors import RulesError
+from pipeline.core.workdays import WorkCalendar
+from pipeline.core.errors import RulesError
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "rules.yaml"
 STATUSES = ("CONFIRMED", "SECONDARY", "UNCONFIRMED", "USER")

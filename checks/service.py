@@ -8,8 +8,8 @@ from checks.common import (
     finding, flag_true, general_only, outcome, served_docs, to_date, to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.errors import CalendarMissingYear
-from pipeline.models import CaseFile, Citation, Finding
+from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.models import CaseFile, Citation, Finding
 
 APL = "中华人民共和国行政处罚法"
 

@@ -3,7 +3,7 @@
 ``generate_cases(n, month, seed)`` returns ``n`` CaseSpecs (documents as blocks, files, container,
 truth); ``register_rows(cases)`` returns the 台账 rows. Deterministic for a seed: only
 ``random.Random(seed)`` is used, and every working-day computation goes through
-``checks.workdays.WorkCalendar.default()``.
+``pipeline.core.workdays.WorkCalendar.default()``.
 
 Proportions (targets, by largest remainder then shuffled): general procedure penalized 47 %,
 simple procedure 30 %, 不予处罚 8 %, 撤案 8 %, pending 5 %, transferred 2 %. Parties: about 45 %
@@ -76,7 +76,7 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
-from checks.workdays import WorkCalendar
+from pipeline.core.workdays import WorkCalendar
 from corpus import people as P
 from corpus.defects import DEFECTS, compatible
 from corpus.spec import Block, CaseSpec, DocSpec, FileSpec
@@ -84,7 +84,7 @@ from corpus.wording import (
     BRACKETS, DATE_STYLES_PROSE, DATE_STYLES_TABLE, Cite, cite_norm, cites_print, cn_int,
     cn_upper_amount, colon, doc_number, fmt_amount, fmt_date, fmt_time,
 )
-from pipeline.models import empty_case_fields
+from pipeline.core.models import empty_case_fields
 
 CAL = WorkCalendar.default()
 D = dt.date

@@ -3,7 +3,7 @@
 A page is laid out like :mod:`corpus.render`'s PDF (A4, GB/T 9704 margins, 三号 body with a
 28 pt line pitch, 二号 title, 小四 tables with a grid, red seal text) but drawn straight to pixels
 with Pillow and an *embedded* CJK font file (Noto Serif CJK SC by default; ``ANJUAN_CJK_FONT``
-or any Chinese font :func:`pipeline.charts.find_cjk_font` finds otherwise). Then the page is
+or any Chinese font :func:`pipeline.write.charts.find_cjk_font` finds otherwise). Then the page is
 "scanned": a red round seal stamped over the seal/date lines, paper tint, blur, noise, a small
 skew (±3°), sometimes a 90/180/270° turn, and JPEG compression, at 150–300 dpi.
 
@@ -86,7 +86,7 @@ def find_fonts() -> tuple[tuple[str, int], tuple[str, int]]:
                 body_face = (str(body_path), bi)
                 ti = _face_index(str(title_path), " SC") if title_path.is_file() else None
                 return body_face, ((str(title_path), ti) if ti is not None else body_face)
-    from pipeline.charts import find_cjk_font  # any usable CJK font (fc-list, Windows fonts)
+    from pipeline.write.charts import find_cjk_font  # any usable CJK font (fc-list, Windows fonts)
 
     face = find_cjk_font()
     if face is None:

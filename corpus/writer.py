@@ -33,7 +33,7 @@ from corpus.render import (
     repack_zip,
 )
 from corpus.spec import CaseSpec, FileSpec
-from pipeline.models import dumps
+from pipeline.core.models import dumps
 
 __all__ = ["write_case", "write_register", "write_corpus", "render_file", "REGISTER_NAME"]
 

@@ -58,9 +58,9 @@ import dataclasses
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
-from pipeline.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
+from pipeline.core.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
                              Span, empty_case_fields)
-from pipeline.ocr import BRACKETS, pair_brackets
+from pipeline.read.ocr import BRACKETS, pair_brackets
 
 DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
 RECORDS = ("inspection_record", "inquiry_record", "hearing_record", "defence_record")
@@ -101,7 +101,7 @@ def _printed_case_number(cands: list[Field], docs: Sequence[DocFields]) -> list[
     Brackets are what OCR misreads in a 文号 (〔〕 as ] or 」, ［］ as []). When the same number,
     brackets aside, is printed on a page with a text layer (a DOCX or born-digital PDF of the case:
     a receipt, the closing form), that reading is put first; otherwise a closing bracket that
-    does not match the opening one is mended (``pipeline.ocr.pair_brackets``). The OCR candidate stays
+    does not match the opening one is mended (``pipeline.read.ocr.pair_brackets``). The OCR candidate stays
     behind it, so the evidence of both is kept."""
     if not cands:
         return cands
@@ -135,7 +135,7 @@ def _first_inspection(docs: Sequence[DocFields]) -> list[DocFields]:
 
 
 def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
-    from extractors import party as P
+    from extractors.normalise import party as P
 
     ordered: list[DocFields] = []
     for dt in PARTY_ORDER:

@@ -28,7 +28,7 @@ from typing import Any, Sequence
 import yaml
 from rapidfuzz import fuzz, process
 
-from pipeline.models import DOC_TYPES, Page
+from pipeline.core.models import DOC_TYPES, Page
 
 DATA_FILE = Path(__file__).parent / "data" / "doctype_titles.yaml"
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from pipeline.models import CASE_FIELD_KEYS
+from pipeline.core.models import CASE_FIELD_KEYS
 
 SUBKEYED = {
     "party": ("name", "kind", "id_number", "address"),

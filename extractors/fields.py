@@ -2,7 +2,7 @@
 
 Pure: a typed ``SourceDoc`` in, a ``DocFields`` out, every value with a ``Span`` whose ``quote``
 is the exact text at ``[start, end)`` of ``doc.text``. Names come only from
-``pipeline.vocab.DOC_FIELDS``.
+``pipeline.core.vocab.DOC_FIELDS``.
 
 How values are found
 --------------------
@@ -22,8 +22,8 @@ How values are found
   asked's and is not emitted as ``party_id_number``.
 - **Closing form**: ``fine_yuan`` from 处理结果 / 罚款金额, ``amount_yuan`` from what 执行情况 says
   was paid (CON-02 compares it like a payment receipt).
-- **Normalisers** (H4): ``extractors.dates``, ``extractors.money``, ``extractors.citations``,
-  ``extractors.party``, ``extractors.numerals``.
+- **Normalisers** (H4): ``extractors.normalise.dates``, ``extractors.normalise.money``, ``extractors.normalise.citations``,
+  ``extractors.normalise.party``, ``extractors.normalise.numerals``.
 
 Extractor ids are ``<family>.<field>.v1`` (e.g. ``dates.decision_date.v1``).
 """
@@ -34,14 +34,14 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Sequence
 
-from extractors import citations as _cit
-from extractors import dates as _dates
-from extractors import money as _money
-from extractors import numerals as _num
+from extractors.normalise import citations as _cit
+from extractors.normalise import dates as _dates
+from extractors.normalise import money as _money
+from extractors.normalise import numerals as _num
 from extractors.nlp import (DATES_KEY, CASE_NO, CASE_NO_MIDYEAR, CASE_NO_SH_DIGITS, CERT_RE, DOC_NO_ANY,
                             SERIAL_NO, build_nlp, spans_of)
-from pipeline.models import DocFields, Field, SourceDoc, Span
-from pipeline.vocab import DOC_FIELD_NAMES
+from pipeline.core.models import DocFields, Field, SourceDoc, Span
+from pipeline.core.vocab import DOC_FIELD_NAMES
 
 CJK = "\u4e00-\u9fa5"
 _NORM = str.maketrans({"：": ":", "，": ",", "；": ";", "（": "(", "）": ")", "　": " ", "｜": "|",
@@ -614,7 +614,7 @@ _ADDRESSEE = re.compile(r"\s*([" + CJK + r"()*＊·]{2,40}?)\s*:\s*$")
 
 
 def _party_kind(o: Out) -> str | None:
-    from extractors import party as _p
+    from extractors.normalise import party as _p
     name = next((f.value for f in o.fields if f.name == "party_name"), None)
     idn = next((f.value for f in o.fields if f.name == "party_id_number"), None)
     return _p.party_kind(id_number=idn, name=name, text=o.t.raw)
@@ -1382,7 +1382,7 @@ def _record_party(t: Text, o: Out) -> None:
         if not o.has("party_kind"):
             # the form's 性别 / 身份证号 describe the person asked: judge the unit by its name, else
             # by the role (an 经营者 answers for a 个体工商户, a 法定代表人 for a company)
-            from extractors import party as _p
+            from extractors.normalise import party as _p
             name = next((f.value for f in o.fields if f.name == "party_name"), None)
             kind = _p.party_kind(id_number=None, name=name, text="") or {
                 "法定代表人": "organisation", "经营者": "individual", "实际经营人": "individual",
@@ -1802,7 +1802,7 @@ def extract_document(doc: SourceDoc, nlp=None) -> DocFields:
 
     doc (SourceDoc): a typed document (``doc_type`` set).
     nlp (Language | None): the pipeline from ``extractors.nlp.build_nlp()`` (built if None).
-    RETURNS (DocFields): the document with its fields (names from ``pipeline.vocab.DOC_FIELDS``).
+    RETURNS (DocFields): the document with its fields (names from ``pipeline.core.vocab.DOC_FIELDS``).
     """
     nlp = nlp if nlp is not None else build_nlp()
     t = Text(doc)

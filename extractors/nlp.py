@@ -4,8 +4,8 @@
 downloaded) with three registered, versioned components that write labelled spans to
 ``doc.spans["anjuan"]``:
 
-- ``anjuan_regex_spans_v1``: DATE, MONEY, CITATION (H4's normalisers ``extractors.dates``,
-  ``extractors.money``, ``extractors.citations`` run over ``doc.text``), CASE_NO, ID_NUMBER,
+- ``anjuan_regex_spans_v1``: DATE, MONEY, CITATION (H4's normalisers ``extractors.normalise.dates``,
+  ``extractors.normalise.money``, ``extractors.normalise.citations`` run over ``doc.text``), CASE_NO, ID_NUMBER,
   OFFICER (an 执法证号 with its number), PARTY, ADDRESS and PLACE (label-anchored regexes).
 - ``anjuan_clause_ruler_v1``: a spaCy ``SpanRuler`` loaded from ``patterns/clauses.jsonl``
   (validated on load). Labels starting with ``KW_`` are keyword anchors kept in
@@ -145,7 +145,7 @@ def _attr(obj: Any, *names: str) -> Any:
 
 def regex_spans(doc: Doc) -> Doc:
     """Add DATE/MONEY/CITATION/CASE_NO/ID_NUMBER/OFFICER/PARTY/ADDRESS/PLACE spans."""
-    from extractors import citations, dates, money
+    from extractors.normalise import citations, dates, money
 
     text = doc.text
     doc.user_data[TEXT_KEY] = text

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from pipeline.models import DocFields, Field, SourceDoc
+from pipeline.core.models import DocFields, Field, SourceDoc
 
 
 def span_ocr_confidence(doc: SourceDoc, start: int, end: int) -> float | None:

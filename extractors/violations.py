@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
-from extractors.citations import normalise_law_name
-from extractors.numerals import int_to_cn
-from pipeline.errors import RulesError
+from extractors.normalise.citations import normalise_law_name
+from extractors.normalise.numerals import int_to_cn
+from pipeline.core.errors import RulesError
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "violations.yaml"
 

@@ -14,7 +14,7 @@ from typing import Any, Callable
 import click
 
 from pipeline import __version__
-from pipeline.errors import AnjuanError
+from pipeline.core.errors import AnjuanError
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -73,8 +73,8 @@ def review_cmd(archive: Path, out: Path, rules: Path | None, db: Path, jobs: int
     输出：cases.jsonl（每案一行）、summary.json（汇总）、评查评分表.xlsx、评查意见书/*.docx。
     示例：anjuan review ./2024-06案卷 --out ./2024-06评查结果
     """
-    from pipeline.readers import ReadLimits
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.read.readers import ReadLimits
+    from pipeline.run.review import ReviewSettings, review_archive
 
     limits = ReadLimits(max_pages=max_pages or ReadLimits().max_pages, ocr=not no_ocr)
     settings = ReviewSettings(rules_path=rules, db_path=db, jobs=jobs, month=month, review_date=review_date,
@@ -93,7 +93,7 @@ def extract_cmd(file: Path, as_json: bool) -> None:
 
     示例：anjuan extract 决定书.docx --json
     """
-    from pipeline.run import extract_file
+    from pipeline.run.review import extract_file
 
     data = extract_file(file)
     if as_json:
@@ -129,7 +129,7 @@ def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float
 
     示例：anjuan corpus generate --cases 50 --month 2024-06 --seed 7 --out ./语料
     """
-    from pipeline.run import generate_corpus
+    from pipeline.run.review import generate_corpus
 
     manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned)
     click.echo(f"已生成 {manifest['cases']} 件案卷（{len(manifest['files'])} 个文件）：{out / 'archive'}")
@@ -185,7 +185,7 @@ def plan_cmd(register: Path, month: str, seed: int | None, out: Path, db: Path) 
     视音频记录≥10%、重大法核每案必查、投诉信访≥1%（重复5次以上优先）。
     示例：anjuan plan --register 台账.xlsx --month 2024-06
     """
-    from pipeline.month import make_plan
+    from pipeline.run.month import make_plan
 
     seed = seed if seed is not None else int(month.replace("-", "")) if month.replace("-", "").isdigit() else 0
     click.echo(make_plan(register, month, seed=seed, out_dir=out, db_path=db).text)
@@ -207,7 +207,7 @@ def run_cmd(archive: Path, month: str, out: Path | None, rules: Path | None, job
 
     示例：anjuan run ./2024-06案卷 --month 2024-06
     """
-    from pipeline.month import run_whole_month
+    from pipeline.run.month import run_whole_month
 
     click.echo(run_whole_month(archive, month, out=out or Path(f"评查结果-{month}"), db_path=db,
                                rules_path=rules, jobs=jobs))
@@ -227,7 +227,7 @@ def letters_group() -> None:
 @_domain_errors
 def letters_list_cmd(state: str | None, month: str | None, db: Path) -> None:
     """列出监督文书：编号、文号、中队、制发日期、回复期限和状态。"""
-    from pipeline.month import letters_table
+    from pipeline.run.month import letters_table
 
     click.echo(letters_table(db, state=state, month=month))
 
@@ -244,7 +244,7 @@ def letters_reply_cmd(letter_id: int, date: str, note: str, who: str, db: Path) 
 
     示例：anjuan letters reply 3 --date 2024-07-10 --note "已整改并提交整改报告"
     """
-    from pipeline.month import letter_reply
+    from pipeline.run.month import letter_reply
 
     click.echo(letter_reply(db, letter_id, date=date, note=note, who=who))
 
@@ -259,7 +259,7 @@ def letters_reply_cmd(letter_id: int, date: str, note: str, who: str, db: Path) 
 @_domain_errors
 def letters_assess_cmd(letter_id: int, accept: bool, date: str, note: str, who: str, db: Path) -> None:
     """审核中队的整改回复：认可则办结，不认可则转为逾期并在下次运行时升级。"""
-    from pipeline.month import letter_assess
+    from pipeline.run.month import letter_assess
 
     click.echo(letter_assess(db, letter_id, accept=accept, date=date, note=note, who=who))
 
@@ -278,7 +278,7 @@ def _decision_command(decision: str, help_text: str) -> Callable[..., Any]:
     @_db_option
     @_domain_errors
     def command(case_id: str, check_id: str, reason: str, who: str, date: str | None, db: Path) -> None:
-        from pipeline.month import decide
+        from pipeline.run.month import decide
 
         click.echo(decide(db, case_id, check_id, decision, reason=reason, who=who, date=date))
 
@@ -298,7 +298,7 @@ findings_group.command("dismiss")(_decision_command(
 @_domain_errors
 def findings_history_cmd(case_id: str | None, db: Path) -> None:
     """列出审核记录（确认、排除及其理由），可只看一个案卷。"""
-    from pipeline.month import decisions_table
+    from pipeline.run.month import decisions_table
 
     click.echo(decisions_table(db, case_id))
 
@@ -311,7 +311,7 @@ def findings_history_cmd(case_id: str | None, db: Path) -> None:
 @_domain_errors
 def demo_cmd(out: Path, n: int, seed: int) -> None:
     """一键演示：生成一个月的示例案卷并完成评查，然后提示先打开哪些文件。"""
-    from pipeline.run import run_demo
+    from pipeline.run.review import run_demo
 
     click.echo(run_demo(out, n=n, seed=seed))
 

@@ -4,7 +4,7 @@ Run ``python templates/build_letter_templates.py`` after changing this script an
 files; a test checks that the committed templates are what this script builds. A bureau may edit
 the templates in Word: keep the ``{{ … }}`` / ``{%p … %}`` / ``{%tr … %}`` tags intact (type a whole
 tag at once; Word may otherwise split it into several runs). The variables are the keys of
-``pipeline.letterdocs.letter_view``.
+``pipeline.write.letterdocs.letter_view``.
 
 Layout follows GB/T 9704-2012: A4; margins top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; body
 仿宋_GB2312 三号 (16 pt), fixed line spacing 28.9 pt; title 方正小标宋简体 二号 (22 pt) centred;
@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
 
-from pipeline.workbook import docx_bytes  # noqa: E402  (the one deterministic .docx writer)
+from pipeline.write.workbook import docx_bytes  # noqa: E402  (the one deterministic .docx writer)
 
 RUNGS = ("tip", "supervise", "suggest", "decide")
 

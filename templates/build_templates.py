@@ -4,7 +4,7 @@ Run ``python templates/build_templates.py`` after changing this script and commi
 checks that the committed template is what this script builds. The template is meant to be edited
 in Word by a bureau as well: keep the ``{{ … }}`` / ``{%p … %}`` / ``{%tr … %}`` tags intact (one tag
 per run; type a whole tag at once, Word may otherwise split it). The variables are the keys of
-``pipeline.opinion.opinion_view``.
+``pipeline.write.opinion.opinion_view``.
 
 Layout follows GB/T 9704-2012 (党政机关公文格式): A4, margins top 37 mm, bottom 35 mm, left 28 mm,
 right 26 mm; body 仿宋_GB2312 三号 (16 pt), fixed line spacing 28.9 pt; title 方正小标宋简体 二号
@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
 
-from pipeline.workbook import docx_bytes  # noqa: E402
+from pipeline.write.workbook import docx_bytes  # noqa: E402
 
 FANGSONG = "仿宋_GB2312"
 XIAOBIAOSONG = "方正小标宋简体"

@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any, Mapping
 
 from checks.common import DATE_SOURCES
-from pipeline.models import CaseFile, DocFields, Field, Page, SourceDoc, Span
+from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span
 
 
 def iso(value: Any) -> Any:

@@ -25,7 +25,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """40 generated cases of 2024-06 (seed 5): OUT/archive, OUT/truth.jsonl."""
-    from pipeline.run import generate_corpus
+    from pipeline.run.review import generate_corpus
 
     out = tmp_path_factory.mktemp("corpus")
     generate_corpus(40, "2024-06", 5, out)
@@ -35,7 +35,7 @@ def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def small_review(small_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small corpus reviewed with one job into OUT (no database)."""
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.run.review import ReviewSettings, review_archive
 
     out = tmp_path_factory.mktemp("review")
     review_archive(small_corpus / "archive", out,

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
-from pipeline.errors import AnjuanError
-from pipeline.models import CaseInput, Page
-from pipeline.readers import ReadLimits
+from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseInput, Page
+from pipeline.read.readers import ReadLimits
 from tests.hostile import HostileArchive, build_hostile_archive, combined_docx, filing_docx, make_pdf
 
 LIMITS = ReadLimits(max_pages=5, max_zip_bytes=4 * 1024 * 1024, max_xml_bytes=1024 * 1024,
@@ -276,7 +276,7 @@ def test_archive_generated_corpus_typed_as_truth(small_corpus: Path) -> None:
     every file is read without error and the register is recognised."""
     import json
 
-    from pipeline.register import read_register
+    from pipeline.read.register import read_register
 
     lines = (small_corpus / "truth.jsonl").read_text(encoding="utf-8").splitlines()
     truth = [json.loads(line) for line in lines if line.strip()]
@@ -320,7 +320,7 @@ def test_archive_hostile_review_runs_to_completion(tmp_path: Path, monkeypatch: 
     second run reuses every case and writes the same cases.jsonl."""
     import json
 
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.run.review import ReviewSettings, review_archive
 
     h = build_hostile_archive(tmp_path / "h")
     if os.access(h.unreadable, os.R_OK):  # root still reads a chmod-000 file: simulate
@@ -366,7 +366,7 @@ def replace_settings(settings, **changes):
 def test_archive_ten_thousand_pages_read_up_to_the_cap_quickly() -> None:
     import time
 
-    from pipeline.readers import read_pdf
+    from pipeline.read.readers import read_pdf
     from tests.hostile import many_page_pdf
 
     data = many_page_pdf(10_000)
@@ -383,7 +383,7 @@ def test_archive_hundred_megapixel_image_rejected_before_decoding() -> None:
 
     resource = pytest.importorskip("resource")  # POSIX: peak memory of this process
 
-    from pipeline.readers import check_image
+    from pipeline.read.readers import check_image
     from tests.hostile import png_header_only
 
     data = png_header_only(12_000, 9_000)
@@ -405,8 +405,8 @@ def test_archive_huge_xml_part_refused_before_decompression() -> None:
 
     resource = pytest.importorskip("resource")  # POSIX: peak memory of this process
 
-    from pipeline.errors import ReadError
-    from pipeline.readers import ReadLimits, read_docx
+    from pipeline.core.errors import ReadError
+    from pipeline.read.readers import ReadLimits, read_docx
     from tests.hostile import huge_xml_docx
 
     data = huge_xml_docx(21 * 1024 * 1024)

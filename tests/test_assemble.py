@@ -7,7 +7,7 @@ import pytest
 
 from extractors.assemble import assemble, case_fields, field_provenance
 from extractors.evaluate import evaluate
-from pipeline.models import (CASE_FIELD_KEYS, CaseInput, DocFields, Field, Page, SourceDoc, Span,
+from pipeline.core.models import (CASE_FIELD_KEYS, CaseInput, DocFields, Field, Page, SourceDoc, Span,
                              empty_case_fields)
 
 
@@ -217,6 +217,6 @@ def test_case_number_on_a_text_page_stays_as_printed():
     ("（2024年3月）", "（2024年3月）"),
 ])
 def test_pair_brackets(read, mended):
-    from pipeline.ocr import pair_brackets
+    from pipeline.read.ocr import pair_brackets
 
     assert pair_brackets(read) == mended

@@ -15,7 +15,7 @@ import yaml
 
 from checks.docs import explain, list_checks
 from checks.registry import all_checks
-from pipeline.models import SEVERITIES
+from pipeline.core.models import SEVERITIES
 
 ROOT = Path(__file__).resolve().parents[1]
 CATALOGUE = ROOT.parent / "shared" / "domain" / "checks.md"

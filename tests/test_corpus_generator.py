@@ -16,9 +16,9 @@ from pathlib import Path
 import pytest
 from rapidfuzz import fuzz
 
-from checks.workdays import WorkCalendar, add_years
+from pipeline.core.workdays import WorkCalendar, add_years
 from corpus.generator import generate_cases, register_rows, spec_to_json, text_of
-from pipeline.models import CASE_FIELD_KEYS, DOC_TYPES
+from pipeline.core.models import CASE_FIELD_KEYS, DOC_TYPES
 
 CHECKS_MD = Path("/work/shared/domain/checks.md")
 CAL = WorkCalendar.default()

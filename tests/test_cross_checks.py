@@ -33,7 +33,7 @@ from checks.cross import (
     register_only_findings,
 )
 from checks.registry import CheckContext, all_checks, run_cross_checks
-from pipeline.models import CaseFile, DocFields, Field, Page, SourceDoc, Span
+from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span
 
 CASES_DIR = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from extractors.doctype import classify, find_title, load_table, normalise, split_points
-from pipeline.models import DOC_TYPES, Page
+from pipeline.core.models import DOC_TYPES, Page
 
 
 @pytest.mark.parametrize("title, expected", [

@@ -5,8 +5,8 @@ import pytest
 
 from extractors.fields import extract_document
 from extractors.nlp import build_nlp
-from pipeline.models import Page, SourceDoc
-from pipeline.vocab import DOC_FIELD_NAMES
+from pipeline.core.models import Page, SourceDoc
+from pipeline.core.vocab import DOC_FIELD_NAMES
 
 NLP = build_nlp()
 
@@ -412,7 +412,7 @@ def test_extract_agency_not_taken_from_remedy_sentence():
 def test_extract_simple_decision_squad_from_its_label() -> None:
     # the on-the-spot form names the squad in a table row (issue: squad recall on simple cases)
     from extractors.fields import extract_document
-    from pipeline.models import Page, SourceDoc
+    from pipeline.core.models import Page, SourceDoc
 
     text = ("当场行政处罚决定书\n当事人\t张三\t身份证号\t31011519******123X\n"
             "违法时间\t2024年6月3日10时20分\t违法地点\t青浦区公园路88号\n"

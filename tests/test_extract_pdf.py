@@ -7,7 +7,7 @@ import pytest
 
 from extractors.fields import extract_document
 from extractors.nlp import build_nlp, load_patterns, load_windows
-from pipeline.models import Page, SourceDoc
+from pipeline.core.models import Page, SourceDoc
 
 NLP = build_nlp()
 

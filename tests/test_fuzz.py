@@ -15,8 +15,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from pipeline.errors import AnjuanError, ReadError
-from pipeline.readers import ReadLimits, check_image, read_docx, read_pdf, read_zip
+from pipeline.core.errors import AnjuanError, ReadError
+from pipeline.read.readers import ReadLimits, check_image, read_docx, read_pdf, read_zip
 
 FUZZ = settings(max_examples=40, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -125,7 +125,7 @@ def test_fuzz_read_zip_member_names(members: list[tuple[str, bytes]]) -> None:
 def test_fuzz_read_register(suffix: str, data: bytes) -> None:
     import tempfile
 
-    from pipeline.register import read_register
+    from pipeline.read.register import read_register
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / f"台账{suffix}"
@@ -150,10 +150,10 @@ _TEXT = _CN | st.text(max_size=200)
 @example("人民币壹仟零伍拾元整" * 3)
 @example("《》第条第款第（）项")
 def test_fuzz_normalisers_always_return(text: str) -> None:
-    from extractors.citations import find_citations
-    from extractors.dates import find_dates
-    from extractors.money import find_amounts
-    from extractors.numerals import cn_to_int
+    from extractors.normalise.citations import find_citations
+    from extractors.normalise.dates import find_dates
+    from extractors.normalise.money import find_amounts
+    from extractors.normalise.numerals import cn_to_int
 
     assert isinstance(find_dates(text), list)
     assert isinstance(find_amounts(text), list)
@@ -177,7 +177,7 @@ def _nlp():
                 max_size=8))
 def test_fuzz_extract_document_always_returns(doc_type: str, lines: list[str]) -> None:
     from extractors.fields import extract_document
-    from pipeline.models import Page, SourceDoc
+    from pipeline.core.models import Page, SourceDoc
 
     text = "\n".join(lines)
     doc = SourceDoc(doc_id="x.docx", path="x.docx", kind="docx", pages=(Page(1, text, "docx"),),

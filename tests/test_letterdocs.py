@@ -15,13 +15,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
-from checks.workdays import WorkCalendar
-from pipeline import letterdb as db
-from pipeline.errors import AnjuanError
-from pipeline.letterdocs import (TEMPLATES_DIR, docx_text, letter_filename, letter_view, render_letter,
+from pipeline.core.workdays import WorkCalendar
+from pipeline.store import letterdb as db
+from pipeline.core.errors import AnjuanError
+from pipeline.write.letterdocs import (TEMPLATES_DIR, docx_text, letter_filename, letter_view, render_letter,
                                  render_letter_bytes)
-from pipeline.letters import RUNGS, load_settings
-from pipeline.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.supervise.letters import RUNGS, load_settings
+from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
 
 GOLDEN = Path(__file__).parent / "golden"
 CAL = WorkCalendar.default()

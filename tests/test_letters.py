@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from checks.workdays import WorkCalendar
-from pipeline.errors import AnjuanError
-from pipeline.letters import (LetterEvent, LetterItem, LetterRecord, advance, count_month, draft_letters,
+from pipeline.core.workdays import WorkCalendar
+from pipeline.core.errors import AnjuanError
+from pipeline.supervise.letters import (LetterEvent, LetterItem, LetterRecord, advance, count_month, draft_letters,
                               due_date_for, due_soon, format_number, load_settings, quarter_months,
                               state_at, street_of)
-from pipeline.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
 
 CAL = WorkCalendar.default()
 APL = "《中华人民共和国行政处罚法》"
@@ -161,7 +161,7 @@ def test_letters_unknown_squad_street(S):
 
 
 def test_letters_make_draft_any_rung(S):
-    from pipeline.letters import make_draft
+    from pipeline.supervise.letters import make_draft
 
     item = LetterItem("2403001", "青城管罚〔2024〕1号", "DEC-01", "major", "超期。", "《法》第六十条", "")
     d = make_draft("decide", "赵巷中队", "2024-03", [item], reason="执法监督科决定", settings=S)

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.citations import (
+from extractors.normalise.citations import (
     CITATION_STYLES, LOSSLESS_STYLES, Cite, find_citations, format_citation, normalise_law_name,
 )
 

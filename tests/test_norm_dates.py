@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.dates import DATE_STYLES, find_dates, format_date, parse_date
+from extractors.normalise.dates import DATE_STYLES, find_dates, format_date, parse_date
 
 
 @pytest.mark.parametrize(

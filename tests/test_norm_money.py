@@ -5,7 +5,7 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from extractors.money import MONEY_STYLES, can_format, find_amounts, format_money, parse_money
+from extractors.normalise.money import MONEY_STYLES, can_format, find_amounts, format_money, parse_money
 
 
 @pytest.mark.parametrize(

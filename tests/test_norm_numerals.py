@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.numerals import cn_to_int, cn_to_number, int_to_cn, int_to_cn_upper
+from extractors.normalise.numerals import cn_to_int, cn_to_number, int_to_cn, int_to_cn_upper
 
 
 @pytest.mark.parametrize(

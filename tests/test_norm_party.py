@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from extractors.party import (
+from extractors.normalise.party import (
     classify_id, mask_id, mask_phone, mask_text, names_compatible, names_equal, party_kind,
 )
 

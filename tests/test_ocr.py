@@ -12,9 +12,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-import pipeline.ocr as ocr
-from pipeline.errors import ReadError
-from pipeline.ocr import OcrPage, ocr_image, ocr_image_pages, ocr_pdf_page
+import pipeline.read.ocr as ocr
+from pipeline.core.errors import ReadError
+from pipeline.read.ocr import OcrPage, ocr_image, ocr_image_pages, ocr_pdf_page
 
 ENGINE = "rapidocr"
 needs_engine = pytest.mark.skipif(

@@ -6,15 +6,15 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.models import CaseFile, DocFields, Evidence, Field, Finding, Page, SourceDoc, Span
+from pipeline.core.models import CaseFile, DocFields, Evidence, Field, Finding, Page, SourceDoc, Span
 
 
 def _engine_and_font() -> None:
-    from pipeline.ocr import available_engines
+    from pipeline.read.ocr import available_engines
 
     if not available_engines():
         pytest.skip("no OCR engine installed (pip install rapidocr onnxruntime)")
-    from pipeline.charts import find_cjk_font
+    from pipeline.write.charts import find_cjk_font
 
     if find_cjk_font() is None:
         pytest.skip("no Chinese font installed (apt-get install fonts-noto-cjk)")
@@ -24,7 +24,7 @@ def test_ocr_wiring_scanned_pdf_and_image_are_read(tmp_path: Path) -> None:
     _engine_and_font()
     from corpus.scan import scan_document, scanned_pdf
     from corpus.spec import Block, DocSpec
-    from pipeline.archive import CaseEntry, read_case
+    from pipeline.read.archive import CaseEntry, read_case
 
     doc = DocSpec("decision", "行政处罚决定书", (
         Block("title", "行政处罚决定书"),
@@ -48,8 +48,8 @@ def test_ocr_wiring_scanned_pdf_and_image_are_read(tmp_path: Path) -> None:
 
 
 def test_ocr_wiring_off_keeps_the_needs_ocr_errors(tmp_path: Path) -> None:
-    from pipeline.archive import CaseEntry, read_case
-    from pipeline.readers import ReadLimits
+    from pipeline.read.archive import CaseEntry, read_case
+    from pipeline.read.readers import ReadLimits
     from PIL import Image
     import io
 
@@ -65,8 +65,8 @@ def test_ocr_wiring_off_keeps_the_needs_ocr_errors(tmp_path: Path) -> None:
 def test_ocr_wiring_low_confidence_evidence_is_marked() -> None:
     from checks.registry import CheckContext
     from checks.rules import load_rules
-    from checks.workdays import WorkCalendar
-    from pipeline.run import mark_low_confidence
+    from pipeline.core.workdays import WorkCalendar
+    from pipeline.run.review import mark_low_confidence
 
     doc = SourceDoc("s.pdf", "s.pdf", "pdf", (Page(1, "2024年6月5日", source="ocr", confidence=0.6),),
                     doc_type="decision")
@@ -85,8 +85,8 @@ def test_ocr_wiring_red_seal_is_noted_and_read_as_a_seal(tmp_path: Path) -> None
     from corpus.scan import scan_document, scanned_pdf
     from corpus.spec import Block, DocSpec
     from extractors.fields import extract_document
-    from pipeline.archive import CaseEntry, read_case
-    from pipeline.ocr import SEAL_MARK
+    from pipeline.read.archive import CaseEntry, read_case
+    from pipeline.read.ocr import SEAL_MARK
 
     body = (Block("title", "行政处罚事先告知书"),
             Block("para", "当事人张三：本机关拟对你作出罚款人民币伍佰元整的行政处罚。你有权进行陈述和申辩。"))

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from extractors.ocrconf import span_ocr_confidence, with_ocr_confidence
-from pipeline.models import DocFields, Field, Page, SourceDoc, Span
+from pipeline.core.models import DocFields, Field, Page, SourceDoc, Span
 
 
 def _doc() -> SourceDoc:

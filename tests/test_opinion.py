@@ -12,11 +12,11 @@ from docx import Document
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 
-from pipeline.errors import AnjuanError
-from pipeline.models import CaseResult, Evidence, Finding, empty_case_fields
-from pipeline.opinion import (TEMPLATES_DIR, docx_text, jinja_env, opinion_view, render_opinion,
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.write.opinion import (TEMPLATES_DIR, docx_text, jinja_env, opinion_view, render_opinion,
                               render_opinion_bytes, reply_deadline, template_path)
-from pipeline.scoring import load_sheet, score_case
+from pipeline.supervise.scoring import load_sheet, score_case
 
 GOLDEN = Path(__file__).parent / "golden"
 APL = "《中华人民共和国行政处罚法》"

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.run as run
-from pipeline.archive import CaseEntry
-from pipeline.run import ReviewSettings, decode_result, encode_result
+import pipeline.run.review as run
+from pipeline.read.archive import CaseEntry
+from pipeline.run.review import ReviewSettings, decode_result, encode_result
 
 ENTRIES = [CaseEntry(case_id=f"P{i:03d}", source=f"P{i:03d}.pdf", kind="pdf") for i in range(12)]
 
@@ -124,7 +124,7 @@ def always_broken_task(root: str, entry: CaseEntry) -> bytes:
 
 
 def test_parallel_pool_that_never_works_is_an_error(thread_pool: type[ThreadPool]) -> None:
-    from pipeline.errors import AnjuanError
+    from pipeline.core.errors import AnjuanError
 
     with pytest.raises(AnjuanError) as exc:
         _collect(run._pool_reads(Path("."), ENTRIES, ReviewSettings(jobs=2), always_broken_task, 2, ()))
@@ -141,6 +141,6 @@ def test_parallel_workers_share_the_cores_for_ocr(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("ANJUAN_OCR_THREADS", "3")
     run._worker_init(False, None, None, 1)
     assert os.environ["ANJUAN_OCR_THREADS"] == "3"
-    from pipeline.ocr import _threads
+    from pipeline.read.ocr import _threads
 
     assert _threads() == 3

@@ -7,8 +7,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from pipeline.planwriter import quota_table_text, write_plan
-from pipeline.sampling import Plan, PlanItem, QuotaRow, draw_plan
+from pipeline.write.planwriter import quota_table_text, write_plan
+from pipeline.supervise.sampling import Plan, PlanItem, QuotaRow, draw_plan
 
 REG_HASH = "ab" * 32
 

@@ -7,8 +7,8 @@ import zipfile
 
 import pytest
 
-from pipeline.errors import ReadError
-from pipeline.readers import ReadLimits, check_image, read_docx, read_pdf, read_zip
+from pipeline.core.errors import ReadError
+from pipeline.read.readers import ReadLimits, check_image, read_docx, read_pdf, read_zip
 from tests.hostile import (AGENCY, DECISION_LINES, gbk_named_zip, make_docx, make_jpeg, make_pdf, make_png,
                            with_doctype, zip_of)
 
@@ -282,7 +282,7 @@ def test_readers_zip_corrupt(data: bytes, code: str) -> None:
 
 
 def test_readers_docx_without_text_is_e116() -> None:
-    from pipeline.readers import read_docx_with_errors
+    from pipeline.read.readers import read_docx_with_errors
 
     pages, errors = read_docx_with_errors(make_docx([("p", "  ")]), "empty.docx")
     assert len(pages) == 1 and pages[0].text.strip() == ""
@@ -290,7 +290,7 @@ def test_readers_docx_without_text_is_e116() -> None:
 
 
 def test_readers_docx_page_cap_keeps_first_pages() -> None:
-    from pipeline.readers import read_docx_with_errors
+    from pipeline.read.readers import read_docx_with_errors
 
     data = make_docx([("p", "一"), ("break",), ("p", "二"), ("break",), ("p", "三")])
     pages, errors = read_docx_with_errors(data, "long.docx", ReadLimits(max_pages=2))
@@ -307,7 +307,7 @@ def test_readers_docx_page_cap_keeps_first_pages() -> None:
     ("天天向上好好学习", "天天向上好好学习"),   # not all pairs doubled
 ])
 def test_readers_undouble_line(line: str, expected: str) -> None:
-    from pipeline.readers import undouble_line
+    from pipeline.read.readers import undouble_line
 
     assert undouble_line(line).strip() == expected
 
@@ -319,7 +319,7 @@ def test_readers_pdf_overprinted_title_read_once(tmp_path) -> None:
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.pdfgen import canvas
 
-    from pipeline.readers import read_pdf
+    from pipeline.read.readers import read_pdf
 
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     buf = io.BytesIO()

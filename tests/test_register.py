@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.register import REGISTER_KEYS, index_by_case_number, read_register, to_iso_date
+from pipeline.read.register import REGISTER_KEYS, index_by_case_number, read_register, to_iso_date
 
 
 def _xlsx(path: Path, rows: list[list]) -> Path:

@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from pipeline import charts as ch
-from pipeline.models import CaseResult, DocumentEntry, Finding, Score, empty_case_fields
-from pipeline.report import month_view, write_bulletin, write_meeting_material
-from pipeline.sampling import Plan, PlanItem, QuotaRow
+from pipeline.write import charts as ch
+from pipeline.core.models import CaseResult, DocumentEntry, Finding, Score, empty_case_fields
+from pipeline.write.meeting import month_view, write_bulletin, write_meeting_material
+from pipeline.supervise.sampling import Plan, PlanItem, QuotaRow
 
 ID_NUMBER = "310118198503150012"
 
@@ -183,7 +183,7 @@ def test_report_letters_block(view):
 
 
 def test_report_view_has_no_personal_data(view):
-    from pipeline.models import dumps
+    from pipeline.core.models import dumps
 
     text = dumps(view)
     for secret in ("张三丰", "李四海", "王五", "赵六", "钱七", "孙八", "上海某某餐饮有限公司", ID_NUMBER):
@@ -299,7 +299,7 @@ def test_report_bulletin_masked_and_complete(written):
 
 
 def test_report_template_error_is_coded(view, tmp_path):
-    from pipeline.errors import AnjuanError
+    from pipeline.core.errors import AnjuanError
 
     (tmp_path / "report.html.j2").write_text("<p>{{ view.nothing_here }}</p>", encoding="utf-8")
     with pytest.raises(AnjuanError) as err:
@@ -327,7 +327,7 @@ def test_report_template_variables_are_in_the_context(view):
     import jinja2
     from jinja2 import meta
 
-    from pipeline.report import TEMPLATES_DIR
+    from pipeline.write.meeting import TEMPLATES_DIR
 
     env = jinja2.Environment()
     src = (TEMPLATES_DIR / "report.html.j2").read_text(encoding="utf-8")

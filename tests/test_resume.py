@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.archive import list_cases
-from pipeline.run import ReviewSettings, case_fingerprint, code_key, review_archive
-from pipeline.readers import ReadLimits
-from pipeline.store import Store
+from pipeline.read.archive import list_cases
+from pipeline.run.review import ReviewSettings, case_fingerprint, code_key, review_archive
+from pipeline.read.readers import ReadLimits
+from pipeline.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 N_CASES = 6
@@ -25,7 +25,7 @@ N_CASES = 6
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipeline.run import generate_corpus
+    from pipeline.run.review import generate_corpus
 
     out = tmp_path_factory.mktemp("resume-corpus")
     generate_corpus(N_CASES, "2024-06", 23, out)
@@ -185,7 +185,7 @@ def test_resume_outputs_appear_atomically(corpus: Path, tmp_path: Path) -> None:
 
 
 def test_resume_store_migrates_version_2_file_to_version_3(tmp_path: Path) -> None:
-    from pipeline.store import MIGRATIONS, SCHEMA_VERSION
+    from pipeline.store.db import MIGRATIONS, SCHEMA_VERSION
 
     db = tmp_path / "old.db"
     conn = sqlite3.connect(db, isolation_level=None)

@@ -72,7 +72,7 @@ def test_review_summary_counts_match_cases(small_review: Path) -> None:
 
 def test_review_is_deterministic_across_runs_and_jobs(small_corpus: Path, small_review: Path,
                                                       tmp_path: Path) -> None:
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.run.review import ReviewSettings, review_archive
 
     out = tmp_path / "again"
     review_archive(small_corpus / "archive", out,
@@ -88,7 +88,7 @@ def test_review_is_deterministic_across_runs_and_jobs(small_corpus: Path, small_
 
 def test_review_leaves_archive_untouched(small_corpus: Path, small_review: Path) -> None:
     # the review fixture ran on this archive; its files must match the generator's manifest
-    from pipeline.run import generate_corpus
+    from pipeline.run.review import generate_corpus
 
     archive = small_corpus / "archive"
     digest = {p.relative_to(archive).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
@@ -101,8 +101,8 @@ def test_review_leaves_archive_untouched(small_corpus: Path, small_review: Path)
 
 
 def test_review_refuses_output_inside_archive(small_corpus: Path) -> None:
-    from pipeline.errors import AnjuanError
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.core.errors import AnjuanError
+    from pipeline.run.review import ReviewSettings, review_archive
 
     with pytest.raises(AnjuanError) as info:
         review_archive(small_corpus / "archive", small_corpus / "archive" / "out",

@@ -11,7 +11,7 @@ from checks.registry import all_checks
 from checks.rules import (
     STATUSES, build_calendar, default_rules, deep_merge, load_rules, make_context, param_meta,
 )
-from pipeline.errors import CalendarMissingYear, RulesError
+from pipeline.core.errors import CalendarMissingYear, RulesError
 
 
 def _leaves(node, at=()):

@@ -6,7 +6,7 @@ import random
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from pipeline.sampling import (KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, draw_plan, draws_of,
+from pipeline.supervise.sampling import (KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, draw_plan, draws_of,
                                pct_ceil, previous_month)
 
 

@@ -106,8 +106,8 @@ def test_scanned_pdf_has_pages_but_no_text_layer():
 def test_scan_corpus_scanned_fraction_marks_cases_and_writes_image_pdfs(tmp_path) -> None:
     from corpus.generator import generate_cases, register_rows
     from corpus.writer import write_corpus
-    from pipeline.archive import list_cases, read_case
-    from pipeline.readers import ReadLimits
+    from pipeline.read.archive import list_cases, read_case
+    from pipeline.read.readers import ReadLimits
 
     plain = generate_cases(3, "2024-06", 11)
     cases = generate_cases(3, "2024-06", 11, scanned_fraction=0.34)

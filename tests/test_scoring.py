@@ -6,10 +6,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.models import Evidence, Finding
-from pipeline.scoring import (DEFAULT_SHEET, ScoreSheetError, finding_effects, load_sheet,
+from pipeline.core.models import Evidence, Finding
+from pipeline.supervise.scoring import (DEFAULT_SHEET, ScoreSheetError, finding_effects, load_sheet,
                               score_case)
-from pipeline.errors import RulesError
+from pipeline.core.errors import RulesError
 
 GENERAL = {"procedure": "general", "outcome": "penalized"}
 

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from checks.cross import CaseDigest, RecordDigest
-from pipeline.errors import AnjuanError
-from pipeline.models import dumps
-from pipeline.store import SCHEMA_VERSION, Store, month_minus
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import dumps
+from pipeline.store.db import SCHEMA_VERSION, Store, month_minus
 
 
 def _digest(case_id: str, fine: int = 500, place: str = "华志路123号") -> CaseDigest:
@@ -199,7 +199,7 @@ def test_store_history_feeds_the_cross_checks(db_path: Path) -> None:
     """A split across the month boundary is found from the stored February digest."""
     from checks.cross import digest
     from checks.registry import CheckContext, all_checks
-    from pipeline.models import CaseFile, Field, Span
+    from pipeline.core.models import CaseFile, Field, Span
 
     def case(cid: str, day: str, fine: int) -> CaseFile:
         values = {"party": {"name": "李四", "kind": "individual"}, "violation_type": "luan_dui_wu",
@@ -222,7 +222,7 @@ def test_store_migrates_a_version_1_file_to_version_2(db_path: Path) -> None:
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     conn.execute("INSERT INTO meta VALUES('schema_version', '1')")
-    from pipeline.store import MIGRATIONS
+    from pipeline.store.db import MIGRATIONS
 
     for sql in MIGRATIONS[0][1]:
         conn.execute(sql)
@@ -253,7 +253,7 @@ def test_store_month_view_round_trip(db_path: Path) -> None:
 
 
 def test_store_plan_history(db_path: Path) -> None:
-    from pipeline.sampling import KIND_AV, KIND_CASE, Plan, PlanItem
+    from pipeline.supervise.sampling import KIND_AV, KIND_CASE, Plan, PlanItem
 
     def plan(month: str, items: list[tuple[str, str, tuple[str, ...]]]) -> Plan:
         return Plan(month=month, seed=1, last_month="x", squads=(), quotas=(),
@@ -270,7 +270,7 @@ def test_store_plan_history(db_path: Path) -> None:
 
 
 def test_store_decisions_come_from_the_letters_tables(db_path: Path) -> None:
-    from pipeline.letterdb import record_decision
+    from pipeline.store.letterdb import record_decision
 
     with Store.open(db_path) as db:
         record_decision(db.conn, "2406001", "MIS-01", "confirmed", reason="核实属实", who="王科长",

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from extractors.violations import Provision, fine_range, load_catalogue, match_violation
-from pipeline.errors import RulesError
+from pipeline.core.errors import RulesError
 
 SHIRONG = "上海市市容环境卫生管理条例"
 

@@ -5,9 +5,9 @@ import zipfile
 
 from openpyxl import load_workbook
 
-from pipeline.models import CaseResult, Evidence, Finding, empty_case_fields
-from pipeline.scoring import load_sheet, score_case
-from pipeline.workbook import mask_personal, sheet_names, write_workbook
+from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.supervise.scoring import load_sheet, score_case
+from pipeline.write.workbook import mask_personal, sheet_names, write_workbook
 
 
 def make_result(case_id: str, findings, *, procedure="general", party="张三", squad="第一中队",
@@ -137,9 +137,9 @@ def test_workbook_write_error_is_coded(tmp_path):
 def test_workbook_manual_check_column_lists_ocr_fields_and_scan_errors(tmp_path) -> None:
     import openpyxl
 
-    from pipeline.models import CaseResult, Finding, InputError, Score, empty_case_fields
-    from pipeline.scoring import load_sheet
-    from pipeline.workbook import write_workbook
+    from pipeline.core.models import CaseResult, Finding, InputError, Score, empty_case_fields
+    from pipeline.supervise.scoring import load_sheet
+    from pipeline.write.workbook import write_workbook
 
     ocr = Finding("OCR-01", "info", "以下要素取自扫描件，识别置信度低于0.85，需人工核对原件：决定日期（置信度0.62，“2024年6月5日”）。",
                   "《中华人民共和国行政处罚法》第四十条")

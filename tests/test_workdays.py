@@ -5,8 +5,8 @@ import datetime as dt
 
 import pytest
 
-from checks.workdays import WorkCalendar
-from pipeline.errors import CalendarMissingYear
+from pipeline.core.workdays import WorkCalendar
+from pipeline.core.errors import CalendarMissingYear
 
 D = dt.date
 CAL = WorkCalendar.default()

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pipeline import __version__
-from pipeline.models import (
+from pipeline.core.models import (
     CaseFile,
     CaseResult,
     DocumentEntry,
@@ -72,7 +72,7 @@ class ReviewSettings:
     write_documents: bool = True  # workbook, opinions, letters, meeting material, bulletin
     letters_path: Path | None = None  # user letters.yaml
     fresh: bool = False  # ignore the cases stored in the database: read every case again
-    limits: Any = None  # pipeline.readers.ReadLimits (None: the defaults)
+    limits: Any = None  # pipeline.read.readers.ReadLimits (None: the defaults)
     max_tasks_per_child: int = 100  # a worker is replaced after this many cases (bounded memory)
     worker_memory_mb: int | None = None  # address-space cap per worker (POSIX only; None: none)
 
@@ -145,8 +145,8 @@ def _read_one(root: str, entry: Any) -> tuple[Any, CaseFile]:
     """Read, type, extract and assemble one case (the expensive, parallel part)."""
     from extractors.assemble import assemble
     from extractors.fields import extract_document
-    from pipeline.archive import read_case
-    from pipeline.readers import ReadLimits
+    from pipeline.read.archive import read_case
+    from pipeline.read.readers import ReadLimits
 
     case_input = read_case(Path(root), entry, limits=_WORKER_STATE.get("limits") or ReadLimits())
     from extractors.ocrconf import with_ocr_confidence
@@ -168,8 +168,8 @@ def _read_one_safe(root: str, entry: Any) -> tuple[Any, CaseFile | None, InputEr
 
 
 def _crash_error(entry: Any, detail: str) -> InputError:
-    from pipeline.archive import display_path
-    from pipeline.errors import msg
+    from pipeline.read.archive import display_path
+    from pipeline.core.errors import msg
 
     source = display_path(entry.source)[0]
     return InputError(source, "E900", msg("E900", path=source, detail=detail))
@@ -266,7 +266,7 @@ def _pool_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings,
             if alone and len(broken) == 1:
                 deaths += 1
                 if successes == 0 and deaths >= 3:  # nothing ever came back: the pool itself fails
-                    from pipeline.errors import AnjuanError
+                    from pipeline.core.errors import AnjuanError
 
                     raise AnjuanError("E900", path=str(root), detail=(
                         "并行工作进程无法启动或反复意外退出；可改用 --jobs 1 重试"))
@@ -286,10 +286,10 @@ def _pool_reads(root: Path, entries: Sequence[Any], settings: ReviewSettings,
 def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSettings()) -> ReviewSummary:
     """Review every case of ``archive`` into ``out`` (see the module docstring for resume)."""
     from checks.rules import load_rules
-    from pipeline.archive import find_register, list_cases
-    from pipeline.errors import AnjuanError
-    from pipeline.register import read_register
-    from pipeline.scoring import load_sheet
+    from pipeline.read.archive import find_register, list_cases
+    from pipeline.core.errors import AnjuanError
+    from pipeline.read.register import read_register
+    from pipeline.supervise.scoring import load_sheet
 
     started = time.perf_counter()
     archive = Path(archive)
@@ -304,7 +304,7 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
     sheet = load_sheet(_sheet_path(rules))
     entries = list_cases(archive)
     if settings.limits is None:
-        from pipeline.readers import ReadLimits
+        from pipeline.read.readers import ReadLimits
 
         settings = replace(settings, limits=ReadLimits())
 
@@ -318,7 +318,7 @@ def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSe
 
     store = None
     if settings.db_path is not None:
-        from pipeline.store import Store
+        from pipeline.store.db import Store
 
         store = Store.open(settings.db_path)
     try:
@@ -336,7 +336,7 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
     from checks.registry import CheckContext, run_case_checks, run_cross_checks
     from checks.rules import calendar_from_rules
     from extractors.assemble import case_fields, field_provenance
-    from pipeline.scoring import score_case
+    from pipeline.supervise.scoring import score_case
 
     # read, type, extract, assemble (parallel); cases stored with the same fingerprint are reused
     t_read = time.perf_counter()
@@ -463,7 +463,7 @@ STAGING_DIR = ".anjuan-staging"
 def _publish(staging: Path, out: Path) -> None:
     """Move every file of ``staging`` to the same place under ``out`` (``os.replace``: each file
     appears complete or not at all), ``summary.json`` last, then remove ``staging``."""
-    from pipeline.errors import AnjuanError
+    from pipeline.core.errors import AnjuanError
 
     files = sorted((p for p in staging.rglob("*") if p.is_file()),
                    key=lambda p: (p.relative_to(staging).as_posix() == "summary.json",
@@ -524,7 +524,7 @@ def case_fingerprint(root: Path, entry: Any, key: str, limits: Any) -> str:
     the target of a symlink and what it points at, or what kept it from being opened (permission,
     special file, unlistable folder).
     """
-    from pipeline.archive import _walk
+    from pipeline.read.archive import _walk
 
     root = Path(root)
     real_root = root.resolve()
@@ -637,7 +637,7 @@ def _case_result(entry: Any, case_input: Any, casefile: CaseFile | None, finding
     provenance = {"fields": field_provenance(casefile)} if casefile is not None else {}
     if case_input is not None and case_input.files:
         provenance["files"] = list(case_input.files)
-    from pipeline.archive import display_path
+    from pipeline.read.archive import display_path
 
     return CaseResult(case_id=entry.case_id, source=display_path(entry.source)[0], status=status, documents=tuple(documents),
                       fields=fields, findings=all_findings, score=score, errors=tuple(errors),
@@ -654,8 +654,8 @@ def _finding_key(f: Finding) -> tuple[Any, ...]:
 def _write_documents(out: Path, results: Sequence[CaseResult], sheet: Any, settings: ReviewSettings,
                      review_date: str, decisions: Mapping[tuple[str, str], Any]) -> list[str]:
     """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order)."""
-    from pipeline.opinion import render_opinion
-    from pipeline.workbook import write_workbook
+    from pipeline.write.opinion import render_opinion
+    from pipeline.write.workbook import write_workbook
 
     written = []
     write_workbook(out / "评查评分表.xlsx", results, title="案卷评查评分表", sheet=sheet, decisions=decisions)
@@ -680,10 +680,10 @@ def _write_month(out: Path, results: Sequence[CaseResult], month: str, review_da
                  decisions: Mapping[tuple[str, str], Any]) -> list[str]:
     """两单两书 (drafted, issued, escalated in the database), 讲评会材料 and 月通报."""
     from checks.rules import build_calendar
-    from pipeline.letterdb import list_letters, month_counts, run_month
-    from pipeline.letterdocs import letter_filename, render_letter
-    from pipeline.letters import load_settings as letter_settings
-    from pipeline.report import month_view, write_bulletin, write_meeting_material
+    from pipeline.store.letterdb import list_letters, month_counts, run_month
+    from pipeline.write.letterdocs import letter_filename, render_letter
+    from pipeline.supervise.letters import load_settings as letter_settings
+    from pipeline.write.meeting import month_view, write_bulletin, write_meeting_material
 
     written = []
     lsettings = letter_settings(settings.letters_path)
@@ -714,7 +714,7 @@ def _memory_db() -> Any:
     """An in-memory database for a review without --db (letters are numbered within the run)."""
     import sqlite3
 
-    from pipeline.letterdb import ensure_schema
+    from pipeline.store.letterdb import ensure_schema
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
     ensure_schema(conn)
@@ -866,7 +866,7 @@ def extract_file(path: Path) -> dict[str, Any]:
     from extractors.assemble import assemble, case_fields
     from extractors.fields import extract_document
     from extractors.nlp import build_nlp
-    from pipeline.archive import CaseEntry, read_case
+    from pipeline.read.archive import CaseEntry, read_case
 
     path = Path(path)
     entry = CaseEntry(case_id=path.stem, source=path.name, kind=path.suffix.lower().lstrip("."))

@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from pipeline.errors import msg
+from pipeline.core.errors import msg
 
 FONT_FAMILY = ('"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", '
                '"SimHei", sans-serif')

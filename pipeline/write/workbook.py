@@ -17,9 +17,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.errors import AnjuanError
-from pipeline.models import CaseResult
-from pipeline.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseResult
+from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
                               finding_effects, inapplicable)
 
 FIXED_ISO = "2024-01-01T00:00:00Z"
@@ -48,12 +48,12 @@ def _mask_fallback(text: str) -> str:
 def mask_personal(text: str | None) -> str:
     """Mask full 身份证号 (keep first 6 and last 4) and mobile numbers (keep 3 + 4).
 
-    Uses ``extractors.party.mask_text`` when that module provides it.
+    Uses ``extractors.normalise.party.mask_text`` when that module provides it.
     """
     if not text:
         return text or ""
     try:  # the extraction helper's rule, when present
-        from extractors.party import mask_text  # type: ignore[attr-defined]
+        from extractors.normalise.party import mask_text  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - optional module
         mask_text = None
     out = mask_text(text) if callable(mask_text) else text

@@ -30,10 +30,10 @@ from typing import Any, Mapping, Sequence
 
 import yaml
 
-from pipeline.errors import RulesError, msg
-from pipeline.models import Deduction, Finding, Score
+from pipeline.core.errors import RulesError, msg
+from pipeline.core.models import Deduction, Finding, Score
 
-DEFAULT_SHEET = Path(__file__).parent / "data" / "scoresheet.yaml"
+DEFAULT_SHEET = Path(__file__).resolve().parents[1] / "data" / "scoresheet.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 VETO_MODES = ("zero_out", "cap_grade")
 DEDUCT_PER = ("finding", "occurrence")

@@ -16,9 +16,9 @@ from pathlib import Path
 
 import yaml
 
-from extractors.numerals import cn_to_int, int_to_cn
+from extractors.normalise.numerals import cn_to_int, int_to_cn
 
-LAWS_PATH = Path(__file__).parent / "data" / "laws.yaml"
+LAWS_PATH = Path(__file__).resolve().parents[1] / "data" / "laws.yaml"
 
 CITATION_STYLES: tuple[str, ...] = (
     "cn", "arabic", "arabic_fullwidth", "item_paren_half", "item_bare", "no_book", "short", "spaced",

@@ -52,8 +52,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Sequence
 
-from pipeline.errors import ReadError, msg
-from pipeline.models import InputError, Page
+from pipeline.core.errors import ReadError, msg
+from pipeline.core.models import InputError, Page
 
 __all__ = ["OcrLine", "OcrPage", "ENGINES", "available_engines", "default_engine", "fix_years", "ocr_image",
            "pair_brackets",

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
-from pipeline.errors import msg
-from pipeline.models import InputError
+from pipeline.core.errors import msg
+from pipeline.core.models import InputError
 
 REGISTER_KEYS: tuple[str, ...] = (
     "case_number", "squad", "party", "cause", "procedure", "filing_date", "closing_date", "status",

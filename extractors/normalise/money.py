@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from extractors.numerals import DIGITS, cn_to_number, int_to_cn, int_to_cn_upper
+from extractors.normalise.numerals import DIGITS, cn_to_number, int_to_cn, int_to_cn_upper
 
 MONEY_STYLES: tuple[str, ...] = (
     "upper", "upper_yuan_ar", "upper_rmb_ar", "ar_upper", "rmb", "yen", "yen_full", "plain",

@@ -33,18 +33,18 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import yaml
 
-from pipeline import charts as ch
-from pipeline.errors import AnjuanError, msg
-from pipeline.models import CaseResult, Finding
-from pipeline.workbook import fixed_zip, mask_personal, write_bytes
+from pipeline.write import charts as ch
+from pipeline.core.errors import AnjuanError, msg
+from pipeline.core.models import CaseResult, Finding
+from pipeline.write.workbook import fixed_zip, mask_personal, write_bytes
 
 if TYPE_CHECKING:
-    from pipeline.sampling import Plan
+    from pipeline.supervise.sampling import Plan
 
 log = logging.getLogger("anjuan.report")
 
-SETTINGS_PATH = Path(__file__).parent / "data" / "report.yaml"
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "report.yaml"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 HTML_TEMPLATE = "report.html.j2"
 GRADES = ("优秀", "良好", "合格", "不合格")
 UNSCORED = "不评分"
@@ -1153,7 +1153,7 @@ def write_bulletin(view: Mapping[str, Any], out_path: Path) -> None:
 
 def view_digest(view: Mapping[str, Any]) -> str:
     """A short hash of the view (for logs and tests of determinism)."""
-    from pipeline.models import dumps
+    from pipeline.core.models import dumps
 
     return hashlib.sha256(dumps(view).encode("utf-8")).hexdigest()[:16]
 

@@ -30,9 +30,9 @@ from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 from extractors.doctype import classify, split_points
-from pipeline.errors import AnjuanError, ReadError
-from pipeline.models import CaseInput, InputError, Page, SourceDoc
-from pipeline.readers import (DOCX_EXTS, IMAGE_EXTS, LEGACY_WORD_EXTS, OLE_MAGIC, PDF_EXTS, ZIP_EXTS,
+from pipeline.core.errors import AnjuanError, ReadError
+from pipeline.core.models import CaseInput, InputError, Page, SourceDoc
+from pipeline.read.readers import (DOCX_EXTS, IMAGE_EXTS, LEGACY_WORD_EXTS, OLE_MAGIC, PDF_EXTS, ZIP_EXTS,
                               ZIP_MAGIC, ReadLimits, check_image, input_error, is_encrypted_ooxml,
                               read_docx_with_errors, read_pdf, read_zip)
 
@@ -205,7 +205,7 @@ class _CaseReader:
             elif ext in PDF_EXTS:
                 pages, errs = read_pdf(data, label, self.limits)
                 if self.limits.ocr and any(e.code == "E106" for e in errs):
-                    from pipeline.ocr import ocr_missing_pdf_pages
+                    from pipeline.read.ocr import ocr_missing_pdf_pages
 
                     pages, errs = ocr_missing_pdf_pages(data, pages, errs, label)
                 self.errors.extend(errs)
@@ -213,7 +213,7 @@ class _CaseReader:
             elif ext in IMAGE_EXTS:
                 errs = check_image(data, label, self.limits)
                 if self.limits.ocr and [e.code for e in errs] == ["E117"]:  # a readable image: OCR it
-                    from pipeline.ocr import ocr_image_file
+                    from pipeline.read.ocr import ocr_image_file
 
                     pages, errs = ocr_image_file(data, label)
                     if pages:

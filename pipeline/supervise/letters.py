@@ -1,7 +1,7 @@
 """两单两书: drafting supervision letters from findings, and their escalation state machine.
 
-Pure logic (no IO besides reading the settings file): ``pipeline.letterdb`` stores what this module
-decides, ``pipeline.letterdocs`` renders it. The model is shared/domain/letters.md:
+Pure logic (no IO besides reading the settings file): ``pipeline.store.letterdb`` stores what this module
+decides, ``pipeline.write.letterdocs`` renders it. The model is shared/domain/letters.md:
 
 * four rungs ``tip`` 提示单 → ``supervise`` 督办单 → ``suggest`` 建议书 (+ 约谈) → ``decide`` 决定书;
 * triggers (§3) are data in ``pipeline/data/letters.yaml``: a finding goes to the highest rung it
@@ -24,10 +24,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import yaml
 
-from pipeline.errors import AnjuanError
-from pipeline.models import CaseResult, Finding
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseResult, Finding
 
-SETTINGS_PATH = Path(__file__).resolve().parent / "data" / "letters.yaml"
+SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
 
 RUNGS: tuple[str, ...] = ("tip", "supervise", "suggest", "decide")
 STATES: tuple[str, ...] = ("issued", "due", "replied", "overdue", "escalated", "closed")
@@ -311,7 +311,7 @@ def quarter_months(month: str) -> tuple[str, ...]:
 
 def _mask_ids(text: str) -> str:
     try:
-        from extractors.party import mask_text
+        from extractors.normalise.party import mask_text
     except Exception:  # noqa: BLE001 - the extractor is part of the package; be safe anyway
         return text
     return mask_text(text)
@@ -568,7 +568,7 @@ def advance(letters: Sequence[LetterRecord], today: str, *, settings: Mapping[st
     """
     s = _settings(settings)
     if calendar is None:
-        from checks.workdays import WorkCalendar
+        from pipeline.core.workdays import WorkCalendar
         calendar = WorkCalendar.default()
     t = _d(today)
     after = int((s.get("escalation") or {}).get("after_workdays", 0) or 0)
@@ -600,7 +600,7 @@ def due_soon(letters: Iterable[LetterRecord], today: str, *, settings: Mapping[s
     """Letters awaiting a reply whose due date is within ``remind_before`` of ``today``."""
     s = _settings(settings)
     if calendar is None:
-        from checks.workdays import WorkCalendar
+        from pipeline.core.workdays import WorkCalendar
         calendar = WorkCalendar.default()
     rb = s.get("remind_before") or {"n": 3, "unit": "wd"}
     t = _d(today)

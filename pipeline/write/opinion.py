@@ -33,14 +33,14 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from checks.workdays import WorkCalendar
-from pipeline.errors import AnjuanError
-from pipeline.models import CaseResult, Finding
-from pipeline.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
+from pipeline.core.workdays import WorkCalendar
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseResult, Finding
+from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
                               finding_effects, load_sheet)
-from pipeline.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, mask_personal, write_bytes
+from pipeline.write.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, mask_personal, write_bytes
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "opinion.docx"
 DEFAULT_BUREAU = "上海市青浦区城市管理行政执法局"
 DEFAULT_PREFIX = "青城管监评"

@@ -24,11 +24,11 @@ import sqlite3
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping, Sequence
 
-from pipeline.errors import AnjuanError
-from pipeline.letters import (RUNGS, STATE_LABELS, LetterDraft, LetterEvent, LetterItem, LetterRecord,
+from pipeline.core.errors import AnjuanError
+from pipeline.supervise.letters import (RUNGS, STATE_LABELS, LetterDraft, LetterEvent, LetterItem, LetterRecord,
                               _settings, advance, count_month, date_cn, decision_value, draft_letters,
                               due_date_for, due_soon, format_number, quarter_months)
-from pipeline.models import CaseResult
+from pipeline.core.models import CaseResult
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS letters (
@@ -277,7 +277,7 @@ def _j(x: Any) -> str:
 
 def _calendar(calendar: Any) -> Any:
     if calendar is None:
-        from checks.workdays import WorkCalendar
+        from pipeline.core.workdays import WorkCalendar
         return WorkCalendar.default()
     return calendar
 
@@ -487,7 +487,7 @@ def reminders(conn: sqlite3.Connection, today: str, *, settings: Mapping[str, An
 
 
 def month_counts(conn: sqlite3.Connection, month: str) -> dict[str, Any]:
-    """The bulletin's letter numbers for ``month`` (see ``pipeline.letters.count_month``)."""
+    """The bulletin's letter numbers for ``month`` (see ``pipeline.supervise.letters.count_month``)."""
     return count_month(list_letters(conn), month)
 
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Iterator
 
-from pipeline.errors import ReadError, msg
-from pipeline.models import InputError, Page
+from pipeline.core.errors import ReadError, msg
+from pipeline.core.models import InputError, Page
 
 # what reading a damaged zip member can raise; NotImplementedError is zipfile's answer to a
 # compression method it does not support (not an unfinished part of this module)

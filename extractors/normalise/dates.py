@@ -14,7 +14,7 @@ import datetime as _dt
 import re
 from dataclasses import dataclass
 
-from extractors.numerals import cn_to_int, int_to_cn
+from extractors.normalise.numerals import cn_to_int, int_to_cn
 
 DATE_STYLES: tuple[str, ...] = (
     "cn", "cn_pad", "cn_space", "cn_upper", "cn_upper_o", "dot", "dash", "slash", "fullwidth",

@@ -16,7 +16,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
-from pipeline.errors import CalendarMissingYear
+from pipeline.core.errors import CalendarMissingYear
 
 try:  # chinese_calendar ships the State Council tables
     import chinese_calendar as _cc

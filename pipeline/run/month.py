@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
-from pipeline.errors import AnjuanError
+from pipeline.core.errors import AnjuanError
 
 
 @dataclass(frozen=True)
 class PlanResult:
-    plan: Any  # pipeline.sampling.Plan
+    plan: Any  # pipeline.supervise.sampling.Plan
     files: tuple[Path, ...]
     text: str
 
@@ -25,10 +25,10 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
               squads: Sequence[str] = ()) -> PlanResult:
     """Draw ``month``'s sampling plan from a register, taking earlier draws and closed-case counts
     from the database, write 督察任务单.xlsx/.docx and record the draw."""
-    from pipeline.planwriter import quota_table_text, write_plan
-    from pipeline.register import read_register
-    from pipeline.run import _closed_counts
-    from pipeline.sampling import draw_plan
+    from pipeline.write.planwriter import quota_table_text, write_plan
+    from pipeline.read.register import read_register
+    from pipeline.run.review import _closed_counts
+    from pipeline.supervise.sampling import draw_plan
 
     _check_month(month)
     register = Path(register)
@@ -40,7 +40,7 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
     counts: dict[str, dict[str, int]] = {}
     store = None
     if db_path is not None:
-        from pipeline.store import Store
+        from pipeline.store.db import Store
 
         store = Store.open(db_path)
         history = store.plan_history(month)
@@ -66,7 +66,7 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
 # --- letters -------------------------------------------------------------------------------------
 
 def _open(db_path: Path) -> Any:
-    from pipeline.store import Store
+    from pipeline.store.db import Store
 
     if not Path(db_path).exists():
         raise AnjuanError("E501", path=str(db_path), detail="数据库文件不存在，请先运行 anjuan review 或用 --db 指定")
@@ -74,7 +74,7 @@ def _open(db_path: Path) -> Any:
 
 
 def letters_table(db_path: Path, *, state: str | None = None, month: str | None = None) -> str:
-    from pipeline.letterdb import list_letters
+    from pipeline.store.letterdb import list_letters
 
     with _open(db_path) as store:
         letters = list_letters(store.conn, state=state, month=month)
@@ -90,7 +90,7 @@ def letters_table(db_path: Path, *, state: str | None = None, month: str | None 
 
 
 def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: str) -> str:
-    from pipeline.letterdb import reply
+    from pipeline.store.letterdb import reply
 
     _check_date(date)
     with _open(db_path) as store:
@@ -99,7 +99,7 @@ def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: st
 
 
 def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str) -> str:
-    from pipeline.letterdb import assess
+    from pipeline.store.letterdb import assess
 
     _check_date(date)
     with _open(db_path) as store:
@@ -111,8 +111,8 @@ def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, not
 
 def decide(db_path: Path, case_id: str, check_id: str, decision: str, *, reason: str, who: str,
            date: str | None) -> str:
-    from pipeline.letterdb import record_decision
-    from pipeline.store import Store
+    from pipeline.store.letterdb import record_decision
+    from pipeline.store.db import Store
 
     if not reason.strip():
         raise AnjuanError("E307", case_id=case_id, check_id=check_id)
@@ -167,8 +167,8 @@ def run_whole_month(archive: Path, month: str, *, out: Path, db_path: Path | Non
                     rules_path: Path | None = None, jobs: int = 0, progress: bool = True) -> str:
     """Review the month's archive (scores, opinions, letters with escalation, meeting material,
     bulletin) and, when the archive holds a register, draw next month's sampling plan."""
-    from pipeline.archive import find_register
-    from pipeline.run import ReviewSettings, review_archive
+    from pipeline.read.archive import find_register
+    from pipeline.run.review import ReviewSettings, review_archive
 
     _check_month(month)
     summary = review_archive(Path(archive), Path(out), ReviewSettings(

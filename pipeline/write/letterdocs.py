@@ -18,13 +18,13 @@ from typing import Any, Mapping
 
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from pipeline.errors import AnjuanError
-from pipeline.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
+from pipeline.core.errors import AnjuanError
+from pipeline.supervise.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
                               rung_conf, street_of)
-from pipeline.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
-from pipeline.workbook import docx_bytes  # the one deterministic .docx writer
+from pipeline.write.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
+from pipeline.write.workbook import docx_bytes  # the one deterministic .docx writer
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 CN_NUM = "一二三四五六七八九十"
 
 

@@ -17,7 +17,7 @@ Version 2 adds letters, decisions, register counts, month views and plans (``pip
 
 Version 3 adds ``case_results(archive, source, fingerprint, blob, reads)``: the read-and-extract
 result of each case of an archive (keyed by the case's top-level entry name, which is unique where
-case ids may not be: ``A.pdf`` and ``A.docx``) (``pipeline.run`` serialises it; the store only keeps bytes),
+case ids may not be: ``A.pdf`` and ``A.docx``) (``pipeline.run.review`` serialises it; the store only keeps bytes),
 committed as each case finishes. ``fingerprint`` covers the case's file contents and the code and
 settings that read them; a later run reuses the blob only when it is equal. ``reads`` counts how
 many times the case was actually read for this archive (a resumed run must not read a case again).
@@ -44,14 +44,14 @@ from types import TracebackType
 from typing import Any, Iterator, Mapping, Sequence
 
 from checks.cross import CaseDigest
-from pipeline.errors import AnjuanError
-from pipeline.models import dumps
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import dumps
 
 SCHEMA_VERSION = 3
 
 
 def _letters_schema(conn: sqlite3.Connection) -> None:
-    from pipeline.letterdb import ensure_schema
+    from pipeline.store.letterdb import ensure_schema
 
     ensure_schema(conn)
 
@@ -355,7 +355,7 @@ class Store:
 
     def decisions(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Reviewers' latest decision per (case_id, check_id), with its history."""
-        from pipeline.letterdb import load_decisions
+        from pipeline.store.letterdb import load_decisions
 
         return load_decisions(self._conn)
 
@@ -424,7 +424,7 @@ class Store:
     # -- sampling plans -----------------------------------------------------------------------------
     def save_plan(self, plan: Any) -> None:
         """Store a month's plan and its draws (re-drawing a month replaces them)."""
-        from pipeline.sampling import draws_of
+        from pipeline.supervise.sampling import draws_of
 
         _month_index(plan.month)
         stmts: list[tuple[str, Sequence[Any]]] = [
@@ -439,7 +439,7 @@ class Store:
 
     def plan_history(self, before_month: str) -> list[Any]:
         """Every draw of earlier months' plans (PastDraw records), oldest first."""
-        from pipeline.sampling import PastDraw
+        from pipeline.supervise.sampling import PastDraw
 
         return [PastDraw(month=m, case_number=c, squad=s, kind=k) for m, c, s, k in self._read(
             "SELECT month, case_number, squad, kind FROM plan_draws WHERE month < ? "
