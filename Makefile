@@ -43,3 +43,8 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) anjuan-demo build *.egg-info .pytest_cache .hypothesis
+
+lint: $(OCR_STAMP)
+	$(BIN)/python -m pip install -q 'ruff>=0.5' 'mypy>=1.10' types-PyYAML
+	$(BIN)/ruff check .
+	$(BIN)/mypy pipeline extractors checks corpus templates

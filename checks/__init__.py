@@ -3,6 +3,8 @@
 Importing this package imports every module in it, which registers its checks with
 ``checks.registry``. Outside rule packs may register through the ``anjuan.checks`` entry-point
 group the same way.
+
+May import: ``pipeline.core``, ``extractors``.
 """
 from __future__ import annotations
 
