@@ -47,6 +47,10 @@ DOC_TYPES: tuple[str, ...] = (
 )
 
 TEXT_SOURCES = ("docx", "pdf_text", "ocr")
+# What an extractor knows of a slot: "found" (a value was read) or "blank" (the label or cell was
+# found and holds nothing: positive evidence that the value is missing). A slot that was not found
+# at all has no Field. Checks report a defect only on "blank" or on a found value that breaks a rule.
+FIELD_STATES = ("found", "blank")
 SEVERITIES = ("veto", "major", "minor", "info")
 STATUSES = ("ok", "partial", "error")
 
@@ -181,6 +185,9 @@ class Field:
 
     ``value`` is JSON-compatible: str, int, float, bool, None, list or dict. Dates are ISO
     ``YYYY-MM-DD`` strings; date-times ``YYYY-MM-DDTHH:MM``.
+
+    ``state`` is ``"found"`` for a value read, ``"blank"`` for a label or cell found empty (then
+    ``value`` is None and ``span`` quotes the label). A slot not found at all has no Field.
     """
 
     name: str
@@ -188,6 +195,15 @@ class Field:
     span: Span | None
     extractor_id: str
     confidence: float = 1.0
+    state: str = "found"
+
+    def __post_init__(self) -> None:
+        if self.state not in FIELD_STATES:
+            raise ValueError(f"Field.state must be one of {FIELD_STATES}, not {self.state!r}")
+
+    @property
+    def blank(self) -> bool:
+        return self.state == "blank"
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,6 +320,24 @@ class Finding:
 
 
 @dataclass(frozen=True, slots=True)
+class Unverified:
+    """A point a check could not verify (未能核实，需人工核对): the value it needs was not found.
+
+    Listed for the reviewer with the check that needed it; never a defect, never scored.
+    ``point`` says what could not be verified and ``reason`` why, both in Chinese.
+    """
+
+    check_id: str
+    point: str
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check_id": self.check_id, "point": self.point, "reason": self.reason,
+                "evidence": [e.to_dict() for e in self.evidence]}
+
+
+@dataclass(frozen=True, slots=True)
 class Deduction:
     item: str
     points: float
@@ -383,6 +417,7 @@ class CaseResult:
     score: Score | None
     errors: tuple[InputError, ...]
     provenance: Mapping[str, Any] = field(default_factory=dict)
+    unverified: tuple[Unverified, ...] = ()
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -403,6 +438,8 @@ class CaseResult:
         }
         if self.provenance:
             d["provenance"] = dict(self.provenance)
+        if self.unverified:
+            d["unverified"] = [u.to_dict() for u in self.unverified]
         return d
 
     def to_json(self) -> str:
