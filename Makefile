@@ -9,23 +9,27 @@ STAMP  := $(VENV)/.installed-$(shell cat setup.cfg pyproject.toml | cksum | cut 
 
 .PHONY: demo test venv ocr sysdeps bench lint clean
 
+# PYTHONWARNINGS=ignore: setuptools' notices about editable installs are not for our users.
+PIP := PYTHONWARNINGS=ignore $(BIN)/python -m pip install -q --disable-pip-version-check
+
 $(STAMP): setup.cfg pyproject.toml
 	@sh .ci/sysdeps.sh python
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test]'
+	$(PIP) --upgrade pip
+	$(PIP) -e '.[test]'
 	@rm -f $(VENV)/.installed-*
 	@touch $(STAMP)
 
-OCR_STAMP := $(VENV)/.ocr-installed
+LINT_STAMP := $(VENV)/.lint-installed
 
-$(OCR_STAMP): $(STAMP)
-	$(BIN)/python -m pip install -q -e '.[test,ocr]'
-	@touch $(OCR_STAMP)
+$(LINT_STAMP): $(STAMP)
+	$(PIP) -e '.[test,lint]'
+	@touch $(LINT_STAMP)
 
 venv: $(STAMP)
 
-ocr: $(OCR_STAMP)
+# OCR is part of the base install; kept as a target for old instructions
+ocr: $(STAMP)
 
 sysdeps:
 	@sh .ci/sysdeps.sh all
@@ -34,7 +38,7 @@ demo: $(STAMP)
 	@sh .ci/sysdeps.sh fonts
 	$(BIN)/anjuan demo --out anjuan-demo
 
-test: $(OCR_STAMP)
+test: $(STAMP)
 	@sh .ci/sysdeps.sh fonts
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
@@ -44,7 +48,6 @@ bench: $(STAMP)
 clean:
 	rm -rf $(VENV) anjuan-demo build *.egg-info .pytest_cache .hypothesis
 
-lint: $(OCR_STAMP)
-	$(BIN)/python -m pip install -q 'ruff>=0.5' 'mypy>=1.10' types-PyYAML
+lint: $(LINT_STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy pipeline extractors checks corpus templates
