@@ -56,10 +56,20 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from pipeline.core.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
-                             Span, empty_case_fields)
+from pipeline.core.models import (
+    CASE_FIELD_KEYS,
+    LIST_FIELDS,
+    CaseFile,
+    CaseInput,
+    DocFields,
+    Field,
+    Page,
+    Span,
+    empty_case_fields,
+)
 from pipeline.read.ocr import BRACKETS, pair_brackets
 
 DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
