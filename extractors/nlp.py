@@ -32,6 +32,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.tokens import Span as SpacySpan
 
+from extractors.normalise import citations, dates, money
+
 PATTERN_DIR = Path(__file__).parent / "patterns"
 SPANS_KEY = "anjuan"
 KW_KEY = "anjuan_kw"
@@ -147,7 +149,6 @@ def _attr(obj: Any, *names: str) -> Any:
 
 def regex_spans(doc: Doc) -> Doc:
     """Add DATE/MONEY/CITATION/CASE_NO/ID_NUMBER/OFFICER/PARTY/ADDRESS/PLACE spans."""
-    from extractors.normalise import citations, dates, money
 
     text = doc.text
     doc.user_data[TEXT_KEY] = text

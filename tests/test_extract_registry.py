@@ -78,3 +78,49 @@ def test_extract_labels_errors_name_the_line(tmp_path: Path, monkeypatch: pytest
         load_labels("bad.yaml")
     assert f"bad.yaml 第 {line} 行" in str(err.value) and problem in str(err.value)
     assert str(err.value).startswith("[E203]")
+
+
+# --- assembly precedence (extractors/data/precedence.yaml) -------------------------------------
+def test_extract_precedence_covers_every_case_key() -> None:
+    from extractors.precedence import PRECEDENCE
+    from pipeline.core.models import CASE_FIELD_KEYS
+
+    assert set(PRECEDENCE) == set(CASE_FIELD_KEYS)
+    assert PRECEDENCE["decision_service_date"].steps[0].served == ("decision", "non_penalty_decision",
+                                                                     "simple_decision")
+    assert [s.field for s in PRECEDENCE["violation_type"].steps] == ["case_cause", "violation_type", "facts"]
+
+
+_KEYS_REST = "".join(f"  {k}: {{from: [decision], field: doc_date}}\n" for k in (
+    "procedure", "outcome", "squad", "party", "violation_type", "violation_place", "violation_date", "officers",
+    "discovered_date", "filing_date", "notice_date", "notice_service_date", "hearing_waived", "legal_review_date",
+    "extension_approved_date", "decision_date", "decision_service_date", "payment_date", "closing_date",
+    "withdrawal_date", "violated_provisions", "penalty_basis", "penalty_kinds", "proposed_fine_yuan", "fine_yuan",
+    "remedy"))
+
+
+@pytest.mark.parametrize("first, line, problem", [
+    ("  case_number: {from: [decsion], field: doc_number}\n", 2, "未知的文书类型“decsion”"),
+    ("  case_number: {from: [decision], field: doc_numbr}\n", 2, "未知的文书字段“doc_numbr”"),
+    ("  case_number: {from: [decision], field: doc_number, order: first}\n", 2, "order“first”不在可用值中"),
+    ("  case_number: {from: [decision]}\n", 2, "缺少键“field”"),
+    ("  case_nubmer: {from: [decision], field: doc_number}\n", 2, "未知的键“case_nubmer”"),
+])
+def test_extract_precedence_errors_name_the_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 first: str, line: int, problem: str) -> None:
+    import extractors.precedence as PR
+
+    (tmp_path / "bad.yaml").write_text("keys:\n" + first + _KEYS_REST, encoding="utf-8")
+    monkeypatch.setattr(PR, "DATA", tmp_path)
+    with pytest.raises(DataFileError) as err:
+        PR.load_precedence("bad.yaml")
+    assert f"bad.yaml 第 {line} 行" in str(err.value) and problem in str(err.value)
+
+
+def test_extract_precedence_missing_key_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import extractors.precedence as PR
+
+    (tmp_path / "bad.yaml").write_text("keys:\n" + _KEYS_REST, encoding="utf-8")
+    monkeypatch.setattr(PR, "DATA", tmp_path)
+    with pytest.raises(DataFileError, match="缺少键“case_number”"):
+        PR.load_precedence("bad.yaml")

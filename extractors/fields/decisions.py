@@ -26,10 +26,8 @@ from extractors.fields.parties import (
     read_place,
 )
 from extractors.fields.registry import extracts
-from extractors.fields.text import (
-    Out,
-    Text,
-)
+from extractors.fields.text import Out, Text
+from extractors.violations import match_violation
 
 
 # --- per doc type ------------------------------------------------------------------------------------
@@ -101,7 +99,6 @@ def _x_prior_notice(t: Text, o: Out, sd: Any) -> None:
 
 def read_act_violation(t: Text, o: Out) -> None:
     """violation_type from the act stated before 违反 (documents without a 案由)."""
-    from extractors.violations import match_violation
     m = re.search(r"违反", t.norm)
     if not m:
         return

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from extractors.doctype import classify
 from extractors.fields.approvals import source_kind
 from extractors.fields.clauses import (
     read_approval,
@@ -65,7 +66,6 @@ def _x_case_source(t: Text, o: Out, sd: Any) -> None:
           fields=("dispatch_date", "doc_date", "receiver_signed", "refusal_note", "served_doc", "service_date",
                   "service_method", "witness"))
 def _x_service(t: Text, o: Out, sd: Any) -> None:
-    from extractors.doctype import classify
     v = t.label_value(labels("served_doc"))
     if v:
         name = t.norm[v[0]:v[1]]

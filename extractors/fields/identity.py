@@ -11,6 +11,7 @@ from extractors.fields.text import (
     Text,
 )
 from extractors.nlp import CASE_NO, CASE_NO_MIDYEAR, CASE_NO_SH_DIGITS, DOC_NO_ANY, SERIAL_NO
+from extractors.violations import match_violation
 
 
 def read_doc_number(t: Text, o: Out, decision: bool) -> None:
@@ -57,7 +58,6 @@ def read_case_cause(t: Text, o: Out) -> None:
     v = t.label_value(labels("case_cause"))
     if v:
         o.emit("case_cause", t.raw[v[0]:v[1]], v[0], v[1], "cause")
-        from extractors.violations import match_violation
         key, score = match_violation(t.raw[v[0]:v[1]])
         if key:
             o.emit("violation_type", key, v[0], v[1], "cause", score)

@@ -14,6 +14,7 @@ from extractors.fields.text import (
     Text,
 )
 from extractors.nlp import CERT_RE
+from extractors.normalise import party as _p
 
 # --- small value helpers --------------------------------------------------------------------------
 _NAME_RE = re.compile(r"[" + CJK + r"·*＊]{1,6}")
@@ -84,7 +85,6 @@ _ADDRESSEE = re.compile(r"\s*([" + CJK + r"()*＊·]{2,40}?)\s*:\s*$")
 
 
 def party_kind_of(o: Out) -> str | None:
-    from extractors.normalise import party as _p
     name = next((f.value for f in o.fields if f.name == "party_name"), None)
     idn = next((f.value for f in o.fields if f.name == "party_id_number"), None)
     return _p.party_kind(id_number=idn, name=name, text=o.t.raw)
@@ -198,7 +198,6 @@ def read_record_party(t: Text, o: Out) -> None:
         if not o.has("party_kind"):
             # the form's 性别 / 身份证号 describe the person asked: judge the unit by its name, else
             # by the role (an 经营者 answers for a 个体工商户, a 法定代表人 for a company)
-            from extractors.normalise import party as _p
             name = next((f.value for f in o.fields if f.name == "party_name"), None)
             kind = _p.party_kind(id_number=None, name=name, text="") or {
                 "法定代表人": "organisation", "经营者": "individual", "实际经营人": "individual",
