@@ -159,6 +159,29 @@ def _add_defect(p: Plan, cid: str, rng: random.Random) -> None:
         p.has_correction = True
 
 
+# Pairs whose second case is dated (and, for MIS-01, given its party) from its first case.
+DATED_PAIRS = ("MIS-01", "MIS-03")
+
+
+def _depends_on(x: Plan, y: Plan, by_id: dict[str, Plan]) -> bool:
+    """Whether ``x`` is dated from ``y``, directly or through other pairs: pairing ``y`` as the second
+    of ``x`` would then close a circle that no order of dating can satisfy."""
+    todo, seen = [x], {x.case_id}
+    while todo:
+        cur = todo.pop()
+        for cid in DATED_PAIRS:
+            v = cur.variant.get(cid, "")
+            if not v.startswith("second:"):
+                continue
+            first = by_id[v.split(":", 1)[1]]
+            if first is y:
+                return True
+            if first.case_id not in seen:
+                seen.add(first.case_id)
+                todo.append(first)
+    return False
+
+
 def assign_defects(plans: list[Plan], party_kinds: dict[str, str], rng: random.Random, n: int) -> None:
     per = slots_per_id(n)
     singles = [c for c in DEFECTS if not DEFECTS[c].cross or c == "MIS-04"]
@@ -166,6 +189,8 @@ def assign_defects(plans: list[Plan], party_kinds: dict[str, str], rng: random.R
 
     def cands(cid: str) -> list[Plan]:
         return [p for p in plans if _case_ok(p, cid, party_kinds[p.case_id])]
+
+    by_id = {p.case_id: p for p in plans}
 
     # cross-case pairs first (they need two compatible cases)
     pairs = max(1, per // 2 + (1 if per >= 2 else 0))
@@ -188,10 +213,11 @@ def assign_defects(plans: list[Plan], party_kinds: dict[str, str], rng: random.R
                     _add_defect(b, cid, rng)
                     a.related[cid] = [b.case_id]
                     b.related[cid] = [a.case_id]
-                    b.variant[cid] = "second:" + a.case_id
-                    a.variant[cid] = "first:" + b.case_id
-                    if cid in ("MIS-01", "MIS-03"):
-                        b.squad = a.squad
+                    first, second = (b, a) if cid in DATED_PAIRS and _depends_on(a, b, by_id) else (a, b)
+                    second.variant[cid] = "second:" + first.case_id
+                    first.variant[cid] = "first:" + second.case_id
+                    if cid in DATED_PAIRS:
+                        second.squad = first.squad
                     done = True
                     break
                 if done:
@@ -345,8 +371,9 @@ def numbers(plans: list[Plan], rng: random.Random, year_of: Callable[[Plan], int
             p.nums["simple_printed"] = doc_number(pre, y, simple, w, br)
 
 
-def dated_first(order: list[Plan], by_id: dict[str, Plan]) -> list[Plan]:
-    """``order`` with the first case of every MIS-01/MIS-03 pair moved before its second case
+def dated_first(order: list[Plan], by_id: dict[str, Plan],
+                ids: tuple[str, ...] = ("MIS-01", "MIS-03")) -> list[Plan]:
+    """``order`` with the first case of every pair of ``ids`` moved before its second case
     (unchanged when that already holds)."""
     out: list[Plan] = []
     placed: set[str] = set()
@@ -354,7 +381,7 @@ def dated_first(order: list[Plan], by_id: dict[str, Plan]) -> list[Plan]:
     def place(p: Plan, seen: frozenset[str]) -> None:
         if p.case_id in placed or p.case_id in seen:
             return
-        for cid in ("MIS-01", "MIS-03"):
+        for cid in ids:
             v = p.variant.get(cid, "")
             first = by_id.get(v.split(":", 1)[1]) if v.startswith("second:") else None
             if first is not None:
@@ -424,8 +451,9 @@ def plan_month(n: int, month: str, seed: int) -> tuple[list[Plan], random.Random
     used_names: set[str] = set()
     is_second = lambda p: any(v.startswith("second:") for v in p.variant.values())  # noqa: E731
     order = [p for p in plans if not is_second(p)] + [p for p in plans if is_second(p)]
-    # types and parties (pairs copy from their first case)
-    for p in order:
+    # types and parties (a MIS-01 second copies its first case's party: the first may itself be the
+    # second of another pair, so it is moved before its own second)
+    for p in dated_first(order, by_id, ("MIS-01",)):
         sec = {c: v.split(":", 1)[1] for c, v in p.variant.items() if v.startswith("second:")}
         needs = set(p.needs)
         if "HL" not in needs and "NHL" not in needs and p.kind == "gp" and rng.random() < 0.55:

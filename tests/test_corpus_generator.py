@@ -751,3 +751,16 @@ def test_corpus_generator_blank_simple_place_has_no_truth_place(corpus200):
                     assert c.truth["fields"]["violation_place"] == cells["违法地点"]
     assert n
 
+
+def test_corpus_generator_mis01_second_before_its_first_gets_the_first_party():
+    """Bug: ``generate_cases(8, "2024-06", 12)`` raised ``AttributeError: 'NoneType' object has no
+    attribute 'truth_kind'``: the first case of a MIS-01 pair was itself the second of another pair,
+    so it sat among the 'second' cases after its own second, which copied a party not drawn yet."""
+    cases = generate_cases(8, "2024-06", 12)
+    by_id = {c.case_id: c for c in cases}
+    pairs = [(c, by_id[c.truth["related_cases"]["MIS-01"][0]]) for c in cases if "MIS-01" in c.truth["findings"]]
+    assert pairs
+    for a, b in pairs:  # the split pair shares party, type and place (checks.md MIS-01)
+        fa, fb = a.truth["fields"], b.truth["fields"]
+        assert fa["party"] == fb["party"] and fa["violation_type"] == fb["violation_type"]
+        assert fa["violation_place"] == fb["violation_place"]
