@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-_SKIP = {"registry", "workdays", "rules"}
+_SKIP = {"registry", "rules", "cross_common"}
 
 
 def _discover() -> None:

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from pipeline.core.digest import CaseDigest
 from pipeline.core.models import CaseFile, Citation, Evidence, Finding, SEVERITIES
 
 ID_RE = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
@@ -30,6 +31,7 @@ class CheckContext:
     review_date: str | None = None  # ISO date the review is made (for pending cases)
     history: Sequence[Any] = ()  # earlier months' case digests from the database (cross-case)
     register_rows: Sequence[Mapping[str, Any]] | None = None  # the whole 台账 (MIS-04), None if absent
+    digests: Sequence[CaseDigest] | None = None  # this month's cross-case digests, in case order (the run's)
 
     def params(self, check_id: str) -> Mapping[str, Any]:
         return (self.rules.get("checks") or {}).get(check_id) or {}

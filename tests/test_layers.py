@@ -50,8 +50,6 @@ ALLOWED_FOR_NOW: frozenset[tuple[str, str]] = frozenset({
     ("extractors.assemble", "pipeline.read.ocr"),
     ("extractors.assemble", "pipeline.read.ocr.BRACKETS"),
     ("extractors.assemble", "pipeline.read.ocr.pair_brackets"),
-    ("pipeline.store.db", "checks.cross"),
-    ("pipeline.store.db", "checks.cross.CaseDigest"),
 })
 
 
