@@ -5,45 +5,22 @@ import datetime as dt
 import re
 from typing import Any, Iterator
 
-from rapidfuzz import fuzz
-
 from checks.common import (
     DOC_NAMES, any_doc_evidence, applies, case_date, cn_money, doc_evidence, doc_name, finding, flag_true,
     outcome, procedure, to_money,
 )
 from checks.registry import CheckContext, check
+from extractors.normalise.names import names_match
 from pipeline.core.models import CaseFile, Citation, Evidence, Finding
 
 APL = "中华人民共和国行政处罚法"
-MASK = set("*＊×xX某")
 _SPACE = re.compile(r"[\s\u3000]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
 def _norm_name(s: Any) -> str:
+    """A name or id number as shown in a message: no whitespace, full-width round brackets."""
     return _SPACE.sub("", str(s or "")).translate(_BRACKETS)
-
-
-def _masked(s: str) -> bool:
-    return any(c in MASK for c in s)
-
-
-def names_agree(a: str, b: str, similarity: float) -> bool:
-    """Same party name, allowing masking (杜** = 杜某某; two masked forms are only 'not contradicted')
-    and OCR noise (rapidfuzz ratio ≥ ``similarity``)."""
-    if a == b:
-        return True
-    if _masked(a) or _masked(b):
-        if len(a) != len(b):
-            # compare the visible head and tail only
-            head = 0
-            while head < min(len(a), len(b)) and a[head] not in MASK and b[head] not in MASK:
-                if a[head] != b[head]:
-                    return False
-                head += 1
-            return True
-        return all(x == y or x in MASK or y in MASK for x, y in zip(a, b))
-    return fuzz.ratio(a, b) >= similarity
 
 
 _ORG_TAIL = ("公司", "店", "部", "厂", "社", "中心", "商行", "行", "馆", "所", "院", "场", "站", "坊", "铺",
@@ -122,7 +99,7 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
             if field == "party_id_number":
                 return ids_agree(a, b)
             ocr = rdoc.doc.text_source == "ocr" or other.doc.text_source == "ocr"
-            return names_agree(a, b, sim if ocr else 101.0)
+            return names_match(a, b, similarity=sim if ocr else 100.0, min_visible=0)
 
         clash = [(v, src) for v, src in seen[1:] if not agree(ref, v, src[0])]
         if clash:
