@@ -111,7 +111,8 @@ def pages_part(args, engines: list[str]) -> None:
     from rapidfuzz.distance import Levenshtein
 
     from corpus.scan import scan_pages
-    from pipeline.read.ocr import SEAL_MARK, _engine, ocr_image
+    from pipeline.read.ocr import SEAL_MARK, ocr_image
+    from pipeline.read.ocr.engines import engine_for
 
     rng = random.Random(args.seed)
     t = time.perf_counter()
@@ -129,7 +130,7 @@ def pages_part(args, engines: list[str]) -> None:
     rows = []
     for name in engines:
         t = time.perf_counter()
-        _engine(name, "")
+        engine_for(name, "")
         load_s = time.perf_counter() - t
         chars = errs = keys = hits = rot_ok = warned = 0
         skew_err = 0.0
@@ -174,7 +175,8 @@ def cases_part(args, engines: list[str]) -> None:
     """Per-field accuracy of whole scanned cases, and seconds per OCR page, per engine."""
     import shutil
 
-    import pipeline.read.ocr as ocr_mod
+    import pipeline.read.ocr.page as ocr_mod
+    from pipeline.read.ocr.engines import engine_for
     from _common import load_truth, make_corpus, read_extract, table
     from extractors.assemble import case_fields
     from extractors.evaluate import compare, evaluate
@@ -200,7 +202,7 @@ def cases_part(args, engines: list[str]) -> None:
     for name in engines:
         os.environ["ANJUAN_OCR_ENGINE"] = name
         t = time.perf_counter()
-        ocr_mod._engine(name, "")
+        engine_for(name, "")
         load_s = time.perf_counter() - t
         timed.update(s=0.0, pages=0)
         saved = ocr_mod.ocr_pdf_page, ocr_mod.ocr_image_pages
@@ -253,11 +255,11 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each page's OCR text")
     args = ap.parse_args()
 
-    from pipeline.read.ocr import _threads, available_engines
+    from pipeline.read.ocr import available_engines, ocr_threads
 
     engines = [e for e in args.engines.split(",") if e] or available_engines()
     print(f"engines: {', '.join(engines) or 'none installed'}; cores {os.cpu_count()}, engine threads "
-          f"{_threads()}; load average {os.getloadavg()[0]:.1f}")
+          f"{ocr_threads()}; load average {os.getloadavg()[0]:.1f}")
     if args.docs:
         pages_part(args, engines)
     if args.cases:

@@ -60,7 +60,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from pipeline.core.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
                              Span, empty_case_fields)
-from pipeline.read.ocr import BRACKETS, pair_brackets
+from extractors.normalise.brackets import BRACKETS, pair_brackets
 
 DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
 RECORDS = ("inspection_record", "inquiry_record", "hearing_record", "defence_record")

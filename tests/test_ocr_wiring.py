@@ -44,7 +44,17 @@ def test_ocr_wiring_scanned_pdf_and_image_are_read(tmp_path: Path) -> None:
         assert d.text_source == "ocr" and d.doc_type == "decision", (name, d.doc_type)
         assert "2024年6月5日" in d.text.replace(" ", "") or "2024年6月5日" in d.text
         assert d.pages[0].confidence and d.pages[0].confidence > 0.5
+        # one box per line of the text, inside the page, top to bottom (the workbench highlights quotes)
+        page = d.pages[0]
+        boxes = page.line_boxes
+        assert len(boxes) == len(page.text.split("\n")) == len(page.line_confidence) >= 3
+        assert all(0.0 <= x0 < x1 <= 1.0 and 0.0 <= y0 < y1 <= 1.0 for x0, y0, x1, y1 in boxes)
+        assert [b[1] for b in boxes] == sorted(b[1] for b in boxes)
+        last = next(i for i, line in enumerate(page.text.split("\n")) if "2024年6月5日" in line.replace(" ", ""))
+        assert boxes[last][1] > boxes[0][3]  # the date line lies below the title line
     assert not any(e.code in ("E106", "E117") for e in ci.errors)
+    docx_like = Page(1, "当事人\t张三")
+    assert docx_like.line_boxes == ()  # a text layer has no boxes
 
 
 def test_ocr_wiring_off_keeps_the_needs_ocr_errors(tmp_path: Path) -> None:
