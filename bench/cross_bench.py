@@ -56,7 +56,8 @@ def _f(name: str, value: Any, doc_id: str, page: int = 1) -> Field:
 
 
 def _body(rng: random.Random, name: str, place: str, day: str) -> str:
-    parts = [PREAMBLE, f"问：请介绍一下你的基本情况。答：我叫{name}，身份证号3101181990{rng.randint(10000000, 99999999)}。"]
+    parts = [PREAMBLE, f"问：请介绍一下你的基本情况。答：我叫{name}，"
+                       f"身份证号3101181990{rng.randint(10000000, 99999999)}。"]
     for _ in range(6):
         parts.append(f"问：{day}你在{place}{rng.choice(CLAUSE_A)}做什么？答：我在{rng.choice(CLAUSE_A)}"
                      f"{rng.choice(CLAUSE_B)}，{rng.choice(CLAUSE_C)}，大约{rng.randint(2, 30)}平方米。")

@@ -3,15 +3,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from checks.common import (
-    DOC_NAMES, any_doc_evidence, applies, case_date, cn_money, doc_evidence, doc_name, finding, flag_true,
-    outcome, procedure, to_money,
+    DOC_NAMES,
+    any_doc_evidence,
+    applies,
+    case_date,
+    cn_money,
+    doc_evidence,
+    doc_name,
+    finding,
+    flag_true,
+    outcome,
+    procedure,
+    to_money,
 )
 from checks.registry import CheckContext, check
 from extractors.normalise.names import names_match
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, DocFields, Evidence, Field, Finding
 
 APL = "中华人民共和国行政处罚法"
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -94,18 +105,21 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         if len(seen) < 2:
             continue
         ref, (rdoc, rf) = seen[0]
-
-        def agree(a: str, b: str, other: Any) -> bool:
-            if field == "party_id_number":
-                return ids_agree(a, b)
-            ocr = rdoc.doc.text_source == "ocr" or other.doc.text_source == "ocr"
-            return names_match(a, b, similarity=sim if ocr else 100.0, min_visible=0)
-
-        clash = [(v, src) for v, src in seen[1:] if not agree(ref, v, src[0])]
+        clash = [(v, src) for v, src in seen[1:] if not _agree(field, ref, v, rdoc, src[0], sim)]
         if clash:
             v, (cdoc, cf) = clash[0]
             ev = [_ev(rdoc, rf), _ev(cdoc, cf)]
-            yield finding(spec, ctx, f"{doc_name(rdoc)}载明的{label}为“{ref}”，{doc_name(cdoc)}为“{v}”，前后不一致。", ev)
+            yield finding(spec, ctx, f"{doc_name(rdoc)}载明的{label}为“{ref}”，{doc_name(cdoc)}为“{v}”，"
+                          "前后不一致。", ev)
+
+
+def _agree(field: str, a: str, b: str, da: DocFields, db: DocFields, similarity: float) -> bool:
+    """Two values of ``field`` do not contradict: id numbers by ``ids_agree``; names by the one
+    masked-name comparator, tolerating OCR noise (``similarity``) when one side was read by OCR."""
+    if field == "party_id_number":
+        return ids_agree(a, b)
+    ocr = da.doc.text_source == "ocr" or db.doc.text_source == "ocr"
+    return names_match(a, b, similarity=similarity if ocr else 100.0, min_visible=0)
 
 
 def _ev(d: Any, f: Any) -> Evidence:
@@ -132,7 +146,7 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     if not decisions:
         return
     dec = decisions[0]
-    values = []
+    values: list[tuple[float, Field]] = []
     for f in dec.all("fine_yuan"):
         m = to_money(f.value)
         if m is not None and m not in [x for x, _f in values]:
@@ -142,7 +156,8 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     fine, ff = values[0]
     fev = [_ev(dec, ff)]
     if len(values) > 1:
-        yield finding(spec, ctx, f"{doc_name(dec)}中罚款金额记载为{'、'.join(cn_money(x) for x, _f in values)}，前后不一致。",
+        yield finding(spec, ctx, f"{doc_name(dec)}中罚款金额记载为{'、'.join(cn_money(x) for x, _f in values)}，"
+                      "前后不一致。",
                       [_ev(dec, f) for _x, f in values])
         return
     allow = bool(ctx.params(spec.id).get("allow_surcharge_in_payment", True))

@@ -92,9 +92,9 @@ def _lsh_candidates(texts: Sequence[str], k: int, bins: int, rows: int, keep_fra
     cell_s = (composite >> np.uint64(32)).astype(np.int64)
     val_s = composite & np.uint64(0xFFFFFFFF)
     head = np.concatenate([[True], cell_s[1:] != cell_s[:-1]])
-    sig = np.full(n_texts * bins, empty, dtype=np.uint64)
-    sig[cell_s[head]] = val_s[head]
-    sig = sig.reshape(n_texts, bins)
+    flat = np.full(n_texts * bins, empty, dtype=np.uint64)
+    flat[cell_s[head]] = val_s[head]
+    sig = flat.reshape(n_texts, bins)
     has_any = np.zeros(n_texts, dtype=bool)
     has_any[owner] = True
     # rotation densification: an empty bin takes the next filled bin to its right (circular)
@@ -148,7 +148,7 @@ def duplicated_record_text(cases: Sequence[CaseFile], ctx: CheckContext) -> Iter
     不通过示例：两案询问笔录仅当事人姓名、日期、金额不同，其余逐字相同。
     通过示例：两案笔录内容不同；或同一当事人的两案。
     """
-    spec = duplicated_record_text.spec  # type: ignore[attr-defined]
+    spec = duplicated_record_text.spec
     p = params_for("MIS-02", ctx)
     threshold = float(p.get("similarity", 0.90)) * 100.0
     doc_types = set(p.get("doc_types") or ())

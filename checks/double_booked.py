@@ -40,7 +40,7 @@ def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Itera
     不通过示例：证号 31001 的执法人员 09:00–10:00 在甲地检查，09:30–10:30 在乙地询问。
     通过示例：09:00–10:00 在甲地，10:00–11:00 在乙地（首尾相接，不重叠）。
     """
-    spec = officer_double_booked.spec  # type: ignore[attr-defined]
+    spec = officer_double_booked.spec
     p = params_for("MIS-03", ctx)
     min_overlap = float(p.get("min_overlap_minutes", 0))
     by_name = bool(p.get("match_name_only", False))

@@ -48,20 +48,20 @@ def _squad_norm(s: Any) -> str:
 def _values_differ(key: str, reg: Any, case_val: Any, p: Mapping[str, Any]) -> bool | None:
     """True/False when both sides are known; None when one side is missing or unreadable."""
     if key in ("filing_date", "closing_date"):
-        a, b = parse_date(reg), parse_date(case_val)
-        return None if a is None or b is None else a != b
+        da, db = parse_date(reg), parse_date(case_val)
+        return None if da is None or db is None else da != db
     if key == "fine_yuan":
-        a, b = parse_money(reg), parse_money(case_val)
-        return None if a is None or b is None else abs(a - b) > 0.005
+        ma, mb = parse_money(reg), parse_money(case_val)
+        return None if ma is None or mb is None else abs(ma - mb) > 0.005
     if key == "squad":
-        a, b = _squad_norm(reg), _squad_norm(case_val)
-        if not a or not b:
+        sa, sb = _squad_norm(reg), _squad_norm(case_val)
+        if not sa or not sb:
             return None
-        if a == b or a in b or b in a:
+        if sa == sb or sa in sb or sb in sa:
             return False
-        return fuzz.ratio(a, b) < float(p.get("squad_similarity", 85))
-    a, b = str_or_none(reg), str_or_none(case_val)
-    return None if a is None or b is None else a != b
+        return fuzz.ratio(sa, sb) < float(p.get("squad_similarity", 85))
+    ta, tb = str_or_none(reg), str_or_none(case_val)
+    return None if ta is None or tb is None else ta != tb
 
 
 def register_only_findings(result: Mapping[str, Sequence[Finding]]) -> dict[str, list[Finding]]:
@@ -85,7 +85,7 @@ def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[
     不通过示例：台账立案日期 2024-03-01，案卷立案审批表 2024-03-04。
     通过示例：台账与案卷一致。
     """
-    spec = register_mismatch.spec  # type: ignore[attr-defined]
+    spec = register_mismatch.spec
     if ctx.register_rows is None:
         return
     p = params_for("MIS-04", ctx)

@@ -13,15 +13,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
-from checks.registry import ID_RE, CheckContext
-from pipeline.core.workdays import WorkCalendar
+from checks.registry import ID_RE, CheckContext, all_checks
 from pipeline.core.errors import RulesError
+from pipeline.core.workdays import WorkCalendar
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "rules.yaml"
 STATUSES = ("CONFIRMED", "SECONDARY", "UNCONFIRMED", "USER")
@@ -236,8 +237,6 @@ def _check_calendar(user: Any, default: dict[str, Any], ck: _Checker) -> None:
 
 
 def _registered_ids() -> set[str]:
-    from checks.registry import all_checks
-
     return set(all_checks())
 
 

@@ -114,7 +114,8 @@ class _PartyIndex:
 def _split_threshold(members: Sequence[CaseDigest], th: Mapping[str, Any], unknown_kind: str) -> float:
     kinds = [m.party_kind for m in members if m.party_kind in ("individual", "organisation")]
     kind = kinds[0] if kinds else unknown_kind
-    return float(th.get(kind) if th.get(kind) is not None else th.get("individual"))
+    limit = th.get(kind) if th.get(kind) is not None else th.get("individual")
+    return float(limit or 0)
 
 
 @check(id="MIS-01", name="case-splitting", title="拆分案件", severity="major", stage=None,
@@ -132,7 +133,7 @@ def case_splitting(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tup
     不通过示例：个人三案各罚 1,800 元，30 日内，合计 5,400 元 ≥ 5,000 元。
     通过示例：同一店铺两案各罚 400 元（合计未达标准）；同一当事人两案相隔 40 日。
     """
-    spec = case_splitting.spec  # type: ignore[attr-defined]
+    spec = case_splitting.spec
     p = params_for("MIS-01", ctx)
     window = int(p.get("window_days", 30))
     prefixes, suffixes = place_args(p)

@@ -283,8 +283,10 @@ def test_ocr_spaced_ascii_brackets_are_full_width():
     assert ocr_lines._spaced_brackets("金额(元)") == "金额(元)"
 
 
-@pytest.mark.parametrize("printed, full", [("青城管罚决字［2024］第0392号", True), ("青城管罚决字[2024]第0392号", False),
-                                           ("青城管罚决字（2024）第0392号", True), ("青城管罚决字(2024)第0392号", False)])
+@pytest.mark.parametrize("printed, full", [
+    ("青城管罚决字［2024］第0392号", True), ("青城管罚决字[2024]第0392号", False),
+    ("青城管罚决字（2024）第0392号", True), ("青城管罚决字(2024)第0392号", False),
+])
 def test_ocr_bracket_width_from_the_gaps_beside_the_brackets(printed, full):
     """On scans the recogniser reads ［2024］ as [2024] with no space; the blank halves of the
     full-width brackets in the line image tell them apart."""

@@ -58,10 +58,12 @@ def test_ocr_wiring_scanned_pdf_and_image_are_read(tmp_path: Path) -> None:
 
 
 def test_ocr_wiring_off_keeps_the_needs_ocr_errors(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
     from pipeline.read.archive import CaseEntry, read_case
     from pipeline.read.readers import ReadLimits
-    from PIL import Image
-    import io
 
     case = tmp_path / "A" / "2406002"
     case.mkdir(parents=True)
@@ -101,7 +103,8 @@ def test_ocr_wiring_red_seal_is_noted_and_read_as_a_seal(tmp_path: Path) -> None
     body = (Block("title", "行政处罚事先告知书"),
             Block("para", "当事人张三：本机关拟对你作出罚款人民币伍佰元整的行政处罚。你有权进行陈述和申辩。"))
     sealed = DocSpec("prior_notice", "行政处罚事先告知书",
-                     body + (Block("seal", "（印章）上海市青浦区城市管理行政执法局"), Block("signature", "2024年5月28日")))
+                     body + (Block("seal", "（印章）上海市青浦区城市管理行政执法局"),
+                             Block("signature", "2024年5月28日")))
     plain = DocSpec("prior_notice", "行政处罚事先告知书", body + (Block("signature", "2024年5月28日"),))
     case = tmp_path / "A" / "2406003"
     case.mkdir(parents=True)

@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -112,7 +113,7 @@ class _RapidOcr:
     def recognise(self, gray, dpi: int) -> list[Box]:
         rgb = np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
         with self._lock:
-            result = self._engine(rgb, use_det=True, use_cls=False, use_rec=True)
+            result: Any = self._engine(rgb, use_det=True, use_cls=False, use_rec=True)
         if result.boxes is None or result.txts is None:
             return []
         out = []
@@ -127,7 +128,7 @@ class _RapidOcr:
         """Recognition only, for an image holding one line of text."""
         rgb = np.ascontiguousarray(np.repeat(gray[..., None], 3, axis=2))
         with self._lock:
-            result = self._engine(rgb, use_det=False, use_cls=False, use_rec=True)
+            result: Any = self._engine(rgb, use_det=False, use_cls=False, use_rec=True)
         if not result.txts:
             return "", 0.0
         return result.txts[0].strip(), float(result.scores[0])
@@ -195,7 +196,7 @@ class _Tesseract:
         Image.fromarray(gray).save(buf, format="PNG")
         env = dict(os.environ, OMP_THREAD_LIMIT=str(ocr_threads()))
         proc = subprocess.run(
-            [self._cmd, "stdin", "stdout", "-l", "chi_sim", "--psm", str(psm), "--dpi", str(dpi),
+            [str(self._cmd), "stdin", "stdout", "-l", "chi_sim", "--psm", str(psm), "--dpi", str(dpi),
              "-c", "preserve_interword_spaces=1", "tsv"],
             input=buf.getvalue(), capture_output=True, timeout=300, check=False, env=env)
         if proc.returncode != 0:

@@ -102,8 +102,8 @@ def orientations(gray, dpi: int) -> list[tuple[int, float]]:
     by_blank = [first, second] if blank0 >= blank1 else [second, first]
     by_sharp = [first, second] if sharp0 >= sharp1 else [second, first]
     if by_blank[0] == by_sharp[0]:
-        return [tuple(by_blank[0])]
-    return [tuple(c) for c in by_blank]
+        return [(int(by_blank[0][0]), float(by_blank[0][1]))]
+    return [(int(c[0]), float(c[1])) for c in by_blank]
 
 
 def _blank_share(ys, xs, angle: float) -> float:

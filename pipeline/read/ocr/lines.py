@@ -187,8 +187,12 @@ def page_lines(rows: list[list[Box]], v_rule, width: int, height: int, h_rule) -
         text = pair_brackets(fix_years(text))
         n = sum(len(b.text) for b in row)
         conf = sum(b.confidence * len(b.text) for b in row) / n if n else 0.0
-        box = (min(b.x0 for b in row) / width, min(b.y0 for b in row) / height,
-               max(b.x1 for b in row) / width, max(b.y1 for b in row) / height)
-        out.append(OcrLine(text, round(conf, 4), tuple(round(max(0.0, min(1.0, v)), 4) for v in box)))
+        box = (_frac(min(b.x0 for b in row) / width), _frac(min(b.y0 for b in row) / height),
+               _frac(max(b.x1 for b in row) / width), _frac(max(b.y1 for b in row) / height))
+        out.append(OcrLine(text, round(conf, 4), box))
     return out
 
+
+def _frac(v: float) -> float:
+    """A coordinate as a fraction of the page, clamped to 0..1 and rounded to 4 places."""
+    return round(max(0.0, min(1.0, v)), 4)

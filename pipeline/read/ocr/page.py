@@ -106,11 +106,11 @@ class _Level:
     base: int
     skew: float
     turned: bool
-    clean: object
-    v_rule: object
-    ink: object
-    rows: list
-    h_rule: object
+    clean: np.ndarray
+    v_rule: np.ndarray
+    ink: np.ndarray
+    rows: list[tuple[int, int]]
+    h_rule: np.ndarray
 
 
 def _level(eng, gray, dpi: int, base: int, skew: float) -> _Level:
