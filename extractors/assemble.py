@@ -19,6 +19,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from extractors.normalise import party as P
+from extractors.normalise.brackets import BRACKETS, pair_brackets
 from extractors.precedence import PRECEDENCE, Step
 from extractors.violations import match_violation
 from pipeline.core.models import (
@@ -32,7 +33,6 @@ from pipeline.core.models import (
     Span,
     empty_case_fields,
 )
-from pipeline.read.ocr import BRACKETS, pair_brackets
 
 PARTY_ORDER = PRECEDENCE["party"].doc_types
 # keys whose candidates are taken step by step from precedence.yaml, renamed to the key

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from checks.cross import CaseDigest, RecordDigest
+from pipeline.core.digest import CaseDigest, RecordDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
 from pipeline.store.db import SCHEMA_VERSION, Store, month_minus
@@ -197,7 +197,7 @@ def test_store_rejects_a_malformed_month(db_path: Path) -> None:
 
 def test_store_history_feeds_the_cross_checks(db_path: Path) -> None:
     """A split across the month boundary is found from the stored February digest."""
-    from checks.cross import digest
+    from checks.cross_common import digest
     from checks.registry import CheckContext, all_checks
     from pipeline.core.models import CaseFile, Field, Span
 

@@ -89,13 +89,18 @@ def dumps(obj: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of text as read. ``number`` is 1-based within its file."""
+    """One page of text as read. ``number`` is 1-based within its file.
+
+    ``line_boxes`` (OCR) holds one ``(x0, y0, x1, y1)`` per line of ``text``, as fractions of the
+    (levelled) page's width and height, so a quote can be shown on the scan; empty for a text layer.
+    """
 
     number: int
     text: str
     source: str = "docx"  # one of TEXT_SOURCES
     confidence: float | None = None  # OCR confidence (0..1), None for a text layer
     line_confidence: tuple[float, ...] = ()  # OCR: one value per line of ``text`` (may be empty)
+    line_boxes: tuple[tuple[float, float, float, float], ...] = ()  # OCR: one box per line of ``text``
 
     def __post_init__(self) -> None:
         if self.source not in TEXT_SOURCES:

@@ -46,6 +46,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence
 
 from pipeline import __version__
+from pipeline.core.caseno import RegisterIndex, match_register_row
 from pipeline.core.models import (
     CaseFile,
     CaseResult,
@@ -333,6 +334,7 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
             sheet: Any, entries: Sequence[Any], register_path: Path | None,
             register_rows: list[dict[str, Any]] | None, register_errors: list[InputError],
             store: Any) -> ReviewSummary:
+    from checks.cross_common import digests_for
     from checks.registry import CheckContext, run_case_checks, run_cross_checks
     from checks.rules import calendar_from_rules
     from extractors.assemble import case_fields, field_provenance
@@ -389,7 +391,8 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
     month = settings.month or _infer_month(casefiles)
     review_date = settings.review_date or _first_of_next_month(month)
     if register_rows is not None:
-        casefiles = [_attach_register(c, register_rows) for c in casefiles]
+        register_index = RegisterIndex.of(register_rows)
+        casefiles = [_attach_register(c, register_index) for c in casefiles]
     by_id = {c.case_id: c for c in casefiles}
 
     history: list[Any] = []
@@ -397,8 +400,9 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
     if store is not None:
         history = [d for d in store.load_digests(before_month=month) if d.case_id not in by_id]
         decisions = store.decisions()
+    digests = digests_for(casefiles)
     ctx = CheckContext(rules=rules, calendar=calendar_from_rules(rules), review_date=review_date,
-                       register_rows=register_rows, history=history)
+                       register_rows=register_rows, history=history, digests=digests)
 
     # checks: single-file, then cross-case over this month and the months kept in the database
     t_checks = time.perf_counter()
@@ -432,11 +436,9 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
             outputs += _write_month(staging, results, month, review_date, conn, store, rules, settings,
                                     decisions)
         if store is not None:
-            from checks.cross import digests_for
-
             run_id = store.start_run(archive=archive.name, month=month, version=__version__,
                                      settings_hash=hashlib.sha256(dumps(rules).encode("utf-8")).hexdigest())
-            store.save_digests(month, digests_for(casefiles), run_id)
+            store.save_digests(month, digests, run_id)
             if register_rows is not None:
                 store.save_register_counts(_closed_counts(register_rows))
             store.finish_run(run_id, {"cases": len(results)})
@@ -815,10 +817,8 @@ def _summary(archive: Path, out: Path, results: Sequence[CaseResult], orphan: Ma
 # helpers
 # ---------------------------------------------------------------------------------------------
 
-def _attach_register(case: CaseFile, rows: Sequence[Mapping[str, Any]]) -> CaseFile:
-    from checks.cross import match_register_row
-
-    row = match_register_row(case, rows)
+def _attach_register(case: CaseFile, index: RegisterIndex) -> CaseFile:
+    row = match_register_row(case.value("case_number"), case.case_id, index)
     return replace(case, register=row) if row is not None else case
 
 

@@ -10,7 +10,7 @@ Tables (schema version 1; versions 2 and 3 below):
 ``runs(id, started, finished, archive, settings_hash, version, month, summary)``
     one row per review run; ``summary`` is the run's summary as deterministic JSON.
 ``case_digests(case_id, month, run_id, json)``
-    one cross-case digest (``checks.cross.CaseDigest``) per case and month ('YYYY-MM'), upserted by
+    one cross-case digest (``pipeline.core.digest.CaseDigest``) per case and month ('YYYY-MM'), upserted by
     (case_id, month); the cross-case checks of later months read them (``load_digests``).
 
 Version 2 adds letters, decisions, register counts, month views and plans (``pipeline/letterdb.py``).
@@ -43,7 +43,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterator, Mapping, Sequence
 
-from checks.cross import CaseDigest
+from pipeline.core.digest import CaseDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
 
