@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from pipeline.core.errors import AnjuanError
+from pipeline.core.months import is_month, next_month
 
 
 @dataclass(frozen=True)
@@ -142,10 +143,8 @@ def decisions_table(db_path: Path, case_id: str | None = None) -> str:
 # --- helpers ---------------------------------------------------------------------------------------
 
 def _check_month(month: str) -> None:
-    try:
-        dt.date.fromisoformat(month + "-01")
-    except ValueError as exc:
-        raise AnjuanError("E306", value=month, what="月份", form="YYYY-MM，例如 2024-06") from exc
+    if not is_month(month):
+        raise AnjuanError("E306", value=month, what="月份", form="YYYY-MM，例如 2024-06")
 
 
 def _check_date(date: str) -> None:
@@ -156,12 +155,6 @@ def _check_date(date: str) -> None:
 
 
 # --- the whole month ---------------------------------------------------------------------------------
-
-def next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}"
-
 
 def run_whole_month(archive: Path, month: str, *, out: Path, db_path: Path | None,
                     rules_path: Path | None = None, jobs: int = 0, progress: bool = True) -> str:

@@ -55,6 +55,7 @@ from pipeline.core.models import (
     dumps,
     empty_case_fields,
 )
+from pipeline.core.months import first_day, next_month, previous_month
 
 GRADES = ("优秀", "良好", "合格", "不合格")
 
@@ -387,7 +388,7 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
 
     casefiles = [r[1][1] for r in read if r[1][1] is not None]
     month = settings.month or _infer_month(casefiles)
-    review_date = settings.review_date or _first_of_next_month(month)
+    review_date = settings.review_date or first_day(next_month(month)).isoformat()
     if register_rows is not None:
         casefiles = [_attach_register(c, register_rows) for c in casefiles]
     by_id = {c.case_id: c for c in casefiles}
@@ -700,7 +701,7 @@ def _write_month(out: Path, results: Sequence[CaseResult], month: str, review_da
                       templates_dir=settings.templates_dir)
     written.append("监督文书/")
 
-    previous = store.month_view(_previous_month(month)) if store is not None else None
+    previous = store.month_view(previous_month(month)) if store is not None else None
     view = month_view(results, month=month, letters=month_counts(conn, month), previous=previous)
     write_meeting_material(view, out, templates_dir=settings.templates_dir)
     write_bulletin(view, out / "月通报.docx")
@@ -732,12 +733,6 @@ def _closed_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int
         m = out.setdefault(closing[:7], {})
         m[squad] = m.get(squad, 0) + 1
     return out
-
-
-def _previous_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return f"{y:04d}-{m:02d}"
 
 
 def _summary(archive: Path, out: Path, results: Sequence[CaseResult], orphan: Mapping[str, list[Finding]],
@@ -831,12 +826,6 @@ def _infer_month(cases: Iterable[CaseFile]) -> str:
     if not months:
         return dt.date.today().strftime("%Y-%m")
     return sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-
-
-def _first_of_next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}-01"
 
 
 def _inside(child: Path, parent: Path) -> bool:

@@ -46,6 +46,7 @@ from typing import Any, Iterator, Mapping, Sequence
 from checks.cross import CaseDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
+from pipeline.core.months import month_at, month_index
 
 SCHEMA_VERSION = 3
 
@@ -119,25 +120,6 @@ MIGRATIONS: list[tuple[int, list[Any]]] = [
     # (4, [...]),  <- the next tables go here
 ]
 assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
-
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def _month_index(month: str) -> int:
-    m = _MONTH_RE.match(month or "")
-    if not m:
-        raise ValueError(f"month must be 'YYYY-MM', not {month!r}")
-    return int(m.group(1)) * 12 + int(m.group(2)) - 1
-
-
-def _month_of(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_minus(month: str, months: int) -> str:
-    """``'2024-03'`` minus 3 months is ``'2023-12'``."""
-    return _month_of(_month_index(month) - months)
-
 
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -289,7 +271,7 @@ class Store:
                   month: str | None = None, started: str | None = None) -> int:
         """Record the start of a review run; returns its id. ``started`` defaults to now (UTC)."""
         if month is not None:
-            _month_index(month)
+            month_index(month)
         cur = self._write([(
             "INSERT INTO runs(started, archive, settings_hash, version, month) VALUES(?, ?, ?, ?, ?)",
             (started or _now(), str(archive), settings_hash, version or _package_version(), month),
@@ -317,7 +299,7 @@ class Store:
     def save_digests(self, month: str, digests: Sequence[CaseDigest], run_id: int | None) -> int:
         """Upsert the digests of ``month`` by (case_id, month); saving the same month again
         replaces its rows (idempotent). Returns the number of digests written."""
-        _month_index(month)
+        month_index(month)
         stmts = []
         for d in sorted(digests, key=lambda x: x.case_id):
             body = d.to_dict()
@@ -335,8 +317,8 @@ class Store:
         """The digests of the ``months`` months before ``before_month`` (that month excluded),
         sorted by (month, case_id); ``CaseDigest.month`` is set. A case kept in several of these
         months appears once, from its latest month."""
-        end = _month_index(before_month)
-        start = _month_of(end - max(0, int(months)))
+        end = month_index(before_month)
+        start = month_at(end - max(0, int(months)))
         rows = self._read(
             "SELECT case_id, month, json FROM case_digests WHERE month >= ? AND month < ? "
             "ORDER BY case_id, month", (start, before_month))
@@ -395,7 +377,7 @@ class Store:
         """Closed cases per month and squad from a register; a month given replaces its rows."""
         stmts: list[tuple[str, Sequence[Any]]] = []
         for month in sorted(counts):
-            _month_index(month)
+            month_index(month)
             stmts.append(("DELETE FROM register_counts WHERE month = ?", (month,)))
             for squad in sorted(counts[month]):
                 stmts.append(("INSERT INTO register_counts(month, squad, closed) VALUES(?, ?, ?)",
@@ -413,7 +395,7 @@ class Store:
 
     # -- month views (讲评会材料 of earlier months, for month-on-month change) ---------------------
     def save_month_view(self, month: str, view: Mapping[str, Any]) -> None:
-        _month_index(month)
+        month_index(month)
         self._write([("INSERT INTO month_views(month, json) VALUES(?, ?) "
                       "ON CONFLICT(month) DO UPDATE SET json = excluded.json", (month, dumps(dict(view))))])
 
@@ -426,7 +408,7 @@ class Store:
         """Store a month's plan and its draws (re-drawing a month replaces them)."""
         from pipeline.supervise.sampling import draws_of
 
-        _month_index(plan.month)
+        month_index(plan.month)
         stmts: list[tuple[str, Sequence[Any]]] = [
             ("DELETE FROM plan_draws WHERE month = ?", (plan.month,)),
             ("INSERT INTO plans(month, seed, json) VALUES(?, ?, ?) ON CONFLICT(month) DO UPDATE SET "
@@ -450,4 +432,4 @@ class Store:
         yield from self._read("SELECT month, COUNT(*) FROM case_digests GROUP BY month ORDER BY month")
 
 
-__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "month_minus"]
+__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS"]

@@ -27,8 +27,9 @@ from typing import Any, Iterator, Mapping, Sequence
 from pipeline.core.errors import AnjuanError
 from pipeline.supervise.letters import (RUNGS, STATE_LABELS, LetterDraft, LetterEvent, LetterItem, LetterRecord,
                               _settings, advance, count_month, date_cn, decision_value, draft_letters,
-                              due_date_for, due_soon, format_number, quarter_months)
+                              due_date_for, due_soon, format_number)
 from pipeline.core.models import CaseResult
+from pipeline.core.months import quarter_months
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS letters (

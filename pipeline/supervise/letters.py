@@ -26,6 +26,7 @@ import yaml
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseResult, Finding
+from pipeline.core.months import last_day, month_cn
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
 
@@ -239,11 +240,6 @@ def date_cn(value: str | dt.date | None, blank: str = "　　年　　月　　�
     return f"{d.year}年{d.month}月{d.day}日"
 
 
-def month_cn(month: str) -> str:
-    y, m = month.split("-")
-    return f"{int(y)}年{int(m)}月"
-
-
 def street_of(squad: str, settings: Mapping[str, Any]) -> str:
     """The 街道办事处 / 镇人民政府 in charge of ``squad`` (exact, suffix, then contained key)."""
     streets: Mapping[str, str] = settings.get("streets") or {}
@@ -298,13 +294,6 @@ def decision_value(decisions: Mapping[tuple[str, str], Any] | None, case_id: str
     if isinstance(v, Mapping):
         return v.get("decision") or v.get("status")
     return getattr(v, "decision", None)
-
-
-def quarter_months(month: str) -> tuple[str, ...]:
-    """The months of ``month``'s quarter up to and including it."""
-    y, m = (int(x) for x in month.split("-"))
-    first = (m - 1) // 3 * 3 + 1
-    return tuple(f"{y:04d}-{k:02d}" for k in range(first, m + 1))
 
 
 # --- masking ------------------------------------------------------------------------------------
@@ -621,12 +610,6 @@ def state_at(letter: LetterRecord, date: str) -> str | None:
     return state
 
 
-def month_end(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).isoformat()
-
-
 def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     """The bulletin's letter block (monthly.md §4).
 
@@ -636,7 +619,7 @@ def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     ÷ base (None when the base is empty); overdue_at_month_end: letters in ``overdue`` at the end of
     the month's last day (``escalated_at_month_end`` counted apart); talks: 约谈 recorded.
     """
-    end = month_end(month)
+    end = last_day(month).isoformat()
     issued = {r: 0 for r in RUNGS}
     closed = 0
     base = closed_base = on_time = 0

@@ -24,6 +24,8 @@ import random
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
+from pipeline.core.months import month_of, parse_month, previous_month
+
 DEFAULT_SETTINGS: dict[str, Any] = {
     "case_sample_pct": 10,
     "squad_pct": 20,
@@ -111,21 +113,6 @@ def pct_ceil(pct: float, n: int) -> int:
     return min(n, math.ceil(n * pct / 100 - 1e-9))
 
 
-def previous_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return f"{y:04d}-{m:02d}"
-
-
-def _month_of(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%Y-%m")
-    s = str(value)
-    return s[:7] if len(s) >= 7 and s[4] == "-" else None
-
-
 def _truthy(v: Any) -> bool:
     if isinstance(v, bool):
         return v
@@ -136,12 +123,12 @@ def _is_closed(row: Mapping[str, Any], month: str) -> bool:
     status = str(row.get("status") or "")
     if "未" in status:
         return False
-    return _month_of(row.get("closing_date")) == month
+    return month_of(row.get("closing_date")) == month
 
 
 def _in_month(row: Mapping[str, Any], month: str) -> bool:
-    return _month_of(row.get("closing_date")) == month or (
-        _month_of(row.get("filing_date")) == month)
+    return month_of(row.get("closing_date")) == month or (
+        month_of(row.get("filing_date")) == month)
 
 
 def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
@@ -158,7 +145,7 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
     cfg.update(settings or {})
     rng = random.Random(f"{seed}:{month}")
     last = previous_month(month)
-    year, mon = (int(x) for x in month.split("-"))
+    year, mon = parse_month(month)
     half_start = 1 if mon <= 6 else 7
     half_end = 6 if mon <= 6 else 12
     history = [h for h in history if h.month < month]
@@ -186,7 +173,7 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
                                             if m.startswith(year_prefix) and m < month}
     reg_months: dict[str, dict[str, int]] = {}
     for r in rows:
-        m = _month_of(r.get("closing_date"))
+        m = month_of(r.get("closing_date"))
         if m and m.startswith(year_prefix) and m < month and _is_closed(r, m):
             sq = str(r.get("squad"))
             reg_months.setdefault(m, {})[sq] = reg_months.setdefault(m, {}).get(sq, 0) + 1

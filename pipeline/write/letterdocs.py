@@ -19,7 +19,8 @@ from typing import Any, Mapping
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from pipeline.core.errors import AnjuanError
-from pipeline.supervise.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
+from pipeline.core.months import month_cn
+from pipeline.supervise.letters import (LetterRecord, _settings, date_cn, mask, reply_period_text,
                               rung_conf, street_of)
 from pipeline.write.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
 from pipeline.write.workbook import docx_bytes  # the one deterministic .docx writer

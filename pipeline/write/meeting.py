@@ -36,6 +36,7 @@ import yaml
 from pipeline.write import charts as ch
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.core.models import CaseResult, Finding
+from pipeline.core.months import month_cn
 from pipeline.write.workbook import fixed_zip, mask_personal, write_bytes
 
 if TYPE_CHECKING:
@@ -493,7 +494,7 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
 
     view: dict[str, Any] = {
         "month": month,
-        "month_label": _month_label(month),
+        "month_label": month_cn(month),
         "bureau": str(cfg.get("bureau", "")),
         "bureau_short": str(cfg.get("bureau_short", "")),
         "office": str(cfg.get("office", "")),
@@ -521,11 +522,6 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
         "notes": notes,
     }
     return view
-
-
-def _month_label(month: str) -> str:
-    m = re.fullmatch(r"(\d{4})-(\d{2})", month or "")
-    return f"{m.group(1)}年{int(m.group(2))}月" if m else str(month)
 
 
 # --- formatting helpers shared by the HTML and DOCX ------------------------------------------------
