@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
 from pipeline.supervise.scoring import load_sheet, score_case
-from pipeline.write.workbook import mask_personal, sheet_names, write_workbook
+from pipeline.write.workbook import sheet_names, write_workbook
 
 
 def make_result(case_id: str, findings, *, procedure="general", party="张三", squad="第一中队",
@@ -113,14 +113,6 @@ def test_workbook_sheet_names_sanitised_and_unique():
     assert names[0] == "a_b_c"
     assert names[1] == "x" * 31 and names[2] == "x" * 29 + "~2" and len(names[2]) == 31
     assert names[3] == "汇总~2" and names[4] == "案卷"
-
-
-def test_workbook_mask_personal():
-    assert mask_personal("身份证310101199003071234，电话13812345678") == \
-        "身份证310101********1234，电话138****5678"
-    # a 统一社会信用代码 and a case number are not personal data
-    assert mask_personal("91310118MA1JL6XX2K") == "91310118MA1JL6XX2K"
-    assert mask_personal("罚款2000元") == "罚款2000元"
 
 
 def test_workbook_write_error_is_coded(tmp_path):

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import yaml
 
 from pipeline.core.errors import AnjuanError
+from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.core.months import last_day, month_cn
 
@@ -298,27 +299,16 @@ def decision_value(decisions: Mapping[tuple[str, str], Any] | None, case_id: str
 
 # --- masking ------------------------------------------------------------------------------------
 
-def _mask_ids(text: str) -> str:
-    try:
-        from extractors.normalise.party import mask_text
-    except Exception:  # noqa: BLE001 - the extractor is part of the package; be safe anyway
-        return text
-    return mask_text(text)
-
-
 def mask(text: str, party: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> str:
     """Mask 身份证号 and mobile numbers, and an individual party's address (settings.masking)."""
-    if not text:
-        return text or ""
     m = settings.get("masking") or {}
-    if m.get("ids_and_phones", True):
-        text = _mask_ids(text)
+    known: dict[str, str] = {}
     if m.get("individual_address", True) and isinstance(party, Mapping) \
             and party.get("kind") == "individual":
         addr = str(party.get("address") or "").strip()
-        if len(addr) >= 4 and addr in text:
-            text = text.replace(addr, m.get("address_mask", "（住址已隐去）"))
-    return text
+        if len(addr) >= 4:
+            known[addr] = m.get("address_mask", "（住址已隐去）")
+    return mask_personal(text, known, numbers=bool(m.get("ids_and_phones", True)))
 
 
 def _doc_name(path: str) -> str:

@@ -35,9 +35,10 @@ import yaml
 
 from pipeline.write import charts as ch
 from pipeline.core.errors import AnjuanError, msg
+from pipeline.core.masking import mask_name, mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.core.months import month_cn
-from pipeline.write.workbook import fixed_zip, mask_personal, write_bytes
+from pipeline.write.workbook import fixed_zip, write_bytes
 
 if TYPE_CHECKING:
     from pipeline.supervise.sampling import Plan
@@ -109,11 +110,6 @@ def _grade_key(r: CaseResult) -> str:
     return g if g in GRADES else UNSCORED
 
 
-def _masked_name(name: str) -> str:
-    name = name.strip()
-    return (name[0] + "某") if name else name
-
-
 def _names_to_scrub(results: Sequence[CaseResult]) -> list[tuple[str, str]]:
     """(name, replacement) of every party (张三 → 张某; a company → 当事人单位) and officer,
     longest first."""
@@ -124,20 +120,12 @@ def _names_to_scrub(results: Sequence[CaseResult]) -> list[tuple[str, str]]:
         name = party.get("name") if isinstance(party, Mapping) else None
         if name and len(str(name).strip()) >= 2:
             pairs[str(name).strip()] = ("当事人单位" if party.get("kind") == "organisation"
-                                        else _masked_name(str(name)))
+                                        else mask_name(str(name)))
         for o in f.get("officers") or []:
             oname = o.get("name") if isinstance(o, Mapping) else o
             if oname and len(str(oname).strip()) >= 2:
-                pairs[str(oname).strip()] = _masked_name(str(oname))
+                pairs[str(oname).strip()] = mask_name(str(oname))
     return sorted(pairs.items(), key=lambda kv: (-len(kv[0]), kv[0]))
-
-
-def scrub(text: str | None, names: Sequence[tuple[str, str]]) -> str:
-    """Mask id and mobile numbers and replace the given names."""
-    out = mask_personal(text or "")
-    for name, repl in names:
-        out = out.replace(name, repl)
-    return out
 
 
 def _stage_of(f: Finding, specs: Mapping[str, Any]) -> str:
@@ -391,7 +379,7 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
             if f.check_id in overdue_ids:
                 overdue.append({"check_id": f.check_id, "title": _title_of(f.check_id, specs),
                                 "case_id": r.case_id, "case_number": _case_number(r), "squad": _squad(r),
-                                "detail": scrub(f.message, names)})
+                                "detail": mask_personal(f.message, names)})
     overdue.sort(key=lambda x: (overdue_ids.index(x["check_id"]), x["squad"], x["case_number"]))
 
     vetoed = []
@@ -1155,5 +1143,5 @@ def view_digest(view: Mapping[str, Any]) -> str:
 
 
 __all__ = ["month_view", "write_meeting_material", "write_bulletin", "render_html", "meeting_docx",
-           "bulletin_docx", "load_settings", "scrub"]
+           "bulletin_docx", "load_settings"]
 

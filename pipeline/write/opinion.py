@@ -35,10 +35,11 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 
 from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import AnjuanError
+from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
                               finding_effects, load_sheet)
-from pipeline.write.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, mask_personal, write_bytes
+from pipeline.write.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "opinion.docx"

@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.errors import AnjuanError
+from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult
 from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
                               finding_effects, inapplicable)
@@ -31,34 +32,6 @@ OUTCOME_LABELS = {"penalized": "处罚", "not_penalized": "不予处罚", "withd
 ITEM_STATUS_LABELS = {"CONFIRMED": "已确认", "UNCONFIRMED": "暂定（待确认）",
                       "PROPOSED": "暂定（建议值）"}
 SEVERITY_LABELS = {"veto": "否决项", "major": "重大", "minor": "轻微", "info": "提示"}
-
-# --- personal data ----------------------------------------------------------------------------
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                    r"\d{3}([0-9Xx])(?![0-9A-Za-z])")
-_ID_TAIL = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-
-
-def _mask_fallback(text: str) -> str:
-    text = _ID_TAIL.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)
-                        if _ID_RE.fullmatch(m.group(0)) else m.group(0), text)
-    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-
-
-def mask_personal(text: str | None) -> str:
-    """Mask full 身份证号 (keep first 6 and last 4) and mobile numbers (keep 3 + 4).
-
-    Uses ``extractors.normalise.party.mask_text`` when that module provides it.
-    """
-    if not text:
-        return text or ""
-    try:  # the extraction helper's rule, when present
-        from extractors.normalise.party import mask_text  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - optional module
-        mask_text = None
-    out = mask_text(text) if callable(mask_text) else text
-    return _mask_fallback(out)
-
 
 # --- deterministic zip --------------------------------------------------------------------------
 _CORE_DATES = re.compile(
