@@ -18,8 +18,8 @@ from docxtpl import DocxTemplate
 from pipeline.core.workdays import WorkCalendar
 from pipeline.store import letterdb as db
 from pipeline.core.errors import AnjuanError
-from pipeline.write.letterdocs import (TEMPLATES_DIR, docx_text, letter_filename, letter_view, render_letter,
-                                 render_letter_bytes)
+from pipeline.write.docx import docx_text
+from pipeline.write.letterdocs import TEMPLATES_DIR, letter_filename, letter_view, render_letter, render_letter_bytes
 from pipeline.supervise.letters import RUNGS, load_settings
 from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
 

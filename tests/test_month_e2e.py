@@ -25,7 +25,7 @@ def month_run(small_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> d
 
 
 def _doc_text(path: Path) -> str:
-    from pipeline.write.opinion import docx_text
+    from pipeline.write.docx import docx_text
 
     return docx_text(path)
 

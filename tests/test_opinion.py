@@ -14,8 +14,9 @@ from docxtpl import DocxTemplate
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
-from pipeline.write.opinion import (TEMPLATES_DIR, docx_text, jinja_env, opinion_view, render_opinion,
-                              render_opinion_bytes, reply_deadline, template_path)
+from pipeline.write.docx import docx_text
+from pipeline.write.opinion import (TEMPLATES_DIR, jinja_env, opinion_view, render_opinion, render_opinion_bytes,
+                                    reply_deadline, template_path)
 from pipeline.supervise.scoring import load_sheet, score_case
 
 GOLDEN = Path(__file__).parent / "golden"

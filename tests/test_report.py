@@ -10,7 +10,8 @@ from docx import Document
 
 from pipeline.write import charts as ch
 from pipeline.core.models import CaseResult, DocumentEntry, Finding, Score, empty_case_fields
-from pipeline.write.meeting import month_view, write_bulletin, write_meeting_material
+from pipeline.supervise.monthview import month_view
+from pipeline.write.meeting import write_bulletin, write_meeting_material
 from pipeline.supervise.sampling import Plan, PlanItem, QuotaRow
 
 ID_NUMBER = "310118198503150012"

@@ -684,7 +684,8 @@ def _write_month(out: Path, results: Sequence[CaseResult], month: str, review_da
     from pipeline.store.letterdb import list_letters, month_counts, run_month
     from pipeline.write.letterdocs import letter_filename, render_letter
     from pipeline.supervise.letters import load_settings as letter_settings
-    from pipeline.write.meeting import month_view, write_bulletin, write_meeting_material
+    from pipeline.supervise.monthview import month_view
+    from pipeline.write.meeting import write_bulletin, write_meeting_material
 
     written = []
     lsettings = letter_settings(settings.letters_path)

@@ -27,6 +27,7 @@ import yaml
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
+from pipeline.supervise.labels import SEVERITY_LABELS
 from pipeline.core.months import last_day, month_cn
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
@@ -37,7 +38,6 @@ STATE_LABELS = {"issued": "已制发", "due": "待回复", "replied": "已回复
                 "escalated": "已升级", "closed": "已办结"}
 END_REASONS = {"accepted": "整改已验收", "accepted_late": "逾期后整改已验收",
                "child_closed": "升级文书已办结", "withdrawn": "撤回"}
-SEVERITY_LABELS = {"veto": "否决项", "major": "重大", "minor": "轻微", "info": "提示"}
 
 
 # --- records ------------------------------------------------------------------------------------

@@ -22,8 +22,7 @@ from pipeline.core.errors import AnjuanError
 from pipeline.core.months import month_cn
 from pipeline.supervise.letters import (LetterRecord, _settings, date_cn, mask, reply_period_text,
                               rung_conf, street_of)
-from pipeline.write.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
-from pipeline.write.workbook import docx_bytes  # the one deterministic .docx writer
+from pipeline.write.docx import docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 CN_NUM = "一二三四五六七八九十"
@@ -167,13 +166,7 @@ def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | N
 def render_letter(record: LetterRecord, out_path: Path, *, settings: Mapping[str, Any] | None = None,
                   templates_dir: Path | None = None) -> None:
     """Write the letter as .docx to ``out_path``."""
-    data = render_letter_bytes(record, settings=settings, templates_dir=templates_dir)
-    out = Path(out_path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise AnjuanError("E404", path=str(out), detail=exc.strerror or str(exc)) from exc
+    write_bytes(Path(out_path), render_letter_bytes(record, settings=settings, templates_dir=templates_dir))
 
 
 def letter_filename(record: LetterRecord) -> str:

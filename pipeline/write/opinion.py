@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import re
 import traceback
 from pathlib import Path
@@ -39,7 +38,8 @@ from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
                               finding_effects, load_sheet)
-from pipeline.write.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, write_bytes
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS
+from pipeline.write.docx import docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "opinion.docx"
@@ -331,21 +331,3 @@ def render_opinion(result: CaseResult, *, settings: Mapping[str, Any], out_path:
     """Render the review opinion of one case to ``out_path`` (.docx)."""
     write_bytes(Path(out_path), render_opinion_bytes(result, settings=settings,
                                                      templates_dir=templates_dir))
-
-
-def docx_text(data: bytes | Path) -> str:
-    """The visible text of a .docx: body paragraphs and table rows (cells joined by ' | ')."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    doc = Document(io.BytesIO(data) if isinstance(data, bytes) else str(data))
-    lines: list[str] = []
-    for child in doc.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, doc).text)
-        elif tag == "tbl":
-            for row in Table(child, doc).rows:
-                lines.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(lines).rstrip() + "\n"

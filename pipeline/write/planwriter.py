@@ -19,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.months import month_cn
-from pipeline.write.meeting import GovDoc, load_settings
+from pipeline.supervise.monthview import load_settings
+from pipeline.write.govdoc import GovDoc
 from pipeline.supervise.sampling import KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, Plan
-from pipeline.write.workbook import fixed_zip, write_bytes
+from pipeline.write.docx import fixed_zip, write_bytes
 
 PROCEDURES = {"general": "一般程序", "simple": "简易程序", "一般": "一般程序", "简易": "简易程序",
               "普通": "一般程序", "普通程序": "一般程序"}

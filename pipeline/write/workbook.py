@@ -8,78 +8,23 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, SEVERITY_LABELS
+from pipeline.write.docx import fixed_zip, write_bytes
 from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
                               finding_effects, inapplicable)
 
-FIXED_ISO = "2024-01-01T00:00:00Z"
-FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-
-PROCEDURE_LABELS = {"general": "一般程序", "simple": "简易程序"}
-OUTCOME_LABELS = {"penalized": "处罚", "not_penalized": "不予处罚", "withdrawn": "撤案",
-                  "transferred": "移送", "pending": "未结"}
 ITEM_STATUS_LABELS = {"CONFIRMED": "已确认", "UNCONFIRMED": "暂定（待确认）",
                       "PROPOSED": "暂定（建议值）"}
-SEVERITY_LABELS = {"veto": "否决项", "major": "重大", "minor": "轻微", "info": "提示"}
-
-# --- deterministic zip --------------------------------------------------------------------------
-_CORE_DATES = re.compile(
-    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def fixed_zip(data: bytes, fix: Callable[[str, bytes], bytes] | None = None) -> bytes:
-    """Re-pack an OOXML zip with fixed timestamps and fixed core-property dates."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = body.decode("utf-8")
-                text = _CORE_DATES.sub(lambda m: m.group(1) + FIXED_ISO + m.group(3), text)
-                text = re.sub(r"<cp:lastPrinted>[^<]*</cp:lastPrinted>", "", text)
-                body = text.encode("utf-8")
-            if fix is not None:
-                body = fix(info.filename, body)
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
-            dst.writestr(zi, body)
-    return out.getvalue()
-
-
-def docx_bytes(doc: Any, *, title: str, saver: Any = None) -> bytes:
-    """A python-docx ``Document`` as bytes that are the same on every run: fixed author, revision
-    and title, then ``fixed_zip`` (fixed dates and zip entries). ``saver`` is the object whose
-    ``save`` writes the file when that is not the document itself (a docxtpl template)."""
-    props = doc.core_properties
-    props.author = props.last_modified_by = "anjuan"
-    props.revision = 1
-    props.title = title
-    buf = io.BytesIO()
-    (saver or doc).save(buf)
-    return fixed_zip(buf.getvalue())
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        raise AnjuanError("E404", path=str(path), detail=exc.strerror or str(exc)) from exc
-
 
 # --- styles -------------------------------------------------------------------------------------
 _THIN = Side(style="thin", color="808080")
