@@ -659,7 +659,7 @@ def _write_documents(out: Path, results: Sequence[CaseResult], sheet: Any, setti
     from pipeline.write.workbook import write_workbook
 
     written = []
-    write_workbook(out / "评查评分表.xlsx", results, title="案卷评查评分表", sheet=sheet, decisions=decisions)
+    write_workbook(out / "评查评分表.xlsx", results, title="案卷评查评分表", sheet=sheet)
     written.append("评查评分表.xlsx")
     op_dir = out / "评查意见书"
     op_dir.mkdir(exist_ok=True)
@@ -668,7 +668,7 @@ def _write_documents(out: Path, results: Sequence[CaseResult], sheet: Any, setti
         if r.status == "error":
             continue
         number += 1
-        opinion_settings = {"issue_date": review_date, "score_sheet": sheet, "decisions": decisions,
+        opinion_settings = {"issue_date": review_date, "score_sheet": sheet,
                             "opinion_number": number, "opinion_year": int(review_date[:4])}
         render_opinion(r, settings=opinion_settings, out_path=op_dir / f"{_safe_name(r.case_id)}.docx",
                        templates_dir=settings.templates_dir)

@@ -34,7 +34,6 @@ write afterwards is ``AnjuanError("E502", path=…, detail=…)``.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
 from dataclasses import replace

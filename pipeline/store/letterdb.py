@@ -26,10 +26,11 @@ from typing import Any, Iterator, Mapping, Sequence
 
 from pipeline.core.errors import AnjuanError
 from pipeline.supervise.letters import (RUNGS, STATE_LABELS, LetterDraft, LetterEvent, LetterItem, LetterRecord,
-                              _settings, advance, count_month, date_cn, decision_value, draft_letters,
+                              _settings, advance, count_month, date_cn, draft_letters,
                               due_date_for, due_soon, format_number)
 from pipeline.core.models import CaseResult
 from pipeline.core.months import quarter_months
+from pipeline.supervise.scoring import decision_of
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS letters (
@@ -432,7 +433,7 @@ def quarter_counts(conn: sqlite3.Connection, month: str,
     seen: dict[tuple[str, str], set[str]] = {}
     for squad, items in rows:
         for it in json.loads(items):
-            if decision_value(decisions, it["case_id"], it["check_id"]) == "dismissed":
+            if decision_of(decisions, it["case_id"], it["check_id"])[0] == "dismissed":
                 continue
             seen.setdefault((squad, it["check_id"]), set()).add(it["case_id"])
     return {k: len(v) for k, v in sorted(seen.items())}

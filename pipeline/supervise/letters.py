@@ -28,6 +28,7 @@ from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.supervise.labels import SEVERITY_LABELS
+from pipeline.supervise.scoring import decision_of
 from pipeline.core.months import last_day, month_cn
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
@@ -282,21 +283,6 @@ def format_number(rung: str, year: int, n: int, settings: Mapping[str, Any]) -> 
     return c["number_format"].format(prefix=c["number_prefix"], year=year, n=n)
 
 
-def decision_value(decisions: Mapping[tuple[str, str], Any] | None, case_id: str,
-                   check_id: str) -> str | None:
-    """``confirmed`` / ``dismissed`` / None from a str value or a mapping with ``decision``."""
-    if not decisions:
-        return None
-    v = decisions.get((case_id, check_id))
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v
-    if isinstance(v, Mapping):
-        return v.get("decision") or v.get("status")
-    return getattr(v, "decision", None)
-
-
 # --- masking ------------------------------------------------------------------------------------
 
 def mask(text: str, party: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> str:
@@ -386,7 +372,7 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
         squad = squad_of(r, s)
         seen: set[str] = set()
         for f in r.findings:
-            dec = decision_value(decisions, r.case_id, f.check_id)
+            dec = decision_of(decisions, r.case_id, f.check_id)[0]
             if dec == "dismissed":
                 continue
             confirmed = dec == "confirmed"

@@ -18,7 +18,6 @@ Quotas (defaults from the plan, all settings):
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import random
 from dataclasses import dataclass, field

@@ -31,7 +31,8 @@ from typing import Any, Mapping, Sequence
 import yaml
 
 from pipeline.core.errors import RulesError, msg
-from pipeline.core.models import Deduction, Finding, Score
+from pipeline.core.models import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, Deduction, Finding,
+                                  FindingEffect, Score)
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[1] / "data" / "scoresheet.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
@@ -40,18 +41,6 @@ DEDUCT_PER = ("finding", "occurrence")
 ITEM_STATUSES = ("CONFIRMED", "UNCONFIRMED", "PROPOSED")
 _CHECK_ID = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 
-# Effect statuses (see FindingEffect.status).
-DEDUCTED, VETO, DISMISSED, PENDING, INFO, UNMAPPED, REPEAT = (
-    "deducted", "veto", "dismissed", "pending", "info", "unmapped", "repeat")
-STATUS_LABELS = {
-    DEDUCTED: "已扣分",
-    VETO: "否决",
-    DISMISSED: "已排除",
-    PENDING: "待人工确认（不扣分）",
-    INFO: "提示（不扣分）",
-    UNMAPPED: "评分表未列（不扣分）",
-    REPEAT: "同一检查项已扣分（每卷只扣一次）",
-}
 
 
 class ScoreSheetError(RulesError):
@@ -148,32 +137,6 @@ class ScoreSheet:
         return grade
 
 
-@dataclass(frozen=True, slots=True)
-class FindingEffect:
-    """What one finding does to the score: shown in the workbook and the review opinion.
-
-    ``status``: deducted | veto | dismissed | pending (cross-case, not confirmed) | info | unmapped.
-    One finding may have several effects (DEC-02: the plain elements and the seal element).
-    """
-
-    finding: Finding
-    status: str
-    item: str = ""
-    points: float = 0.0
-    stage: str | None = None
-    basis: str = ""
-    mode: str | None = None  # veto mode when status == veto
-    decision: str | None = None  # confirmed | dismissed | None
-    reason: str | None = None
-
-    @property
-    def label(self) -> str:
-        text = STATUS_LABELS.get(self.status, self.status)
-        if self.decision == "confirmed":
-            text += "（已确认）"
-        return text
-
-
 def _basis(item_id: str, text: str, statute: str, veto: bool) -> str:
     head = f"{item_id} {text}".strip()
     if veto:
@@ -221,21 +184,21 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
     out: list[FindingEffect] = []
     stage_names = sheet.stage_names
     deducted_checks: set[str] = set()
-    for f in findings:
+    for index, f in enumerate(findings):
         decision, reason = decision_of(decisions, case_id, f.check_id)
         item = sheet.item_for(f.check_id)
         stage = f.stage if f.stage in stage_names else None
         if f.severity == "info":
-            out.append(FindingEffect(f, INFO, stage=stage, decision=decision, reason=reason))
+            out.append(FindingEffect(f, INFO, index=index, stage=stage, decision=decision, reason=reason))
             continue
         if item is None:
             if f.severity == "veto" and decision != "dismissed":
                 # a veto check the sheet does not list still fails the file (global mode)
-                out.append(FindingEffect(f, VETO, item="—", stage=stage, mode=sheet.veto_mode,
+                out.append(FindingEffect(f, VETO, index=index, item="—", stage=stage, mode=sheet.veto_mode,
                                          basis=_basis("—", "否决项（评分表未列）", f.citation, False),
                                          decision=decision, reason=reason))
             else:
-                out.append(FindingEffect(f, DISMISSED if decision == "dismissed" else UNMAPPED,
+                out.append(FindingEffect(f, DISMISSED if decision == "dismissed" else UNMAPPED, index=index,
                                          stage=stage, decision=decision, reason=reason))
             continue
         if item.stage_from_finding and f.stage in stage_names:
@@ -244,11 +207,11 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
             stage = item.stage
         if decision == "dismissed":
             basis = "已排除" + (f"（{reason}）" if reason else "") + "：" + item.basis_text
-            out.append(FindingEffect(f, DISMISSED, item=item.id, stage=stage, basis=basis,
+            out.append(FindingEffect(f, DISMISSED, index=index, item=item.id, stage=stage, basis=basis,
                                      decision=decision, reason=reason))
             continue
         if item.confirmed_only and decision != "confirmed":
-            out.append(FindingEffect(f, PENDING, item=item.id, stage=stage, basis=item.basis_text,
+            out.append(FindingEffect(f, PENDING, index=index, item=item.id, stage=stage, basis=item.basis_text,
                                      decision=decision, reason=reason))
             continue
 
@@ -256,7 +219,7 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
         if per == "finding" and not item.veto:
             # "each finding deducts once per file": a check reported twice deducts once
             if f.check_id in deducted_checks:
-                out.append(FindingEffect(f, REPEAT, item=item.id, stage=stage,
+                out.append(FindingEffect(f, REPEAT, index=index, item=item.id, stage=stage,
                                          basis=item.basis_text, decision=decision, reason=reason))
                 continue
             deducted_checks.add(f.check_id)
@@ -266,11 +229,11 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
 
         def add(item_id: str, points: float, veto: bool, mode: str | None, basis: str) -> None:
             if veto:
-                effects.append(FindingEffect(f, VETO, item=item_id, stage=stage, basis=basis,
+                effects.append(FindingEffect(f, VETO, index=index, item=item_id, stage=stage, basis=basis,
                                              mode=mode or sheet.veto_mode, decision=decision,
                                              reason=reason))
             elif points > 0:
-                effects.append(FindingEffect(f, DEDUCTED, item=item_id, points=points, stage=stage,
+                effects.append(FindingEffect(f, DEDUCTED, index=index, item=item_id, points=points, stage=stage,
                                              basis=basis, decision=decision, reason=reason))
 
         if per == "occurrence":
@@ -314,7 +277,7 @@ def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], shee
     if case_fields.get("procedure") == "simple" and not sheet.score_simple_procedure:
         grade = lowest if "zero_out" in modes else sheet.simple_procedure_grade
         return Score(total=0, grade=grade, vetoed=vetoed, deductions=tuple(deductions),
-                     stages={}, sheet_id=sheet.id)
+                     stages={}, sheet_id=sheet.id, effects=tuple(effects))
 
     stages = {s: max(0.0, m - stage_ded[s]) for s, m in sheet.stages}
     if sheet.rescale_applicable:
@@ -335,7 +298,7 @@ def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], shee
             grade = sheet.cap(grade)
     return Score(total=_num(round(total, 2)), grade=grade, vetoed=vetoed,
                  deductions=tuple(deductions), stages={s: _num(v) for s, v in stages.items()},
-                 sheet_id=sheet.id)
+                 sheet_id=sheet.id, effects=tuple(effects))
 
 
 def _num(x: float) -> float:

@@ -15,7 +15,6 @@ Settings (all optional):
   reply_workdays          working days the squad has to reply (default 10)
   reply_to                to whom the reply goes (default 我局)
   score_sheet             a ScoreSheet or the path of one (default: the built-in sheet)
-  decisions               {(case_id, check_id): confirmed | dismissed | {decision, reason}}
 
 What the opinion shows: veto findings first (否决事项), then the others by stage in sheet order;
 findings a reviewer dismissed and cross-case signals not yet confirmed are left out (they are
@@ -36,8 +35,8 @@ from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
-from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
-                              finding_effects, load_sheet)
+from pipeline.core.models import DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO
+from pipeline.supervise.scoring import ScoreSheet, load_sheet
 from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS
 from pipeline.write.docx import docx_bytes, write_bytes
 
@@ -140,16 +139,12 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
     doc_number = f"{prefix}〔{year or '　　'}〕第{number if number is not None else '　'}号"
     workdays = int(settings.get("reply_workdays", DEFAULT_REPLY_WORKDAYS))
 
-    effects = finding_effects(f, result.findings, sheet, decisions=settings.get("decisions"),
-                              case_id=result.case_id)
-    by_finding: dict[int, list] = {}
-    for e in effects:
-        by_finding.setdefault(id(e.finding), []).append(e)
+    effects = result.score.effects if result.score is not None else ()
     stage_order = {s: i for i, s in enumerate(sheet.stage_names)}
     veto_items: list[tuple[Finding, list]] = []
     staged: dict[str, list[tuple[Finding, list]]] = {}
-    for fd in result.findings:
-        fx = by_finding.get(id(fd), [])
+    for index, fd in enumerate(result.findings):
+        fx = list(result.score.effects_of(index)) if result.score is not None else []
         if any(e.status in (DISMISSED, PENDING) for e in fx):
             continue
         if any(e.status == VETO for e in fx):

@@ -17,11 +17,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.masking import mask_personal
-from pipeline.core.models import CaseResult
+from pipeline.core.models import DEDUCTED, DISMISSED, PENDING, VETO, CaseResult
 from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, SEVERITY_LABELS
+from pipeline.supervise.scoring import ScoreSheet, inapplicable
 from pipeline.write.docx import fixed_zip, write_bytes
-from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
-                              finding_effects, inapplicable)
 
 ITEM_STATUS_LABELS = {"CONFIRMED": "已确认", "UNCONFIRMED": "暂定（待确认）",
                       "PROPOSED": "暂定（建议值）"}
@@ -151,8 +150,7 @@ def _evidence_text(finding) -> str:
 
 
 def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: str,
-                   sheet: ScoreSheet,
-                   decisions: Mapping[tuple[str, str], Any] | None = None) -> None:
+                   sheet: ScoreSheet) -> None:
     """Write 评查评分表.xlsx: 汇总, one sheet per case (in ``results`` order), 评分标准."""
     wb = Workbook()
     ws = wb.active
@@ -188,7 +186,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
     _setup_print(ws, "1:2")
 
     for r, sname in zip(results, names):
-        _case_sheet(wb.create_sheet(sname), r, sheet, decisions)
+        _case_sheet(wb.create_sheet(sname), r, sheet)
     _standard_sheet(wb.create_sheet("评分标准"), sheet)
 
     wb.properties.creator = "anjuan"
@@ -198,8 +196,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
     write_bytes(Path(path), fixed_zip(buf.getvalue()))
 
 
-def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
-                decisions: Mapping[tuple[str, str], Any] | None) -> None:
+def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
     f = _fields(r)
     ncol = len(DETAIL_COLUMNS)
     for c, (_, width) in enumerate(DETAIL_COLUMNS, start=1):
@@ -270,7 +267,7 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
     _header(ws, row, DETAIL_COLUMNS, widths=False)
     header_row = row
     row += 1
-    effects = finding_effects(f, r.findings, sheet, decisions=decisions, case_id=r.case_id)
+    effects = list(score.effects) if score else []
     order = {s: i for i, s in enumerate(sheet.stage_names)}
     effects.sort(key=lambda e: (0 if e.status == VETO else 1,
                                 order.get(e.stage or "", len(order))))
@@ -287,12 +284,11 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
         status = e.label
         if e.status == PENDING and fd.related_cases:
             status += "；关联案卷：" + "、".join(fd.related_cases)
-        decision, reason = decision_of(decisions, r.case_id, fd.check_id)
         note = ""
-        if decision:
-            note = {"confirmed": "已确认", "dismissed": "已排除"}.get(decision, decision)
-            if reason:
-                note += f"：{mask_personal(reason)}"
+        if e.decision:
+            note = {"confirmed": "已确认", "dismissed": "已排除"}.get(e.decision, e.decision)
+            if e.reason:
+                note += f"：{mask_personal(e.reason)}"
         _row(ws, row, [n, e.stage or "", e.item or "", fd.check_id, mask_personal(fd.message),
                        points, basis, _evidence_text(fd), status, note],
              fill=_VETO_FILL if e.status == VETO else (_GREY_FILL if e.status == DISMISSED else None),
