@@ -93,7 +93,7 @@ def extract_cmd(file: Path, as_json: bool) -> None:
 
     示例：anjuan extract 决定书.docx --json
     """
-    from pipeline.run.review import extract_file
+    from pipeline.run.commands import extract_file
 
     data = extract_file(file)
     if as_json:
@@ -129,7 +129,7 @@ def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float
 
     示例：anjuan corpus generate --cases 50 --month 2024-06 --seed 7 --out ./语料
     """
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned)
     click.echo(f"已生成 {manifest['cases']} 件案卷（{len(manifest['files'])} 个文件）：{out / 'archive'}")
@@ -311,7 +311,7 @@ def findings_history_cmd(case_id: str | None, db: Path) -> None:
 @_domain_errors
 def demo_cmd(out: Path, n: int, seed: int) -> None:
     """一键演示：生成一个月的示例案卷并完成评查，然后提示先打开哪些文件。"""
-    from pipeline.run.review import run_demo
+    from pipeline.run.commands import run_demo
 
     click.echo(run_demo(out, n=n, seed=seed))
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from pipeline.read.archive import list_cases
-from pipeline.run.review import ReviewSettings, case_fingerprint, code_key, review_archive
+from pipeline.run.fingerprint import case_fingerprint, code_key
+from pipeline.run.review import ReviewSettings, review_archive
 from pipeline.read.readers import ReadLimits
 from pipeline.store.db import Store
 
@@ -25,7 +26,7 @@ N_CASES = 6
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     out = tmp_path_factory.mktemp("resume-corpus")
     generate_corpus(N_CASES, "2024-06", 23, out)

@@ -13,6 +13,13 @@ from typing import Any, Sequence
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.months import is_month, next_month
+from pipeline.read.archive import find_register
+from pipeline.read.register import read_register
+from pipeline.run.review import ReviewSettings, review_archive
+from pipeline.store.db import Store
+from pipeline.store.letterdb import assess, list_letters, record_decision, reply
+from pipeline.supervise.sampling import closed_counts, draw_plan
+from pipeline.write.planwriter import quota_table_text, write_plan
 
 
 @dataclass(frozen=True)
@@ -26,11 +33,6 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
               squads: Sequence[str] = ()) -> PlanResult:
     """Draw ``month``'s sampling plan from a register, taking earlier draws and closed-case counts
     from the database, write 督察任务单.xlsx/.docx and record the draw."""
-    from pipeline.write.planwriter import quota_table_text, write_plan
-    from pipeline.read.register import read_register
-    from pipeline.run.review import _closed_counts
-    from pipeline.supervise.sampling import draw_plan
-
     _check_month(month)
     register = Path(register)
     if not register.is_file():
@@ -41,8 +43,6 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
     counts: dict[str, dict[str, int]] = {}
     store = None
     if db_path is not None:
-        from pipeline.store.db import Store
-
         store = Store.open(db_path)
         history = store.plan_history(month)
         counts = store.register_counts(int(month[:4]))
@@ -52,7 +52,7 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
         files = write_plan(plan, Path(out_dir), settings={"register_sha256": sha, "register_name": register.name})
         if store is not None:
             store.save_plan(plan)
-            store.save_register_counts(_closed_counts(values))
+            store.save_register_counts(closed_counts(values))
     finally:
         if store is not None:
             store.close()
@@ -67,16 +67,12 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
 # --- letters -------------------------------------------------------------------------------------
 
 def _open(db_path: Path) -> Any:
-    from pipeline.store.db import Store
-
     if not Path(db_path).exists():
         raise AnjuanError("E501", path=str(db_path), detail="数据库文件不存在，请先运行 anjuan review 或用 --db 指定")
     return Store.open(db_path)
 
 
 def letters_table(db_path: Path, *, state: str | None = None, month: str | None = None) -> str:
-    from pipeline.store.letterdb import list_letters
-
     with _open(db_path) as store:
         letters = list_letters(store.conn, state=state, month=month)
     if not letters:
@@ -91,8 +87,6 @@ def letters_table(db_path: Path, *, state: str | None = None, month: str | None 
 
 
 def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: str) -> str:
-    from pipeline.store.letterdb import reply
-
     _check_date(date)
     with _open(db_path) as store:
         rec = reply(store.conn, letter_id, date=date, note=note, who=who)
@@ -100,8 +94,6 @@ def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: st
 
 
 def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str) -> str:
-    from pipeline.store.letterdb import assess
-
     _check_date(date)
     with _open(db_path) as store:
         rec = assess(store.conn, letter_id, accept=accept, date=date, note=note, who=who)
@@ -112,9 +104,6 @@ def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, not
 
 def decide(db_path: Path, case_id: str, check_id: str, decision: str, *, reason: str, who: str,
            date: str | None) -> str:
-    from pipeline.store.letterdb import record_decision
-    from pipeline.store.db import Store
-
     if not reason.strip():
         raise AnjuanError("E307", case_id=case_id, check_id=check_id)
     at = date or dt.date.today().isoformat()
@@ -160,9 +149,6 @@ def run_whole_month(archive: Path, month: str, *, out: Path, db_path: Path | Non
                     rules_path: Path | None = None, jobs: int = 0, progress: bool = True) -> str:
     """Review the month's archive (scores, opinions, letters with escalation, meeting material,
     bulletin) and, when the archive holds a register, draw next month's sampling plan."""
-    from pipeline.read.archive import find_register
-    from pipeline.run.review import ReviewSettings, review_archive
-
     _check_month(month)
     summary = review_archive(Path(archive), Path(out), ReviewSettings(
         rules_path=rules_path, db_path=db_path, jobs=jobs, month=month, progress=progress))

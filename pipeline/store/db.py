@@ -42,17 +42,19 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterator, Mapping, Sequence
 
+from importlib.metadata import version
+
 from checks.cross import CaseDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
 from pipeline.core.months import month_at, month_index
+from pipeline.store.letterdb import ensure_schema, load_decisions
+from pipeline.supervise.sampling import PastDraw, draws_of
 
 SCHEMA_VERSION = 3
 
 
 def _letters_schema(conn: sqlite3.Connection) -> None:
-    from pipeline.store.letterdb import ensure_schema
-
     ensure_schema(conn)
 
 
@@ -126,8 +128,6 @@ def _now() -> str:
 
 def _package_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("anjuan")
     except Exception:
         return "0+unknown"
@@ -336,8 +336,6 @@ class Store:
 
     def decisions(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Reviewers' latest decision per (case_id, check_id), with its history."""
-        from pipeline.store.letterdb import load_decisions
-
         return load_decisions(self._conn)
 
     # -- per-case results of the read stage (resume and incremental runs) --------------------
@@ -405,8 +403,6 @@ class Store:
     # -- sampling plans -----------------------------------------------------------------------------
     def save_plan(self, plan: Any) -> None:
         """Store a month's plan and its draws (re-drawing a month replaces them)."""
-        from pipeline.supervise.sampling import draws_of
-
         month_index(plan.month)
         stmts: list[tuple[str, Sequence[Any]]] = [
             ("DELETE FROM plan_draws WHERE month = ?", (plan.month,)),
@@ -420,8 +416,6 @@ class Store:
 
     def plan_history(self, before_month: str) -> list[Any]:
         """Every draw of earlier months' plans (PastDraw records), oldest first."""
-        from pipeline.supervise.sampling import PastDraw
-
         return [PastDraw(month=m, case_number=c, squad=s, kind=k) for m, c, s, k in self._read(
             "SELECT month, case_number, squad, kind FROM plan_draws WHERE month < ? "
             "ORDER BY month, case_number, kind", (before_month,))]

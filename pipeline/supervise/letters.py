@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -30,6 +31,7 @@ from pipeline.core.models import CaseResult, Finding
 from pipeline.supervise.labels import SEVERITY_LABELS
 from pipeline.supervise.scoring import decision_of
 from pipeline.core.months import last_day, month_cn
+from pipeline.core.workdays import WorkCalendar
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
 
@@ -217,7 +219,7 @@ def validate_settings(s: Mapping[str, Any], where: str = "letters.yaml") -> None
             raise AnjuanError("E512", path=where, detail=f"escalation.next 中的 {a}: {b} 不是已知文书种类")
 
 
-def _settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any]:
+def settings_or_default(settings: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return settings if settings is not None else load_settings()
 
 
@@ -298,8 +300,6 @@ def mask(text: str, party: Mapping[str, Any] | None, settings: Mapping[str, Any]
 
 
 def _doc_name(path: str) -> str:
-    import re
-
     name = re.split(r"[/\\]|!/", path)[-1].split("#")[0]
     return re.sub(r"\.(docx?|pdf|jpe?g|png|tiff?)$", "", name, flags=re.I)
 
@@ -355,7 +355,7 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
     number of files per ``(squad, check_id)`` in earlier months of the same quarter (for the
     "same id ≥ 3 times in a quarter" trigger; ``letterdb`` supplies it from earlier letters).
     """
-    s = _settings(settings)
+    s = settings_or_default(settings)
     trig = s.get("triggers") or {}
     t_tip = trig.get("tip") or {}
     t_sup = trig.get("supervise") or {}
@@ -471,7 +471,7 @@ def make_draft(rung: str, squad: str, month: str, items: Sequence[LetterItem], *
     """A letter a reviewer decides to issue directly, at any rung (letters.md §2: a 建议书 may be
     issued without a prior 单; a 决定书 on a reviewer's decision; the §6 摘牌 situation, which is not
     in the files). ``matter_key`` defaults to ``manual-<month>-<rung>``."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     if rung not in RUNGS:
         raise AnjuanError("E512", path="letters.yaml", detail=f"未知的文书种类 {rung!r}，可用：{'、'.join(RUNGS)}")
     return LetterDraft(
@@ -531,9 +531,8 @@ def advance(letters: Sequence[LetterRecord], today: str, *, settings: Mapping[st
     deadline); ``overdue`` → ``escalated`` with the next rung's draft (after
     ``escalation.after_workdays`` working days). Replied and closed letters are left alone.
     """
-    s = _settings(settings)
+    s = settings_or_default(settings)
     if calendar is None:
-        from pipeline.core.workdays import WorkCalendar
         calendar = WorkCalendar.default()
     t = _d(today)
     after = int((s.get("escalation") or {}).get("after_workdays", 0) or 0)
@@ -563,9 +562,8 @@ def advance(letters: Sequence[LetterRecord], today: str, *, settings: Mapping[st
 def due_soon(letters: Iterable[LetterRecord], today: str, *, settings: Mapping[str, Any] | None = None,
              calendar: Any = None) -> list[LetterRecord]:
     """Letters awaiting a reply whose due date is within ``remind_before`` of ``today``."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     if calendar is None:
-        from pipeline.core.workdays import WorkCalendar
         calendar = WorkCalendar.default()
     rb = s.get("remind_before") or {"n": 3, "unit": "wd"}
     t = _d(today)

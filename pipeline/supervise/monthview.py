@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
 import yaml
 
+from checks.registry import all_checks
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_name, mask_personal
 from pipeline.core.models import CaseResult, Finding, dumps
@@ -65,8 +66,6 @@ def load_settings(settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
 
 def _check_specs() -> dict[str, Any]:
     try:
-        from checks.registry import all_checks
-
         return all_checks()
     except Exception as exc:  # noqa: BLE001 - titles are a nicety; ids still work
         log.warning("check registry unavailable: %s", exc)

@@ -130,6 +130,19 @@ def _in_month(row: Mapping[str, Any], month: str) -> bool:
         month_of(row.get("filing_date")) == month)
 
 
+def closed_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Closed cases per month and squad from a register (kept for the yearly sampling pace)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        closing = str(r.get("closing_date") or "")
+        if len(closing) < 7 or "未" in str(r.get("status") or ""):
+            continue
+        squad = str(r.get("squad") or "")
+        m = out.setdefault(closing[:7], {})
+        m[squad] = m.get(squad, 0) + 1
+    return out
+
+
 def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
               history: Iterable[PastDraw] = (), squads: Sequence[str] | None = None,
               settings: Mapping[str, Any] | None = None,

@@ -16,11 +16,12 @@ import re
 from pathlib import Path
 from typing import Any, Mapping
 
+from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.months import month_cn
-from pipeline.supervise.letters import (LetterRecord, _settings, date_cn, mask, reply_period_text,
+from pipeline.supervise.letters import (LetterRecord, date_cn, settings_or_default, mask, reply_period_text,
                               rung_conf, street_of)
 from pipeline.write.docx import docx_bytes, write_bytes
 
@@ -48,7 +49,7 @@ def _format(text: str, args: Mapping[str, Any], where: str) -> str:
 
 def letter_view(record: LetterRecord, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every template variable of the record's rung, as plain data."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     conf = rung_conf(s, record.rung)
     texts = (s.get("texts") or {}).get(record.rung) or {}
     m = lambda t: mask(t, None, s)  # noqa: E731 - ids and phones; addresses were masked when drafted
@@ -146,9 +147,7 @@ def template_path(rung: str, templates_dir: Path | None = None) -> Path:
 
 def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | None = None,
                         templates_dir: Path | None = None) -> bytes:
-    from docxtpl import DocxTemplate
-
-    s = _settings(settings)
+    s = settings_or_default(settings)
     path = template_path(record.rung, templates_dir)
     try:
         tpl = DocxTemplate(str(path))

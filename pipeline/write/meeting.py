@@ -8,8 +8,12 @@ Outputs are deterministic: fixed core properties and a re-packed zip (docx), no 
 from __future__ import annotations
 
 import logging
+import traceback
 from pathlib import Path
 from typing import Any, Mapping
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
+from markupsafe import Markup
 
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.supervise.monthview import GRADES
@@ -215,9 +219,6 @@ def _word(v: Any, unit: str, nd: int = 2) -> str:
 
 
 def render_html(view: Mapping[str, Any], templates_dir: Path | None = None) -> str:
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
-    from markupsafe import Markup
-
     tdir = Path(templates_dir) if templates_dir else TEMPLATES_DIR
     env = Environment(loader=FileSystemLoader(str(tdir)), undefined=StrictUndefined, autoescape=True,
                       keep_trailing_newline=True)
@@ -234,8 +235,6 @@ def render_html(view: Mapping[str, Any], templates_dir: Path | None = None) -> s
 
 
 def _template_line(exc: BaseException) -> str:
-    import traceback
-
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename.endswith(HTML_TEMPLATE):
             return str(frame.lineno)

@@ -29,7 +29,10 @@ import traceback
 from pathlib import Path
 from typing import Any, Mapping
 
+from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
+
+from extractors.violations import load_catalogue
 
 from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import AnjuanError
@@ -98,7 +101,6 @@ def _cause(value: Any) -> str:
     if not value:
         return "未载明"
     try:
-        from extractors.violations import load_catalogue
         cat = load_catalogue()
         if value in cat:
             return cat[value].name
@@ -305,8 +307,6 @@ def _zh_detail(text: str) -> str:
 
 def render_opinion_bytes(result: CaseResult, *, settings: Mapping[str, Any],
                          templates_dir: Path | None = None) -> bytes:
-    from docxtpl import DocxTemplate
-
     path = template_path(templates_dir)
     try:
         tpl = DocxTemplate(str(path))
