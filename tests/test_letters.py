@@ -3,12 +3,23 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import AnjuanError
-from pipeline.supervise.letters import (LetterEvent, LetterItem, LetterRecord, advance, count_month, draft_letters,
-                              due_date_for, due_soon, format_number, load_settings,
-                              state_at, street_of)
 from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.letters import (
+    LetterEvent,
+    LetterItem,
+    LetterRecord,
+    advance,
+    count_month,
+    draft_letters,
+    due_date_for,
+    due_soon,
+    format_number,
+    load_settings,
+    state_at,
+    street_of,
+)
 
 CAL = WorkCalendar.default()
 APL = "《中华人民共和国行政处罚法》"

@@ -1,7 +1,6 @@
 """The month end to end through the CLI: review with a database, letters, reviewer decisions, plan."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 import math
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from pipeline.core.months import previous_month
-from pipeline.supervise.sampling import KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, draw_plan, draws_of, pct_ceil
+from pipeline.supervise.sampling import KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, draw_plan, draws_of, pct_ceil
 
 
 def test_sampling_pct_ceil_rounds_up_as_the_plan_says() -> None:

@@ -133,7 +133,8 @@ def test_workbook_manual_check_column_lists_ocr_fields_and_scan_errors(tmp_path)
     from pipeline.supervise.scoring import load_sheet
     from pipeline.write.workbook import write_workbook
 
-    ocr = Finding("OCR-01", "info", "以下要素取自扫描件，识别置信度低于0.85，需人工核对原件：决定日期（置信度0.62，“2024年6月5日”）。",
+    ocr = Finding("OCR-01", "info",
+                  "以下要素取自扫描件，识别置信度低于0.85，需人工核对原件：决定日期（置信度0.62，“2024年6月5日”）。",
                   "《中华人民共和国行政处罚法》第四十条")
     r1 = CaseResult("2406001", "2406001/", "partial", (), empty_case_fields(), (ocr,),
                     Score(100, "优秀", False), (InputError("2406001/a.jpg", "E154", "[E154] 低"),))

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 _D = "0-9０-９"  # ASCII and full-width digits
 _SEP = " \u3000\\-－"  # separators people put inside a long number

@@ -14,8 +14,9 @@ mutate. ``to_dict()`` gives plain JSON-compatible data with a stable key order.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 # The contract's doc_type keys (../shared/contract/archive.md), in archive order.
 DOC_TYPES: tuple[str, ...] = (
@@ -175,7 +176,7 @@ class Span:
     end: int
     quote: str
 
-    def evidence(self, document: str | None = None) -> "Evidence":
+    def evidence(self, document: str | None = None) -> Evidence:
         return Evidence(document=document or self.doc_id, page=self.page, quote=self.quote)
 
 

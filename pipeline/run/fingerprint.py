@@ -34,7 +34,7 @@ def code_key(limits: Any) -> str:
         return _CODE_KEYS[cache_key]
     h = hashlib.sha256()
     for pkg in _CODE_PACKAGES:
-        folder = Path(importlib.import_module(pkg).__file__).resolve().parent
+        folder = Path(str(importlib.import_module(pkg).__file__)).resolve().parent
         for p in sorted(folder.rglob("*")):
             if p.is_file() and p.suffix in _CODE_SUFFIXES and "__pycache__" not in p.parts:
                 rel = p.relative_to(folder.parent).as_posix()

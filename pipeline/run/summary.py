@@ -5,9 +5,10 @@ from __future__ import annotations
 import collections
 import hashlib
 import platform
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.core.models import CaseResult, Finding, InputError, dumps
@@ -39,6 +40,10 @@ class ReviewSummary:
         for name in d.get("outputs", []):
             lines.append(f"  {name}")
         return "\n".join(lines)
+
+
+def _grade_order(grade: str) -> tuple[int, str]:
+    return (GRADES.index(grade) if grade in GRADES else 9, grade)
 
 
 def build_summary(archive: Path, out: Path, results: Sequence[CaseResult], orphan: Mapping[str, list[Finding]],
@@ -74,7 +79,7 @@ def build_summary(archive: Path, out: Path, results: Sequence[CaseResult], orpha
     for s in by_squad.values():
         s["average_score"] = round(s["score_sum"] / s["scored"], 2) if s["scored"] else None
         del s["score_sum"]
-    versions = {"anjuan": __version__, "python": platform.python_version()}
+    versions: dict[str, str | None] = {"anjuan": __version__, "python": platform.python_version()}
     for mod in ("docx", "pdfplumber", "spacy", "rapidfuzz", "openpyxl", "reportlab", "chinese_calendar"):
         try:
             m = __import__(mod)
@@ -95,7 +100,7 @@ def build_summary(archive: Path, out: Path, results: Sequence[CaseResult], orpha
         "by_status": dict(sorted(by_status.items())),
         "by_squad": dict(sorted(by_squad.items())),
         "by_check": dict(sorted(by_check.items())),
-        "by_grade": {g: by_grade[g] for g in sorted(by_grade, key=lambda g: (GRADES.index(g) if g in GRADES else 9, g))},
+        "by_grade": {g: by_grade[g] for g in sorted(by_grade, key=_grade_order)},
         "by_doc_type": dict(sorted(by_doc_type.items())),
         "register": register_info,
         "register_only_findings": {cid: [f.to_dict() for f in fs] for cid, fs in sorted(orphan.items())},

@@ -18,11 +18,12 @@ import multiprocessing
 import os
 import pickle
 import zlib
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any
 
 from extractors.assemble import assemble
 from extractors.fields import extract_document

@@ -36,13 +36,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterator, Mapping, Sequence
-
-from importlib.metadata import version
+from typing import Any
 
 from checks.cross import CaseDigest
 from pipeline.core.errors import AnjuanError
@@ -123,7 +123,7 @@ MIGRATIONS: list[tuple[int, list[Any]]] = [
 assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _package_version() -> str:
@@ -149,7 +149,7 @@ class Store:
 
     # -- opening and migrating ------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, timeout: float = 30.0) -> "Store":
+    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
         """Open (and create or migrate) the database at ``path``; ``":memory:"`` for tests."""
         spath = str(path)
         try:
@@ -237,7 +237,7 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,

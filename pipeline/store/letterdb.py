@@ -21,16 +21,30 @@ import datetime as dt
 import itertools
 import json
 import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from pipeline.core.errors import AnjuanError
-from pipeline.supervise.letters import (RUNGS, STATE_LABELS, LetterDraft, LetterEvent, LetterItem, LetterRecord,
-                              settings_or_default, advance, count_month, date_cn, draft_letters,
-                              due_date_for, due_soon, format_number)
 from pipeline.core.models import CaseResult
 from pipeline.core.months import quarter_months
 from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.letters import (
+    RUNGS,
+    STATE_LABELS,
+    LetterDraft,
+    LetterEvent,
+    LetterItem,
+    LetterRecord,
+    advance,
+    count_month,
+    date_cn,
+    draft_letters,
+    due_date_for,
+    due_soon,
+    format_number,
+    settings_or_default,
+)
 from pipeline.supervise.scoring import decision_of
 
 SCHEMA: tuple[str, ...] = (
@@ -265,7 +279,7 @@ def issue(conn: sqlite3.Connection, draft: LetterDraft, *, issue_date: str,
              "due" if delivered else "issued", draft.parent_id, draft.parent_number,
              _j(list(draft.cases)), _j([i.to_dict() for i in draft.items]), draft.reason,
              _j(list(draft.reasons)), _j(list(draft.facts))))
-        lid = int(cur.lastrowid)
+        lid = int(cur.lastrowid or 0)
         _event(conn, lid, issue_date, "issued", who, f"制发{draft.rung_name}{number}：{draft.reason}",
                None, "issued")
         if delivered:

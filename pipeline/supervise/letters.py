@@ -19,19 +19,20 @@ import copy
 import datetime as dt
 import functools
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
-from pipeline.supervise.labels import SEVERITY_LABELS
-from pipeline.supervise.scoring import decision_of
 from pipeline.core.months import last_day, month_cn
 from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.labels import SEVERITY_LABELS
+from pipeline.supervise.scoring import decision_of
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
 
@@ -64,7 +65,7 @@ class LetterItem:
                 "evidence_quote": self.evidence_quote, "party": self.party}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "LetterItem":
+    def from_dict(cls, d: Mapping[str, Any]) -> LetterItem:
         return cls(**{k: d.get(k, "") for k in ("case_id", "case_number", "check_id", "severity",
                                                   "message", "citation", "evidence_quote", "party")})
 

@@ -23,8 +23,9 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -289,7 +290,7 @@ def _needs_review(r: CaseResult, cfg: Mapping[str, Any], major: set[str]) -> tup
 
 
 def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | None = None,
-               previous: Mapping | None = None, plan: "Plan | None" = None,
+               previous: Mapping | None = None, plan: Plan | None = None,
                settings: Mapping | None = None) -> dict[str, Any]:
     """The month's JSON-ready view model (see the module docstring for the definitions)."""
     cfg = load_settings(settings)

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 from pipeline.core.months import month_of, parse_month, previous_month
 
@@ -162,12 +163,12 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
     half_end = 6 if mon <= 6 else 12
     history = [h for h in history if h.month < month]
 
-    rows = [dict(r) for r in rows if r.get("case_number")]
-    rows.sort(key=lambda r: str(r["case_number"]))
-    all_squads = sorted(set(squads or ()) | {str(r.get("squad")) for r in rows if r.get("squad")})
+    table: list[dict[str, Any]] = [dict(r) for r in rows if r.get("case_number")]
+    table.sort(key=lambda r: str(r["case_number"]))
+    all_squads = sorted(set(squads or ()) | {str(r.get("squad")) for r in table if r.get("squad")})
 
-    closed = [r for r in rows if _is_closed(r, last)]
-    last_all = [r for r in rows if _in_month(r, last)]
+    closed = [r for r in table if _is_closed(r, last)]
+    last_all = [r for r in table if _in_month(r, last)]
     closed_by_squad: dict[str, list[dict[str, Any]]] = {}
     for r in closed:
         closed_by_squad.setdefault(str(r.get("squad")), []).append(r)
@@ -184,7 +185,7 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
     per_month: dict[str, dict[str, int]] = {m: dict(c) for m, c in (year_counts or {}).items()
                                             if m.startswith(year_prefix) and m < month}
     reg_months: dict[str, dict[str, int]] = {}
-    for r in rows:
+    for r in table:
         m = month_of(r.get("closing_date"))
         if m and m.startswith(year_prefix) and m < month and _is_closed(r, m):
             sq = str(r.get("squad"))
@@ -253,7 +254,7 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
             it["reasons"].append(reason)
 
     def stratified(pool: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
-        """k rows from pool, spread over (procedure, status) strata, seeded."""
+        """k table from pool, spread over (procedure, status) strata, seeded."""
         strata: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for r in pool:
             strata.setdefault((str(r.get("procedure")), str(r.get("status"))), []).append(r)

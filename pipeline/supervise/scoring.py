@@ -24,15 +24,27 @@ lowest band (不合格).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 
 from pipeline.core.errors import RulesError, msg
-from pipeline.core.models import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, Deduction, Finding,
-                                  FindingEffect, Score)
+from pipeline.core.models import (
+    DEDUCTED,
+    DISMISSED,
+    INFO,
+    PENDING,
+    REPEAT,
+    UNMAPPED,
+    VETO,
+    Deduction,
+    Finding,
+    FindingEffect,
+    Score,
+)
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[1] / "data" / "scoresheet.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
@@ -225,32 +237,28 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
             deducted_checks.add(f.check_id)
         text = _finding_text(f)
         matched = [el for el in item.elements if el.match and el.match in text]
-        effects: list[FindingEffect] = []
-
-        def add(item_id: str, points: float, veto: bool, mode: str | None, basis: str) -> None:
-            if veto:
-                effects.append(FindingEffect(f, VETO, index=index, item=item_id, stage=stage, basis=basis,
-                                             mode=mode or sheet.veto_mode, decision=decision,
-                                             reason=reason))
-            elif points > 0:
-                effects.append(FindingEffect(f, DEDUCTED, index=index, item=item_id, points=points, stage=stage,
-                                             basis=basis, decision=decision, reason=reason))
-
+        base = FindingEffect(f, DEDUCTED, index=index, stage=stage, decision=decision, reason=reason)
+        # (item id, points, veto, veto mode, basis) of each part of the finding that counts
+        charges: list[tuple[str, float, bool, str | None, str]] = []
         if per == "occurrence":
             count = max(int(f.occurrences), 1)
             base_count = max(count - len(matched), 0)
             if base_count:
-                add(item.id, item.points * base_count, item.veto, item.mode, item.basis_text)
+                charges.append((item.id, item.points * base_count, item.veto, item.mode, item.basis_text))
             for el in matched[:count]:
-                add(el.id, el.points, el.veto, el.mode,
-                    _basis(el.id, el.text or item.text, el.basis or item.basis, el.veto))
+                charges.append((el.id, el.points, el.veto, el.mode,
+                                _basis(el.id, el.text or item.text, el.basis or item.basis, el.veto)))
         else:
-            add(item.id, item.points, item.veto, item.mode, item.basis_text)
+            charges.append((item.id, item.points, item.veto, item.mode, item.basis_text))
             for el in matched:  # once per finding: only a veto element adds anything
                 if el.veto:
-                    add(el.id, 0, True, el.mode,
-                        _basis(el.id, el.text or item.text, el.basis or item.basis, True))
-        out.extend(effects)
+                    charges.append((el.id, 0, True, el.mode,
+                                    _basis(el.id, el.text or item.text, el.basis or item.basis, True)))
+        for item_id, points, veto, mode, basis in charges:
+            if veto:
+                out.append(replace(base, status=VETO, item=item_id, basis=basis, mode=mode or sheet.veto_mode))
+            elif points > 0:
+                out.append(replace(base, item=item_id, points=points, basis=basis))
     return out
 
 
@@ -260,11 +268,11 @@ def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], shee
     """Score one case file. ``decisions`` maps ``(case_id, check_id)`` to confirmed/dismissed."""
     effects = finding_effects(case_fields, findings, sheet, decisions=decisions, case_id=case_id)
     deductions: list[Deduction] = []
-    stage_ded = {s: 0.0 for s in sheet.stage_names}
+    stage_ded: dict[str | None, float] = {s: 0.0 for s in sheet.stage_names}
     modes: list[str] = []
     for e in effects:
         if e.status == DEDUCTED:
-            stage_ded[e.stage] = stage_ded.get(e.stage, 0.0) + e.points  # type: ignore[index]
+            stage_ded[e.stage] = stage_ded.get(e.stage, 0.0) + e.points
             deductions.append(Deduction(e.item, _num(e.points), e.finding.check_id, e.stage, e.basis))
         elif e.status == VETO:
             modes.append(e.mode or sheet.veto_mode)
@@ -524,7 +532,8 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _veto_points(raw: Mapping, kp: tuple, bad) -> tuple[bool, float]:
+def _veto_points(raw: Mapping[str, Any], kp: tuple[Any, ...], bad: Callable[[tuple[Any, ...], str], None]
+                 ) -> tuple[bool, float]:
     veto = raw.get("veto", False)
     if not isinstance(veto, bool):
         bad(kp + ("veto",), "应为 true 或 false")
@@ -532,7 +541,7 @@ def _veto_points(raw: Mapping, kp: tuple, bad) -> tuple[bool, float]:
     points = raw.get("points")
     if veto:  # a veto item takes no points; points left from a former setting are ignored
         return True, 0.0
-    if not _is_number(points) or points <= 0:
+    if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
         bad(kp + ("points",), f"应为正数（扣分值）或设置 veto: true，而不是 {points!r}")
         return False, 0.0
     return False, float(points)

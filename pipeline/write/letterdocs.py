@@ -13,16 +13,24 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.months import month_cn
-from pipeline.supervise.letters import (LetterRecord, date_cn, settings_or_default, mask, reply_period_text,
-                              rung_conf, street_of)
+from pipeline.supervise.letters import (
+    LetterRecord,
+    date_cn,
+    mask,
+    reply_period_text,
+    rung_conf,
+    settings_or_default,
+    street_of,
+)
 from pipeline.write.docx import docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import logging
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
@@ -133,7 +134,8 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "rows": [[fnum(lr["needing"]), fnum(lr["with_record"]), fpct(lr["coverage"]), fnum(lr["findings"]),
                   "、".join(f"{c['case_number']}（{c['squad']}）" for c in lr["cases"]) or "—"]],
         "total_row": False,
-        "note": "应当法制审核：触发 LRV-01、卷内有法制审核记录、抽查计划列为重大法核，或罚款达到听证标准的一般程序案卷。",
+        "note": "应当法制审核：触发 LRV-01、卷内有法制审核记录、抽查计划列为重大法核，"
+                "或罚款达到听证标准的一般程序案卷。",
     }
     lt = view.get("letters")
     if lt:
@@ -174,7 +176,8 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def stage_tables(view: Mapping[str, Any]) -> list[dict[str, Any]]:
-    return [{"title": f"{st['stage']}（{st['total']} 个）", "head": ["检查项", "问题", "问题数", "涉及案卷", "涉及中队"],
+    return [{"title": f"{st['stage']}（{st['total']} 个）",
+             "head": ["检查项", "问题", "问题数", "涉及案卷", "涉及中队"],
              "rows": [[x["check_id"], x["title"], fnum(x["count"]), fnum(x["files"]), fnum(x["squads"])]
                       for x in st["items"]],
              "total_row": False, "widths": [12, 40, 16, 16, 16],
@@ -195,7 +198,8 @@ def overview_lines(view: Mapping[str, Any]) -> list[str]:
     grades = "，".join(f"{g} {d['grades'][g]} 件" for g in GRADES)
     lines = [
         f"{view['month_label']}共抽查评查 {d['squads']} 个中队的案卷 {d['cases']} 件，其中一般程序 {d['general']} 件、"
-        f"简易程序 {d['simple']} 件" + (f"、程序未识别 {d['procedure_unknown']} 件" if d["procedure_unknown"] else "") + "。",
+        f"简易程序 {d['simple']} 件"
+        + (f"、程序未识别 {d['procedure_unknown']} 件" if d["procedure_unknown"] else "") + "。",
         f"百分制计分案卷 {d['scored']} 件，平均得分 {fnum(d['average_score'])} 分；{grades}"
         + (f"，不评分 {d['unscored']} 件" if d["unscored"] else "") + f"；否决项案卷 {d['vetoed']} 件。",
         f"发现问题 {d['findings']} 个，件均 {fnum(d['findings_per_file'])} 个，"
@@ -203,7 +207,8 @@ def overview_lines(view: Mapping[str, Any]) -> list[str]:
     ]
     c = view.get("change")
     if c:
-        lines.append(f"与上月相比：平均分{_word(c.get('average_score'), '分')}，件均问题{_word(c.get('findings_per_file'), '个')}，"
+        lines.append(f"与上月相比：平均分{_word(c.get('average_score'), '分')}，"
+                     f"件均问题{_word(c.get('findings_per_file'), '个')}，"
                      f"不合格率{_word(c.get('pct_fail'), '个百分点', 1)}。")
     lines += list(view.get("notes") or [])
     return lines

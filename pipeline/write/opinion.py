@@ -26,21 +26,20 @@ import datetime as dt
 import functools
 import re
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from extractors.violations import load_catalogue
-
-from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
-from pipeline.core.models import CaseResult, Finding
-from pipeline.core.models import DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO
-from pipeline.supervise.scoring import ScoreSheet, load_sheet
+from pipeline.core.models import DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, CaseResult, Finding
+from pipeline.core.workdays import WorkCalendar
 from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS
+from pipeline.supervise.scoring import ScoreSheet, load_sheet
 from pipeline.write.docx import docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -208,7 +207,8 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         if score.vetoed:
             modes = {e.mode for e in effects if e.status == VETO}
             if "zero_out" in modes:
-                score_sentence = (f"依据《{sheet.title}》，本案卷各阶段合计{_num(sum(float(v) for v in stage_points.values()))}分，"
+                stage_total = _num(sum(float(v) for v in stage_points.values()))
+                score_sentence = (f"依据《{sheet.title}》，本案卷各阶段合计{stage_total}分，"
                                   f"因存在否决事项，总分计为{_num(score.total)}分，评查等级为{score.grade}。")
             else:
                 score_sentence += f"因存在否决事项，评查等级最高为{sheet.cap_to}。"

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -20,9 +21,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.months import month_cn
 from pipeline.supervise.monthview import load_settings
-from pipeline.write.govdoc import GovDoc
 from pipeline.supervise.sampling import KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, Plan
 from pipeline.write.docx import fixed_zip, write_bytes
+from pipeline.write.govdoc import GovDoc
 
 PROCEDURES = {"general": "一般程序", "simple": "简易程序", "一般": "一般程序", "简易": "简易程序",
               "普通": "一般程序", "普通程序": "一般程序"}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -249,11 +250,8 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
     na = set(inapplicable(sheet, f))
     stages = dict(score.stages) if score else {}
     for stage, mx in sheet.stages:
-        if stage in stages:
-            got = stages[stage]
-            ded = _num(mx - got)
-        else:
-            got, ded = "—", "—"
+        got: Any = stages.get(stage, "—")
+        ded: Any = _num(mx - got) if stage in stages else "—"
         stage_row((stage, _num(mx), ded, _num(got), "不适用" if stage in na else "适用"))
         row += 1
     total_max = sum(m for _, m in sheet.stages)
@@ -305,7 +303,8 @@ def _standard_sheet(ws: Worksheet, sheet: ScoreSheet) -> None:
     ws.cell(row=1, column=1, value=f"{sheet.title}（{sheet.id}）").font = Font(
         name=_FONT, bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
-    notes = [f"否决方式：{'计零分、评为不合格' if sheet.veto_mode == 'zero_out' else '不得评为优秀（最高' + sheet.cap_to + '）'}",
+    veto_way = "计零分、评为不合格" if sheet.veto_mode == "zero_out" else f"不得评为优秀（最高{sheet.cap_to}）"
+    notes = [f"否决方式：{veto_way}",
              "等级：" + "，".join(f"{_num(lo)}分以上{g}" for lo, g in sheet.grade_bands),
              "各阶段扣分扣完为止，不计负分。状态为“暂定”的分值尚无本地依据，可在评分表文件中调整。"]
     for k, text in enumerate(notes, start=2):
