@@ -11,6 +11,7 @@ import re
 import unicodedata
 
 from extractors.normalise.names import names_match
+from pipeline.core.masking import mask_personal
 
 ORG_SUFFIXES = ("公司", "厂", "店", "中心", "合作社", "商行", "餐厅", "饭店", "酒店", "超市", "门市部", "经营部",
                 "工作室", "事务所", "医院", "学校", "幼儿园", "协会", "集团", "委员会", "研究所", "分公司",
@@ -126,21 +127,7 @@ def mask_phone(s: str) -> str:
     return s
 
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z０-９])[0-9０-９]{17}[0-9０-９XxＸｘ](?![0-9A-Za-z０-９])")
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9０-９])1[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9０-９])")
-
-
-def mask_text(text: str) -> str:
-    """Mask every full 18-character 身份证号 and every mobile number in ``text``."""
-    if not text:
-        return text
-
-    def id_sub(m: re.Match[str]) -> str:
-        raw = unicodedata.normalize("NFKC", m.group())
-        return raw[:6] + "********" + raw[-4:].upper()
-
-    text = _ID_IN_TEXT.sub(id_sub, text)
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+mask_text = mask_personal  # every 身份证号 and mobile number in a text: the one masker, in the kernel
 
 
 # --- names --------------------------------------------------------------------------------------
