@@ -201,10 +201,15 @@ def _register_defect(p: Plan, where: Mapping[str, tuple[str, int]],
 
 
 def case_truth(p: Plan, built: CaseDocs, where: Mapping[str, tuple[str, int]], fields: dict[str, Any],
-               register: dict[str, Any] | None, register_note: tuple[str, str] | None) -> dict[str, Any]:
-    """The case's line of truth.jsonl."""
+               register: dict[str, Any] | None, register_note: tuple[str, str] | None,
+               style: str | None = None) -> dict[str, Any]:
+    """The case's line of truth.jsonl; with a house ``style`` the case and each document carry it
+    (``title`` is the title as printed: spaced where the style spaces it, ``""`` where it has none)."""
     truth_docs = [{"path": where[k][0], "part": where[k][1], "doc_type": d.doc_type, "title": d.title}
                   for k, d in built.docs]
+    if style is not None:
+        for doc in truth_docs:
+            doc["style"] = style
     findings, defects = seeded_defects(p, built, where, register_note)
     return {
         "case_id": p.case_id,
@@ -219,4 +224,4 @@ def case_truth(p: Plan, built: CaseDocs, where: Mapping[str, tuple[str, int]], f
         "related_cases": {k: sorted(v) for k, v in sorted(p.related.items())},
         "register": register,
         "clean": not findings,
-    }
+    } | ({"style": style} if style is not None else {})

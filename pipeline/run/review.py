@@ -890,12 +890,14 @@ def extract_file(path: Path) -> dict[str, Any]:
     return {"documents": docs_out, "fields": stated, "errors": [e.to_dict() for e in case_input.errors]}
 
 
-def generate_corpus(n: int, month: str, seed: int, out: Path, *, scanned_fraction: float = 0.0) -> dict[str, Any]:
+def generate_corpus(n: int, month: str, seed: int, out: Path, *, scanned_fraction: float = 0.0,
+                    styles: Sequence[str] = ()) -> dict[str, Any]:
     from corpus.generator import generate_cases, register_rows
+    from corpus.styles import register_layout, resolve_styles
     from corpus.writer import write_corpus
 
-    cases = generate_cases(n, month, seed, scanned_fraction=scanned_fraction)
-    return write_corpus(cases, register_rows(cases), Path(out))
+    cases = generate_cases(n, month, seed, scanned_fraction=scanned_fraction, styles=styles)
+    return write_corpus(cases, register_rows(cases), Path(out), register_layout=register_layout(resolve_styles(styles)))
 
 
 def run_demo(out: Path, n: int = 60, seed: int = 2024) -> str:
