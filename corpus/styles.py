@@ -158,7 +158,8 @@ def _spaced(text: str) -> str:
 
 def _drop_av_log(docs: list[tuple[str, DocSpec]], rng: random.Random) -> list[tuple[str, DocSpec]]:
     """Leave the separate AV log out; the record the recording was made in says so."""
-    mention = rng.choice(wording("restyle")["av_mentions"])
+    mentions = wording("restyle")["av_mentions"]
+    said = {k: rng.choice(mentions[k]) for k in ("inspection", "simple")}
     out = []
     for key, doc in docs:
         if key == "av":
@@ -166,7 +167,7 @@ def _drop_av_log(docs: list[tuple[str, DocSpec]], rng: random.Random) -> list[tu
         if key in ("inspection", "simple") and "执法记录仪" not in "".join(b.text for b in doc.blocks):
             blocks = list(doc.blocks)
             at = next((i for i, b in enumerate(blocks) if b.kind == "signature"), len(blocks))
-            blocks.insert(at, Block("para", mention))
+            blocks.insert(at, Block("para", said[key]))
             doc = DocSpec(doc.doc_type, doc.title, tuple(blocks))
         out.append((key, doc))
     return out

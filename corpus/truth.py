@@ -28,6 +28,13 @@ Truth conventions (every later stage reads them):
   and DEC-01). Pending cases are judged at the review date = the last day of ``month``: clean
   pending cases are filed at most 40 days before it, so they stay clean for a review made within
   ~50 days after the month.
+- House styles (``corpus.styles``) change how a document looks, never what it says: ``squad`` is
+  the full name (青浦区城管执法局X中队) where a style prints 朱家角中队; ``cert_no`` is the
+  certificate's number without the agency prefix a style prints (沪城管执证 31180001 → 31180001);
+  ``payment_date`` is the date paid, not a slip's 填发日期; ``decision_service_date`` the date the
+  party received it where a receipt states posting and receipt in one cell. A styled case carries
+  ``style`` (and so does each of its documents); a document's ``title`` is the title as printed
+  (spaced where the style spaces it, ``""`` where it prints none).
 - ``register``: the row written to the 台账 for the case (``None`` when MIS-04 dropped it). A
   register row without a file is written for a phantom case id; it is kept in the truth of the
   first case under ``register_phantom_rows`` (it cannot belong to any case's findings).

@@ -162,3 +162,25 @@ def test_corpus_styles_combined_files_split_only_by_headings(styled):
 def test_corpus_styles_generate_small_months(n, seed):
     cases = generate_cases(n, MONTH, seed, styles=("all",))
     assert len(cases) == n
+
+
+def test_corpus_styles_titled_register_has_a_title_row_and_grouped_headers(tmp_path):
+    from openpyxl import load_workbook
+
+    from corpus.generator import register_rows
+    from corpus.writer import write_register
+
+    cases = generate_cases(12, MONTH, 3, styles=("all",))
+    rows = register_rows(cases)
+    write_register(rows, tmp_path / "plain.xlsx")
+    write_register(rows, tmp_path / "titled.xlsx", "titled")
+    plain = list(load_workbook(tmp_path / "plain.xlsx").active.iter_rows(values_only=True))
+    ws = load_workbook(tmp_path / "titled.xlsx").active
+    titled = list(ws.iter_rows(values_only=True))
+    assert titled[0][0] and "台账" in titled[0][0] and all(v is None for v in titled[0][1:])
+    assert titled[1][0] == "案件信息" and titled[2] == plain[0]
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    assert "A1:M1" in merged and any(r.endswith("2") and r.startswith("A2") for r in merged)
+    assert len(titled) == len(plain) + 2
+    squads = {r[1] for r in titled[3:]}
+    assert squads and all(s.endswith("中队") and not s.startswith("青浦区城管执法局") for s in squads)
