@@ -137,5 +137,6 @@ def spec_to_json(cases: Sequence[CaseSpec]) -> str:
                     "files": [{"name": f.name, "fmt": f.fmt,
                                "docs": [{"doc_type": d.doc_type, "title": d.title,
                                          "blocks": [blk(b) for b in d.blocks]} for d in f.docs]}
+                              | ({"continuous": True} if f.continuous else {})
                               for f in c.files]})
     return json.dumps(out, ensure_ascii=False, sort_keys=True)
