@@ -138,7 +138,7 @@ def restyle(built: CaseDocs, p: Plan, style: Style, rng: random.Random, edits: M
         doc = _relabel(doc, labels)
         doc = _layout(doc, style)
         doc = _agency_line(doc, style)
-        doc = _title(doc, style, rng)
+        doc = _title(doc, style, rng, untitled_ok=not (style.continuous and p.container.startswith("combined")))
         for (k, place), text in list(marks.items()):
             if k == key:
                 for f in subs:
@@ -357,7 +357,9 @@ def _agency_line(doc: DocSpec, style: Style) -> DocSpec:
     return DocSpec(doc.doc_type, doc.title, blocks)
 
 
-def _title(doc: DocSpec, style: Style, rng: random.Random) -> DocSpec:
+def _title(doc: DocSpec, style: Style, rng: random.Random, untitled_ok: bool = True) -> DocSpec:
+    """The title as the style prints it. In a combined file split only by headings a document keeps
+    its title (without one nobody could tell where it starts)."""
     blocks = list(doc.blocks)
     at = next((i for i, b in enumerate(blocks) if b.kind == "title"), None)
     if at is None or style.titles == "keep":
@@ -373,7 +375,8 @@ def _title(doc: DocSpec, style: Style, rng: random.Random) -> DocSpec:
         else:
             blocks.insert(at, Block("title", P.AGENCY))
         return DocSpec(doc.doc_type, title, tuple(blocks))
-    if style.titles == "missing" and doc.doc_type in UNTITLED_OK and rng.random() < style.missing_title_share:
+    if style.titles == "missing" and doc.doc_type in UNTITLED_OK and rng.random() < style.missing_title_share \
+            and untitled_ok:
         del blocks[at]
         return DocSpec(doc.doc_type, "", tuple(blocks))
     return doc

@@ -156,6 +156,10 @@ def test_corpus_styles_clean_files_without_a_separate_av_log_mention_the_recordi
 def test_corpus_styles_combined_files_split_only_by_headings(styled):
     flags = {(c.truth["style"], f.continuous) for c in styled for f in c.files if len(f.docs) > 1}
     assert ("terse", True) in flags and all(not cont for st, cont in flags if st != "terse")
+    for c in styled:  # split only by headings: every document there has one
+        for f in c.files:
+            if f.continuous:
+                assert all(any(b.kind == "title" for b in d.blocks) for d in f.docs), c.case_id
 
 
 @pytest.mark.parametrize("n, seed", [(8, 12), (40, 11), (77, 3)])
