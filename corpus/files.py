@@ -16,16 +16,17 @@ MEANINGFUL = {"source": "案件来源", "filing": "立案审批表", "inspection
               "closing": "结案审批表", "report": "调查终结报告", "simple": "当场处罚决定书"}
 
 
-def place_files(p: Plan, docs: Sequence[tuple[str, DocSpec]],
-                rng: random.Random) -> tuple[tuple[FileSpec, ...], dict[str, tuple[str, int]]]:
-    """Files of the case and, per document key, its (path, part)."""
+def place_files(p: Plan, docs: Sequence[tuple[str, DocSpec]], rng: random.Random,
+                continuous: bool = False) -> tuple[tuple[FileSpec, ...], dict[str, tuple[str, int]]]:
+    """Files of the case and, per document key, its (path, part); a combined file is ``continuous``
+    when its documents follow one another split only by headings."""
     where: dict[str, tuple[str, int]] = {}
     if p.container in ("combined_pdf", "combined_docx"):
         ext = "pdf" if p.container == "combined_pdf" else "docx"
         name = f"{p.case_id}.{ext}"
         for i, (key, _) in enumerate(docs, 1):
             where[key] = (name, i)
-        return (FileSpec(name, ext, tuple(d for _, d in docs)),), where
+        return (FileSpec(name, ext, tuple(d for _, d in docs), continuous),), where
     files = []
     used: set[str] = set()
     meaningful = rng.random() < 0.35
@@ -53,3 +54,23 @@ def place_files(p: Plan, docs: Sequence[tuple[str, DocSpec]],
         where[key] = (prefix + name, 0)
         files.append(FileSpec(name, fmt, (doc,)))
     return tuple(files), where
+
+
+def restyled_files(files: Sequence[FileSpec], where: dict[str, tuple[str, int]],
+                   docs: Sequence[tuple[str, DocSpec]],
+                   continuous: bool) -> tuple[tuple[FileSpec, ...], dict[str, tuple[str, int]]]:
+    """The case's files placed for its house documents, holding instead ``docs`` (the same keys in
+    the same order, some left out): a file whose only document is left out goes, a combined file
+    keeps the documents that stay (``continuous`` as the style lays it)."""
+    by_key = dict(docs)
+    if len(files) == 1 and all(loc[1] for loc in where.values()):  # one combined file
+        f = files[0]
+        kept = [k for k in where if k in by_key]
+        return ((FileSpec(f.name, f.fmt, tuple(by_key[k] for k in kept), continuous),),
+                {k: (f.name, i) for i, k in enumerate(kept, 1)})
+    out, new_where = [], {}
+    for f, (key, loc) in zip(files, where.items()):
+        if key in by_key:
+            out.append(FileSpec(f.name, f.fmt, (by_key[key],)))
+            new_where[key] = loc
+    return tuple(out), new_where

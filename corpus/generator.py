@@ -45,25 +45,31 @@ from corpus.case import Plan
 from corpus.defects import document_edits
 from corpus.documents import build_docs, text_of
 from corpus.documents.bodies import inquiry_qa, inspection_body
-from corpus.files import place_files
+from corpus.files import place_files, restyled_files
 from corpus.plan import plan_month
 from corpus.register import attach_phantoms, register_row, register_rows
 from corpus.spec import Block, CaseSpec
+from corpus.styles import case_style, load_style, resolve_styles, restyle, style_rng
 from corpus.truth import case_truth, truth_fields
 
 __all__ = ["generate_cases", "register_rows", "spec_to_json", "text_of"]
 
 
-def generate_cases(n: int, month: str, seed: int, *, scanned_fraction: float = 0.0) -> list[CaseSpec]:
+def generate_cases(n: int, month: str, seed: int, *, scanned_fraction: float = 0.0,
+                   styles: Sequence[str] = ()) -> list[CaseSpec]:
     """n cases of the month 'YYYY-MM' (Qingpu district), deterministic for a seed.
 
     ``scanned_fraction`` of the cases (drawn with their own seeded generator, so the cases
     themselves do not change) are marked ``truth["scanned"] = True``: the writer renders their PDF
     files as image-only scans (corpus/scan.py).
+
+    ``styles``: the house styles the cases are written in (``corpus.styles``): ``()`` keeps the
+    house style and the truth as before styles existed; ``("all",)`` or names draw each case's style
+    (seeded by seed and case id), recorded in ``truth["style"]`` and on every truth document.
     """
     if not 0.0 <= scanned_fraction <= 1.0:
         raise ValueError("scanned_fraction must be between 0 and 1")
-    cases = _generate(n, month, seed)
+    cases = _generate(n, month, seed, resolve_styles(styles))
     k = round(len(cases) * scanned_fraction)
     if k:
         chosen = set(random.Random(f"{seed}:scanned").sample(range(len(cases)), k))
@@ -72,8 +78,7 @@ def generate_cases(n: int, month: str, seed: int, *, scanned_fraction: float = 0
     return cases
 
 
-
-def _generate(n: int, month: str, seed: int) -> list[CaseSpec]:
+def _generate(n: int, month: str, seed: int, styles: tuple[str, ...]) -> list[CaseSpec]:
     plans, rng = plan_month(n, month, seed)
     if not plans:
         return []
@@ -89,7 +94,7 @@ def _generate(n: int, month: str, seed: int) -> list[CaseSpec]:
         v = p.variant.get("MIS-02", "")
         if v.startswith("second:"):
             _copy_inquiry(by_id[v.split(":", 1)[1]], p)
-    cases = [_case_spec(p, rng, edits[p.case_id]) for p in plans]
+    cases = [_case_spec(p, rng, edits[p.case_id], seed, styles) for p in plans]
     return attach_phantoms(cases, rng, month)
 
 
@@ -105,12 +110,21 @@ def _copy_inquiry(first: Plan, p: Plan) -> None:
     p.qa = [(sub(q), sub(a)) for q, a in first.qa]
 
 
-def _case_spec(p: Plan, rng: random.Random, edits: Mapping[str, str]) -> CaseSpec:
+def _case_spec(p: Plan, rng: random.Random, edits: Mapping[str, str], seed: int,
+               styles: tuple[str, ...]) -> CaseSpec:
     built = build_docs(p, rng, edits)
     files, where = place_files(p, built.docs, rng)
     fields = truth_fields(p, built.remedy)
     register, note = register_row(p, fields, rng)
-    return CaseSpec(p.case_id, p.container, files, case_truth(p, built, where, fields, register, note))
+    # a style rewrites the documents with its own generator, after the month's draws for the case:
+    # the month, and the truth of every field, are the house month's
+    style = case_style(seed, p.case_id, styles) if styles else None
+    if style is not None:
+        st = load_style(style)
+        built = restyle(built, p, st, style_rng(seed, p.case_id, style), edits)
+        files, where = restyled_files(files, where, built.docs, st.continuous)
+    truth = case_truth(p, built, where, fields, register, note, style)
+    return CaseSpec(p.case_id, p.container, files, truth)
 
 
 def spec_to_json(cases: Sequence[CaseSpec]) -> str:
@@ -123,5 +137,6 @@ def spec_to_json(cases: Sequence[CaseSpec]) -> str:
                     "files": [{"name": f.name, "fmt": f.fmt,
                                "docs": [{"doc_type": d.doc_type, "title": d.title,
                                          "blocks": [blk(b) for b in d.blocks]} for d in f.docs]}
+                              | ({"continuous": True} if f.continuous else {})
                               for f in c.files]})
     return json.dumps(out, ensure_ascii=False, sort_keys=True)

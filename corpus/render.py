@@ -344,15 +344,16 @@ _CJK_FONTS = "".join(
 )
 
 
-def render_docx(docs: Sequence[DocSpec]) -> bytes:
-    """One or several documents as one .docx; a page break comes before each next document."""
+def render_docx(docs: Sequence[DocSpec], continuous: bool = False) -> bytes:
+    """One or several documents as one .docx; a page break comes before each next document (none
+    when ``continuous``: the documents are split only by their headings)."""
     if not docs:
         raise ValueError("render_docx needs at least one DocSpec")
     base, base_zip = _docx_base()
     document = DocxDocument(deepcopy(base.element), base.part)
     width_mm = 210 - MARGIN_LEFT - MARGIN_RIGHT
     for i, doc in enumerate(docs):
-        if i and not (docs[i - 1].blocks and docs[i - 1].blocks[-1].kind == "pagebreak"):
+        if i and not continuous and not (docs[i - 1].blocks and docs[i - 1].blocks[-1].kind == "pagebreak"):
             document.element.body.sectPr.addprevious(deepcopy(_PAGE_BREAK_P))
         for block in doc.blocks:
             _docx_block(document, block, width_mm)
@@ -536,13 +537,15 @@ def _pdf_template(buf: io.BytesIO, title: str) -> BaseDocTemplate:
     return template
 
 
-def render_pdf_counted(docs: Sequence[DocSpec]) -> tuple[bytes, int]:
+def render_pdf_counted(docs: Sequence[DocSpec], continuous: bool = False) -> tuple[bytes, int]:
     """Like :func:`render_pdf`, also returning the number of pages."""
     if not docs:
         raise ValueError("render_pdf needs at least one DocSpec")
     story: list = []
     for doc in docs:
-        if story and not isinstance(story[-1], PageBreak):
+        if story and continuous:
+            story.append(Spacer(1, 12))
+        elif story and not isinstance(story[-1], PageBreak):
             story.append(PageBreak())
         story.extend(_pdf_flowables(doc))
     buf = io.BytesIO()

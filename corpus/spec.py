@@ -56,6 +56,7 @@ class FileSpec:
     name: str
     fmt: str  # docx | pdf
     docs: tuple[DocSpec, ...]
+    continuous: bool = False  # a combined file whose documents follow one another, split only by headings
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,6 +28,13 @@ Truth conventions (every later stage reads them):
   and DEC-01). Pending cases are judged at the review date = the last day of ``month``: clean
   pending cases are filed at most 40 days before it, so they stay clean for a review made within
   ~50 days after the month.
+- House styles (``corpus.styles``) change how a document looks, never what it says: ``squad`` is
+  the full name (青浦区城管执法局X中队) where a style prints 朱家角中队; ``cert_no`` is the
+  certificate's number without the agency prefix a style prints (沪城管执证 31180001 → 31180001);
+  ``payment_date`` is the date paid, not a slip's 填发日期; ``decision_service_date`` the date the
+  party received it where a receipt states posting and receipt in one cell. A styled case carries
+  ``style`` (and so does each of its documents); a document's ``title`` is the title as printed
+  (spaced where the style spaces it, ``""`` where it prints none).
 - ``register``: the row written to the 台账 for the case (``None`` when MIS-04 dropped it). A
   register row without a file is written for a phantom case id; it is kept in the truth of the
   first case under ``register_phantom_rows`` (it cannot belong to any case's findings).
@@ -201,10 +208,15 @@ def _register_defect(p: Plan, where: Mapping[str, tuple[str, int]],
 
 
 def case_truth(p: Plan, built: CaseDocs, where: Mapping[str, tuple[str, int]], fields: dict[str, Any],
-               register: dict[str, Any] | None, register_note: tuple[str, str] | None) -> dict[str, Any]:
-    """The case's line of truth.jsonl."""
+               register: dict[str, Any] | None, register_note: tuple[str, str] | None,
+               style: str | None = None) -> dict[str, Any]:
+    """The case's line of truth.jsonl; with a house ``style`` the case and each document carry it
+    (``title`` is the title as printed: spaced where the style spaces it, ``""`` where it has none)."""
     truth_docs = [{"path": where[k][0], "part": where[k][1], "doc_type": d.doc_type, "title": d.title}
                   for k, d in built.docs]
+    if style is not None:
+        for doc in truth_docs:
+            doc["style"] = style
     findings, defects = seeded_defects(p, built, where, register_note)
     return {
         "case_id": p.case_id,
@@ -219,4 +231,4 @@ def case_truth(p: Plan, built: CaseDocs, where: Mapping[str, tuple[str, int]], f
         "related_cases": {k: sorted(v) for k, v in sorted(p.related.items())},
         "register": register,
         "clean": not findings,
-    }
+    } | ({"style": style} if style is not None else {})

@@ -125,15 +125,21 @@ def corpus_group() -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True, help="输出目录。")
 @click.option("--scanned-fraction", "scanned", type=click.FloatRange(0, 1), default=0.0, show_default=True,
               help="做成扫描件（无文字层的图片 PDF，倾斜、盖章、压缩）的案件比例。")
+@click.option("--styles", "styles", default="", show_default=False,
+              help="文书版式（不同办案单位的写法）：all 或以逗号分隔的名称（house,ledger,prose,terse）；默认仅 house。")
 @_domain_errors
-def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float) -> None:
+def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float, styles: str) -> None:
     """生成一个月的合成案卷、truth.jsonl 和台账。
 
     示例：anjuan corpus generate --cases 50 --month 2024-06 --seed 7 --out ./语料
     """
     from pipeline.run.commands import generate_corpus
 
-    manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned)
+    try:
+        manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned,
+                                   styles=tuple(s for s in styles.split(",") if s.strip()))
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--styles") from exc
     click.echo(f"已生成 {manifest['cases']} 件案卷（{len(manifest['files'])} 个文件）：{out / 'archive'}")
     click.echo(f"标准答案：{out / 'truth.jsonl'}")
 

@@ -2,10 +2,12 @@
 and ``anjuan demo`` (a generated month, reviewed)."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from corpus.generator import generate_cases, register_rows
+from corpus.styles import register_layout, resolve_styles
 from corpus.writer import write_corpus
 from extractors.assemble import case_fields
 from pipeline.read.archive import CaseEntry
@@ -33,9 +35,13 @@ def extract_file(path: Path) -> dict[str, Any]:
     return {"documents": docs_out, "fields": stated, "errors": [e.to_dict() for e in case_input.errors]}
 
 
-def generate_corpus(n: int, month: str, seed: int, out: Path, *, scanned_fraction: float = 0.0) -> dict[str, Any]:
-    cases = generate_cases(n, month, seed, scanned_fraction=scanned_fraction)
-    return write_corpus(cases, register_rows(cases), Path(out))
+def generate_corpus(n: int, month: str, seed: int, out: Path, *, scanned_fraction: float = 0.0,
+                    styles: Sequence[str] = ()) -> dict[str, Any]:
+    """``anjuan corpus generate``: a seeded month of case files, its truth and its register in OUT.
+    ``styles`` names the house styles to mix in (``("all",)`` for every style; empty: the house style)."""
+    cases = generate_cases(n, month, seed, scanned_fraction=scanned_fraction, styles=styles)
+    return write_corpus(cases, register_rows(cases), Path(out),
+                        register_layout=register_layout(resolve_styles(styles)))
 
 
 def run_demo(out: Path, n: int = 60, seed: int = 2024) -> str:
