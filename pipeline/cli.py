@@ -127,8 +127,10 @@ def corpus_group() -> None:
               help="做成扫描件（无文字层的图片 PDF，倾斜、盖章、压缩）的案件比例。")
 @click.option("--styles", "styles", default="", show_default=False,
               help="文书版式（不同办案单位的写法）：all 或以逗号分隔的名称（house,ledger,prose,terse）；默认仅 house。")
+@click.option("--overwrite", is_flag=True, help="输出目录已有合成案卷时，用新生成的替换。")
 @_domain_errors
-def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float, styles: str) -> None:
+def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float, styles: str,
+                        overwrite: bool) -> None:
     """生成一个月的合成案卷、truth.jsonl 和台账。
 
     示例：anjuan corpus generate --cases 50 --month 2024-06 --seed 7 --out ./语料
@@ -136,7 +138,7 @@ def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float
     from pipeline.run.commands import generate_corpus
 
     try:
-        manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned,
+        manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned, overwrite=overwrite,
                                    styles=tuple(s for s in styles.split(",") if s.strip()))
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--styles") from exc

@@ -2,6 +2,7 @@
 and ``anjuan demo`` (a generated month, reviewed)."""
 from __future__ import annotations
 
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from corpus.generator import generate_cases, register_rows
 from corpus.styles import register_layout, resolve_styles
 from corpus.writer import write_corpus
 from extractors.assemble import case_fields
+from pipeline.core.errors import AnjuanError
 from pipeline.read.archive import CaseEntry
 from pipeline.run.review import ReviewSettings, review_archive
 from pipeline.run.workers import WorkerConfig, read_one
@@ -36,24 +38,44 @@ def extract_file(path: Path) -> dict[str, Any]:
 
 
 def generate_corpus(n: int, month: str, seed: int, out: Path, *, scanned_fraction: float = 0.0,
-                    styles: Sequence[str] = ()) -> dict[str, Any]:
+                    styles: Sequence[str] = (), overwrite: bool = False) -> dict[str, Any]:
     """``anjuan corpus generate``: a seeded month of case files, its truth and its register in OUT.
-    ``styles`` names the house styles to mix in (``("all",)`` for every style; empty: the house style)."""
+    ``styles`` names the house styles to mix in (``("all",)`` for every style; empty: the house style).
+    A folder that already holds a corpus is refused (E420) unless ``overwrite``."""
+    archive = Path(out) / "archive"
+    if not overwrite and archive.is_dir() and any(archive.iterdir()):
+        raise AnjuanError("E420", path=str(out))
     cases = generate_cases(n, month, seed, scanned_fraction=scanned_fraction, styles=styles)
-    return write_corpus(cases, register_rows(cases), Path(out),
+    return write_corpus(cases, register_rows(cases), Path(out), overwrite=overwrite,
                         register_layout=register_layout(resolve_styles(styles)))
 
 
+DEMO_MARK = ".anjuan-demo"
+DEMO_SCANNED = 3  # scanned cases in the demo month: real archives are mostly scans
+
+
+def _prepare_demo_folder(out: Path) -> None:
+    """An empty or missing folder, or one an earlier ``anjuan demo`` made (it carries DEMO_MARK):
+    the earlier demo's own outputs are removed so the demo runs again. Anything else is refused (E421)."""
+    if out.is_dir() and any(out.iterdir()):
+        if not (out / DEMO_MARK).is_file():
+            raise AnjuanError("E421", path=str(out))
+        for name in ("语料", "评查结果"):
+            shutil.rmtree(out / name, ignore_errors=True)
+        (out / "anjuan.db").unlink(missing_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / DEMO_MARK).write_text("anjuan demo\n", encoding="utf-8")
+
+
 def run_demo(out: Path, n: int = 60, seed: int = 2024) -> str:
-    """Generate a month of case files into OUT/语料, review it into OUT/评查结果, and say what to
-    open first."""
+    """Generate a month of case files (a few of them scans) into OUT/语料, review it into
+    OUT/评查结果, and say what to open first. Running it again replaces the earlier demo."""
     out = Path(out)
+    _prepare_demo_folder(out)
     corpus_dir = out / "语料"
     result_dir = out / "评查结果"
-    manifest = generate_corpus(n, "2024-06", seed, corpus_dir)
+    manifest = generate_corpus(n, "2024-06", seed, corpus_dir, scanned_fraction=min(1.0, DEMO_SCANNED / max(n, 1)))
     db = out / "anjuan.db"
-    if db.exists():
-        db.unlink()
     summary = review_archive(corpus_dir / "archive", result_dir,
                              ReviewSettings(db_path=db, month="2024-06", progress=True))
     first_opinion = sorted((result_dir / "评查意见书").glob("*.docx"))
