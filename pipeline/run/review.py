@@ -406,19 +406,23 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
 
     # checks: single-file, then cross-case over this month and the months kept in the database
     t_checks = time.perf_counter()
-    single = {c.case_id: mark_low_confidence(c, run_case_checks(c, ctx, debug=settings.debug), ctx)
-              for c in casefiles}
+    errors_of = {cf.case_id: ci.errors for _e, (ci, cf, _c) in read if cf is not None and ci is not None}
+    outcomes = {c.case_id: run_case_checks(c, ctx, debug=settings.debug, read_errors=errors_of.get(c.case_id, ()))
+                for c in casefiles}
+    single = {c.case_id: mark_low_confidence(c, list(outcomes[c.case_id].findings), ctx) for c in casefiles}
     cross = run_cross_checks(casefiles, ctx, debug=settings.debug)
     t_checks = time.perf_counter() - t_checks
 
-    # results, in case-id order
+    # results, in case-id order; the points the checks could not verify go to CaseResult.unverified
     results: list[CaseResult] = []
     for entry, (case_input, casefile, crash) in read:
-        results.append(_case_result(entry, case_input, casefile, single.get(entry.case_id, []),
-                                    cross.get(entry.case_id, []), crash, sheet, score_case,
-                                    case_fields, field_provenance, decisions))
+        result = _case_result(entry, case_input, casefile, single.get(entry.case_id, []),
+                              list(cross[entry.case_id].findings) if entry.case_id in cross else [], crash, sheet,
+                              score_case, case_fields, field_provenance, decisions)
+        points = [u for o in (outcomes.get(entry.case_id), cross.get(entry.case_id)) if o for u in o.unverified]
+        results.append(replace(result, unverified=tuple(sorted(points, key=lambda u: u.check_id))))
     entry_ids = {e.case_id for e in entries}
-    orphan = {cid: fs for cid, fs in cross.items() if cid not in entry_ids}
+    orphan = {cid: list(o.findings) for cid, o in cross.items() if cid not in entry_ids}
 
     # write: everything goes to a staging folder first, then moves into place file by file
     staging = out / STAGING_DIR
@@ -598,7 +602,7 @@ def _db_key(source: str) -> str:
 def mark_low_confidence(case: CaseFile, findings: list[Finding], ctx: Any) -> list[Finding]:
     """A finding whose evidence quotes a field read from a scan below the confidence bar says so
     (「需人工核对」): an OCR reading is never used silently to fail a case."""
-    from checks.ocr import low_confidence_quotes
+    from checks.registry import low_confidence_quotes
 
     bar = float(ctx.params("OCR-01").get("confidence_bar", 0.85))
     weak = low_confidence_quotes(case, bar)
