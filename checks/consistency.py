@@ -105,9 +105,10 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | 
                     continue  # the person asked or present may be an employee, operator or witness
                 seen.append((v, (d, f)))
         if len(seen) < 2:
-            if field == "party_name" and len([d for d in docs if d.doc.doc_type not in records]) >= 2:
-                yield not_found(spec, "各文书载明的当事人名称（核对是否前后一致）",
-                                [doc_evidence(d) for d in docs if d.doc.doc_type not in records][:2])
+            unread = [d for d in docs if d.doc.doc_type in _PRINCIPAL and not d.all(field)]
+            if field == "party_name" and unread and len(docs) >= 2:
+                yield not_found(spec, f"{doc_name(unread[0])}载明的当事人名称（核对各文书是否前后一致）",
+                                [doc_evidence(unread[0])])
             continue
         ref, (rdoc, rf) = seen[0]
         clash = [(v, src) for v, src in seen[1:] if not _agree(field, ref, v, rdoc, src[0], sim)]
@@ -116,6 +117,10 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | 
             ev = [_ev(rdoc, rf), _ev(cdoc, cf)]
             yield finding(spec, ctx, f"{doc_name(rdoc)}载明的{label}为“{ref}”，{doc_name(cdoc)}为“{v}”，"
                           "前后不一致。", ev)
+
+
+# the documents that must name the party: one whose name was not read leaves CON-01 unverified
+_PRINCIPAL = ("filing_approval", "prior_notice", "decision", "simple_decision", "non_penalty_decision")
 
 
 def _agree(field: str, a: str, b: str, da: DocFields, db: DocFields, similarity: float) -> bool:

@@ -161,7 +161,7 @@ def missing_legal_review(case: CaseFile, ctx: CheckContext) -> Iterator[Finding 
     if rev_date is None and dec_date is not None:
         yield not_found(spec, "法制审核日期（核对是否在决定前审核）",
                         any_doc_evidence(case, "legal_review") + dev)
-    elif dec_date is None:
+    elif dec_date is None and has_decision:
         yield not_found(spec, "处罚决定日期（核对是否在法制审核后决定）", dev)
     if rev_date is not None and dec_date is not None and rev_date > dec_date:
         yield finding(spec, ctx, f"本案{reason}，法制审核日期{cn_date(rev_date)}晚于处罚决定日期{cn_date(dec_date)}，"

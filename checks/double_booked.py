@@ -30,6 +30,9 @@ from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverifi
 _Interval = tuple[datetime, datetime, int, RecordDigest, str | None, str | None]
 
 
+_TIMED = ("inspection_record", "inquiry_record")  # records that state when they began and ended
+
+
 @check(id="MIS-03", name="officer-double-booked", title="执法人员时间冲突", severity="major", stage=None,
        citation=Citation(law="中华人民共和国行政处罚法", article="第四十二条"), cross=True)
 def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding | Unverified]]:
@@ -59,7 +62,8 @@ def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Itera
     for ci, d in enumerate(allds):
         for r in d.records:
             s, e = parse_dt(r.start), parse_dt(r.end)
-            if ci < n_cur and s is not None and (e is None or not r.place) and any(c for _n, c in r.officers):
+            if ci < n_cur and r.doc_type in _TIMED and s is not None and (e is None or not r.place) \
+                    and any(c for _n, c in r.officers):
                 untimed.setdefault(ci, []).append(r)
             if s is None or e is None or e <= s or not r.place:
                 continue

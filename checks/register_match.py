@@ -80,8 +80,8 @@ def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[
 
     检查内容：仅在提供台账时运行。台账行按案号（或案件编号）与案卷对应（案号归一：括号、空格、“第”“号”、全角数字）。
     台账有而案卷无的，挂在伪案件号“台账:<案号>”下报告（summary.json 单列）；案卷有而台账无的、
-    两者立案日期、结案日期、罚款金额、承办中队不一致的，挂在该案卷下。未能识别案卷案号、案卷编号又不在台账中的，
-    列为未能核实。
+    两者立案日期、结案日期、罚款金额、承办中队不一致的，挂在该案卷下。案卷有决定书而未能识别案号、案卷编号又不在
+    台账中的，列为未能核实。
     法律依据：青浦区 2024 年度执法监督工作方案（案卷评查；不作为、办假案）。
     不通过示例：台账立案日期 2024-03-01，案卷立案审批表 2024-03-04。
     通过示例：台账与案卷一致。
@@ -109,7 +109,7 @@ def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[
             used.add(row_i)
         d = digest_light(case)
         if row is None:
-            if d.case_number is None:
+            if d.case_number is None and case.has("decision", "simple_decision", "non_penalty_decision"):
                 yield case.case_id, spec.unverified(
                     "本案卷在台账中的登记记录", f"未能识别本案卷的案号，案卷编号{case.case_id}亦未在台账中找到",
                     [evidence_at(case.case_id, None, case.case_id)])

@@ -94,6 +94,8 @@ def _sim_state(case: CaseFile, d: DocFields, e: str) -> str:
         if any(has_value(d.get(n)) for n in names):
             return "ok"
         return "lack" if any(is_blank(d.get(n)) for n in names) else "unknown"
+    if e == "agency" and (has_value(d.get("seal_text")) or d.value("has_seal") is True):
+        return "ok"
     if e in ("place", "agency", "officers"):
         return value_state(d, e)
     return "ok"
