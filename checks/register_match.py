@@ -114,7 +114,7 @@ def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[
                     "本案卷在台账中的登记记录", f"未能识别本案卷的案号，案卷编号{case.case_id}亦未在台账中找到",
                     [evidence_at(case.case_id, None, case.case_id)])
                 continue
-            cn = d.case_number
+            cn = d.case_number or "—"
             yield case.case_id, spec.finding(
                 f"台账中未找到本案卷（案号{cn}）的登记记录。请核对台账是否漏登或案号有误。",
                 [case_ev(d, "case_number", cn)])

@@ -83,6 +83,7 @@ def test_checks_case(rule_case: tuple[str, str, dict[str, Any]]) -> None:
     for u, want in zip(outcome.unverified, want_u):
         assert u.check_id == want["id"] == check_id, shown_u
         assert u.point and u.reason, shown_u
+        assert all(isinstance(e.quote, str) for e in u.evidence), u.evidence
         for s in want.get("point_contains") or ():
             assert str(s) in u.point, f"{s!r} not in {u.point!r}"
         for s in want.get("reason_contains") or ():
@@ -93,6 +94,7 @@ def test_checks_case(rule_case: tuple[str, str, dict[str, Any]]) -> None:
         if f.severity != "info":
             assert f.message.endswith("。") and f.message.count("。") == 1, f"not one sentence: {f.message}"
         assert f.evidence, f"{check_id} finding without evidence: {f.message}"
+        assert all(isinstance(e.quote, str) for e in f.evidence), f.evidence
         docs = {e.document for e in f.evidence}
         for d in want.get("evidence_docs") or ():
             assert d in docs, f"{d} not in evidence {sorted(docs)}"

@@ -131,6 +131,7 @@ def test_cross_checks_yaml_case(check_id: str, name: str, body: dict[str, Any]) 
     for u in want_u:
         point = next(p for cid, p in points if cid == str(u["case_id"]))
         assert point.check_id == check_id and point.point and point.reason
+        assert all(isinstance(e.quote, str) and isinstance(e.document, str) for e in point.evidence), point.evidence
         for text in u.get("point_contains") or ():
             assert text in point.point, f"{text!r} not in {point.point!r}"
         for text in u.get("reason_contains") or ():
@@ -157,6 +158,7 @@ def test_cross_checks_yaml_case(check_id: str, name: str, body: dict[str, Any]) 
         for text in e.get("evidence_contains") or ():
             assert any(text in ev.quote for ev in f.evidence), f"{text!r} not in {f.evidence}"
         assert f.evidence, "a finding carries evidence"
+        assert all(isinstance(e.quote, str) and isinstance(e.document, str) for e in f.evidence), f.evidence
 
 
 def test_cross_checks_every_id_has_pass_and_fail_cases() -> None:
