@@ -76,7 +76,7 @@ def main() -> None:
     cases = [attach_register(c, index) for c in st.cases]
 
     t = time.perf_counter()
-    got: dict[str, list[Any]] = {c.case_id: run_case_checks(c, ctx) for c in cases}
+    got: dict[str, list[Any]] = {c.case_id: list(run_case_checks(c, ctx).findings) for c in cases}
     t_single = time.perf_counter() - t
     t = time.perf_counter()
     cross = run_cross_checks(cases, ctx)

@@ -1,5 +1,12 @@
 """Helpers shared by the check families: dates of a case, evidence from spans, party-kind
-thresholds, applicability by procedure, Chinese formatting of dates and money.
+thresholds, applicability by procedure, Chinese formatting of dates and money, and what a check
+may treat as proven.
+
+Proven, or not verified (checks.md): a slot is *found* (a value was read), *blank* (its label or
+cell was found empty: ``Field.state == "blank"``, or a stated empty value) or *not found* (no
+Field). A check reports a defect on a blank or on a found value that breaks the rule; a value it
+needs that was not found is an ``Unverified`` point (:func:`not_found`). A document the procedure
+requires is proven missing only when every file of the case was read (:func:`document_missing`).
 
 Pure functions of ``CaseFile`` and ``CheckContext``; nothing here reads files.
 """
@@ -11,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, DocFields, Evidence, Field, Finding
+from pipeline.core.models import CaseFile, DocFields, Evidence, Field, Finding, Unverified
 
 DECISION_TYPES = ("decision", "simple_decision", "non_penalty_decision")
 GENERAL_TYPES = ("filing_approval", "prior_notice", "decision", "investigation_report",
@@ -304,9 +311,9 @@ def finding(spec: Any, ctx: Any, message: str, evidence: Iterable[Evidence] = ()
     return spec.finding(message, _dedupe(evidence), **kw)
 
 
-def calendar_info(spec: Any, exc: CalendarMissingYear, evidence: Iterable[Evidence] = ()) -> Finding:
-    """The explicit 'cannot compute' finding for a year the calendar does not cover (E303)."""
-    return spec.finding(f"无法计算{spec.title}所涉期间：{exc}", _dedupe(evidence), severity="info")
+def calendar_info(spec: Any, exc: CalendarMissingYear, evidence: Iterable[Evidence] = ()) -> Unverified:
+    """The period cannot be computed for a year the calendar does not cover (E303): not verified."""
+    return spec.unverified(f"{spec.title}所涉期间", f"无法计算：{exc}", _dedupe(evidence))
 
 
 def _dedupe(evidence: Iterable[Evidence]) -> list[Evidence]:
@@ -333,3 +340,50 @@ def empty_value(d: DocFields, name: str) -> bool | None:
         return None
     v = f.value
     return v is None or v == "" or v == [] or v == {}
+
+
+# --- proven, or not verified ----------------------------------------------------------------------------
+
+NOT_FOUND = "案卷中未能识别该要素（文书中未找到相应栏目或内容），无法判断"
+
+
+def is_blank(f: Field | None) -> bool:
+    """The slot was found and holds nothing: a blank label or cell (positive evidence of a gap)."""
+    if f is None:
+        return False
+    v = f.value
+    return f.blank or v is None or (isinstance(v, str) and not v.strip()) or v == [] or v == {}
+
+
+def has_value(f: Field | None) -> bool:
+    """The slot was found with a value."""
+    return f is not None and not is_blank(f)
+
+
+def flag_state(d: DocFields, name: str) -> str:
+    """A clause flag of a document: ``lack`` (stated False), ``ok`` (stated otherwise) or ``unknown``
+    (not read)."""
+    f = d.get(name)
+    return "unknown" if f is None else ("lack" if f.value is False else "ok")
+
+
+def value_state(d: DocFields, name: str) -> str:
+    """A value of a document: ``lack`` (found blank), ``ok`` (found with a value) or ``unknown``."""
+    f = d.get(name)
+    return "unknown" if f is None else ("lack" if is_blank(f) else "ok")
+
+
+def not_found(spec: Any, point: str, evidence: Iterable[Evidence] = (), reason: str = NOT_FOUND) -> Unverified:
+    """The Unverified point of a value the check needs and could not find."""
+    return spec.unverified(point, reason, _dedupe(evidence))
+
+
+def document_missing(spec: Any, ctx: Any, message: str, point: str,
+                     evidence: Iterable[Evidence] = (), **kw: Any) -> Finding | Unverified:
+    """A document the procedure requires is absent: a finding when every file of the case was
+    read, else (read errors left part of it unread, ``ctx.unread``) an Unverified point."""
+    unread = tuple(getattr(ctx, "unread", ()) or ())
+    if unread:
+        return spec.unverified(point, f"案卷中有文件未能完整读取（{'、'.join(unread)}），不能据此认定缺少文书",
+                               _dedupe(evidence))
+    return finding(spec, ctx, message, evidence, **kw)

@@ -14,15 +14,17 @@ from checks.common import (
     cn_money,
     doc_evidence,
     doc_name,
+    document_missing,
     finding,
     flag_true,
+    not_found,
     outcome,
     procedure,
     to_money,
 )
 from checks.registry import CheckContext, check
 from extractors.normalise.names import names_match
-from pipeline.core.models import CaseFile, Citation, DocFields, Evidence, Field, Finding
+from pipeline.core.models import CaseFile, Citation, DocFields, Evidence, Field, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
 _SPACE = re.compile(r"[\s\u3000]+")
@@ -69,7 +71,7 @@ def _masked_id(s: str) -> bool:
 
 @check(id="CON-01", name="inconsistent-party", title="当事人信息前后不一致", severity="minor", stage="归档",
        citation=Citation(APL, "第五十九条", note="评查标准：当事人名称前后不一致"))
-def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """同一案卷各文书中的当事人名称（或证件号码）不一致。
 
     检查内容：比较载明当事人的文书（立案审批表、笔录、调查终结审批表、告知书、决定书、结案审批表等，可配置）
@@ -103,6 +105,10 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
                     continue  # the person asked or present may be an employee, operator or witness
                 seen.append((v, (d, f)))
         if len(seen) < 2:
+            unread = [d for d in docs if d.doc.doc_type in _PRINCIPAL and not d.all(field)]
+            if field == "party_name" and unread and len(docs) >= 2:
+                yield not_found(spec, f"{doc_name(unread[0])}载明的当事人名称（核对各文书是否前后一致）",
+                                [doc_evidence(unread[0])])
             continue
         ref, (rdoc, rf) = seen[0]
         clash = [(v, src) for v, src in seen[1:] if not _agree(field, ref, v, rdoc, src[0], sim)]
@@ -111,6 +117,10 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
             ev = [_ev(rdoc, rf), _ev(cdoc, cf)]
             yield finding(spec, ctx, f"{doc_name(rdoc)}载明的{label}为“{ref}”，{doc_name(cdoc)}为“{v}”，"
                           "前后不一致。", ev)
+
+
+# the documents that must name the party: one whose name was not read leaves CON-01 unverified
+_PRINCIPAL = ("filing_approval", "prior_notice", "decision", "simple_decision", "non_penalty_decision")
 
 
 def _agree(field: str, a: str, b: str, da: DocFields, db: DocFields, similarity: float) -> bool:
@@ -130,7 +140,7 @@ def _ev(d: Any, f: Any) -> Evidence:
 
 @check(id="CON-02", name="inconsistent-amount", title="罚款金额前后不一致", severity="minor", stage="归档",
        citation=Citation(APL, "第五十九条", note="评查标准：文书记载金额不一致"))
-def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """处罚决定书、缴款凭证、结案审批表中的罚款金额不一致。
 
     检查内容：决定书内大写与小写金额应一致；缴款凭证金额应等于决定罚款（逾期加处罚款的，可多于罚款但不超过
@@ -152,6 +162,8 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         if m is not None and m not in [x for x, _f in values]:
             values.append((m, f))
     if not values:
+        if any("罚款" in str(k) for k in dec.value("penalty_kinds") or ()) and case.docs_of("payment_receipt"):
+            yield not_found(spec, f"{doc_name(dec)}的罚款金额（核对与缴款凭证是否一致）", [doc_evidence(dec)])
         return
     fine, ff = values[0]
     fev = [_ev(dec, ff)]
@@ -170,6 +182,9 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     # the amount paid: on the receipt, and in the closing form's 执行情况
     for d in case.docs_of("payment_receipt", "closing_approval"):
         amount = to_money(d.value("amount_yuan"))
+        if amount is None and d.doc.doc_type == "payment_receipt" and d.get("amount_yuan") is None:
+            yield not_found(spec, f"{doc_name(d)}的缴款金额（核对与决定罚款是否一致）", [doc_evidence(d)])
+            continue
         if amount is None or amount == fine:
             continue
         if allow and fine < amount <= 2 * fine and _late(case):
@@ -190,12 +205,13 @@ def _late(case: CaseFile) -> bool:
 
 @check(id="DOC-01", name="missing-required-document", title="缺少必备文书", severity="major", stage="归档",
        citation=Citation(APL, "第四十七条", note="《上海市城管行政处罚案卷管理规定》（条文序号未核实）"))
-def missing_required_document(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_required_document(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """案卷缺少该程序和结果所必备的文书。
 
     检查内容：按程序（一般/简易）和办理结果（处罚、不予处罚、撤案、移送、未决）核对必备文书清单（可配置；
     审查决定之后的清单为本地假设）。已由其他检查项报告的缺失（立案审批表 FIL-01、送达凭证 SRV-02、
     结案审批 CLS-01）默认不重复报告；缺告知书同时报告（评分只按 NOT-01 计）。每缺一种文书报告一次。
+    案卷有文件未能读取的，列为未能核实；未能确定程序或办理结果的，亦列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第四十七条（全过程记录，归档保存）；《上海市城管行政处罚案卷管理规定》。
     不通过示例：一般程序处罚案件没有案件调查终结审批表。
     通过示例：一般程序处罚案件有立案审批表、现场检查笔录、调查终结审批表、告知书、决定书、送达回证、结案审批表。
@@ -205,6 +221,8 @@ def missing_required_document(case: CaseFile, ctx: CheckContext) -> Iterator[Fin
         return
     proc, oc = procedure(case), outcome(case)
     if proc is None or oc is None:
+        if case.docs:
+            yield not_found(spec, "案件的程序（一般/简易）和办理结果（核对必备文书）", [doc_evidence(case.docs[0])])
         return
     p = ctx.params(spec.id)
     required = ((p.get("required") or {}).get(proc) or {}).get(oc) or []
@@ -221,4 +239,5 @@ def missing_required_document(case: CaseFile, ctx: CheckContext) -> Iterator[Fin
         if deferred and ctx.params(reported_by[alts[0]]).get("enabled", True):
             continue
         names = "或".join(DOC_NAMES.get(a, a) for a in alts)
-        yield finding(spec, ctx, f"案卷缺少{names}，该文书是{label}{result}案件的必备文书。", ev)
+        yield document_missing(spec, ctx, f"案卷缺少{names}，该文书是{label}{result}案件的必备文书。",
+                               f"{label}{result}案件的必备文书{names}", ev)

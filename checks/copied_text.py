@@ -12,10 +12,18 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 from rapidfuzz import fuzz
 
-from checks.cross_common import evidence_at, history_digests, label, month_digests, params_for, same_party_digest
+from checks.cross_common import (
+    evidence_at,
+    history_digests,
+    label,
+    month_digests,
+    params_for,
+    same_file,
+    same_party_digest,
+)
 from checks.registry import CheckContext, check
 from pipeline.core.digest import RecordDigest
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 
 def _all_shingles(texts: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -138,12 +146,13 @@ def _lsh_candidates(texts: Sequence[str], k: int, bins: int, rows: int, keep_fra
 @check(id="MIS-02", name="duplicated-record-text", title="笔录雷同", severity="major", stage=None,
        citation=Citation(law="中华人民共和国行政处罚法", article="第四十条", note="另见第四十六条"),
        cross=True)
-def duplicated_record_text(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding]]:
+def duplicated_record_text(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding | Unverified]]:
     """Flags an inquiry or inspection record whose body is near-identical to one in another
     case with a different party.
 
     检查内容：询问笔录、现场检查笔录的正文在去除姓名、日期、数字、证件号、当事人地址和地点后，
     与另一案件（当事人不同，含以往月份）同类笔录的相似度 ≥ 0.90。提示“办假案”风险，须人工核实。
+    同一案号的两份案卷视为同一案件，不作比对；未能读取笔录正文的，列为未能核实。
     法律依据：《行政处罚法》第四十条（查明事实）、第四十六条（证据须经查证属实）。
     不通过示例：两案询问笔录仅当事人姓名、日期、金额不同，其余逐字相同。
     通过示例：两案笔录内容不同；或同一当事人的两案。
@@ -162,6 +171,16 @@ def duplicated_record_text(cases: Sequence[CaseFile], ctx: CheckContext) -> Iter
     current_ids = {d.case_id for d in cur}
     allds = cur + history_digests(ctx, current_ids)
     n_cur = len(cur)
+
+    for c in sorted(cases, key=lambda c: c.case_id):
+        unread = [d for d in c.docs if d.doc.doc_type in doc_types
+                  and not (isinstance(d.value("body"), str) and d.value("body").strip()) and not d.doc.text.strip()]
+        if unread:
+            yield c.case_id, spec.unverified(
+                f"{'、'.join(d.doc.doc_id for d in unread)}的正文是否与其他案件笔录雷同",
+                "未能读取笔录正文，未与其他案件比对",
+                [evidence_at(d.doc.doc_id, d.doc.pages[0].number if d.doc.pages else None, d.doc.title or "")
+                 for d in unread])
 
     recs: list[tuple[int, RecordDigest]] = []
     for ci, d in enumerate(allds):
@@ -204,7 +223,7 @@ def duplicated_record_text(cases: Sequence[CaseFile], ctx: CheckContext) -> Iter
                     continue
                 if same_type and r1.doc_type != r2.doc_type:
                     continue
-                if same_party_digest(allds[ci], allds[cj], p_party):
+                if same_party_digest(allds[ci], allds[cj], p_party) or same_file(allds[ci], allds[cj]):
                     continue
                 if ci < n_cur:
                     hits.setdefault(ci, []).append((r1, cj, r2, s))

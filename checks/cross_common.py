@@ -32,6 +32,7 @@ from rapidfuzz import fuzz
 from checks.registry import CheckContext
 from extractors.normalise.names import names_match, norm_name
 from extractors.violations import load_catalogue
+from pipeline.core.caseno import case_key
 from pipeline.core.digest import CaseDigest, RecordDigest
 from pipeline.core.models import CaseFile, DocFields, Evidence
 
@@ -442,6 +443,13 @@ def same_party(na: str, nb: str, ia: str, ib: str, p: Mapping[str, Any]) -> bool
         return False  # two full id numbers that differ: two parties, whatever the names
     return names_match(na, nb, similarity=float(p.get("name_similarity", 90)),
                        min_visible=int(p.get("name_min_visible", 1)))
+
+
+def same_file(a: CaseDigest, b: CaseDigest) -> bool:
+    """Two digests are one file under two case ids (an archive reviewed again under other ids):
+    their case numbers have the same canonical key (``pipeline.core.caseno.case_key``)."""
+    ka = case_key(a.case_number)
+    return bool(ka) and ka == case_key(b.case_number)
 
 
 def same_party_digest(a: CaseDigest, b: CaseDigest, p: Mapping[str, Any]) -> bool:

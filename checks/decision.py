@@ -16,17 +16,23 @@ from checks.common import (
     doc_evidence,
     doc_name,
     doc_value_any,
+    document_missing,
     finding,
+    flag_state,
     flag_true,
     general_only,
+    has_value,
     hearing_level_of_case,
+    is_blank,
+    not_found,
     outcome,
     to_date,
     to_money,
+    value_state,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, Citation, DocFields, Finding
+from pipeline.core.models import CaseFile, Citation, DocFields, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
 ARL = "中华人民共和国行政复议法"
@@ -42,7 +48,7 @@ def _latest_notice(case: CaseFile) -> DocFields | None:
 
 @check(id="DEF-01", name="heavier-after-defence", title="申辩后加重处罚", severity="veto", stage="审核决定",
        citation=Citation(APL, "第四十五条", paragraph="第二款"))
-def heavier_after_defence(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def heavier_after_defence(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """决定的处罚重于事先告知书拟作出的处罚（罚款更多或增加处罚种类），且未重新告知。
 
     检查内容：决定罚款不得高于最后一份事先告知书的拟罚款；决定的处罚种类不得多于拟处罚种类
@@ -66,6 +72,10 @@ def heavier_after_defence(case: CaseFile, ctx: CheckContext) -> Iterator[Finding
     if fine is None:
         fine = to_money(dec.value("fine_yuan"))
     ev = [doc_evidence(notice, "proposed_fine_yuan"), doc_evidence(dec, "fine_yuan")]
+    if proposed is None and fine:
+        yield not_found(spec, f"{doc_name(notice)}的拟罚款金额（核对决定是否重于告知）", ev)
+    elif fine is None and proposed and any("罚款" in str(k) for k in dec.value("penalty_kinds") or ()):
+        yield not_found(spec, f"{doc_name(dec)}的罚款金额（核对决定是否重于告知）", ev)
     if proposed is not None and fine is not None and fine > proposed:
         yield finding(spec, ctx, f"事先告知书拟罚款{cn_money(proposed)}，处罚决定却罚款{cn_money(fine)}，"
                       f"重于告知的处罚且未重新告知。", ev)
@@ -106,9 +116,18 @@ def _triggers(case: CaseFile, ctx: CheckContext, names: Any, demolition: Any = (
     return out
 
 
+def _level_unknown(case: CaseFile, ctx: CheckContext, names: Any) -> str | None:
+    """Why the hearing-level trigger cannot be told (party kind unknown, fine between the two
+    thresholds), or None."""
+    if "hearing_level" not in (names or ()):
+        return None
+    level, why = hearing_level_of_case(case, ctx)
+    return why if level is None else None
+
+
 @check(id="LRV-01", name="missing-legal-review", title="未经法制审核", severity="veto", stage="审核决定",
        citation=Citation(APL, "第五十八条", note="范围：《上海市城市管理综合行政执法重大执法决定法制审核办法》第三条"))
-def missing_legal_review(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_legal_review(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """应当法制审核的案件，决定前没有法制审核记录，或审核晚于决定、审核未通过。
 
     检查内容：听证级处罚（含放弃听证的）、减轻处罚、责令限期拆除、涉嫌犯罪移送的案件，应有法制审核意见，
@@ -126,20 +145,32 @@ def missing_legal_review(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]
     if not has_decision and outcome(case) != "transferred":
         return
     why = _triggers(case, ctx, p.get("triggers"), p.get("demolition_kinds"))
-    if not why:
-        return
     if not dev:
         dev = any_doc_evidence(case, "decision", "non_penalty_decision", "withdrawal_approval")
+    if not why:
+        unknown = _level_unknown(case, ctx, p.get("triggers"))
+        if unknown and not case.has("legal_review"):
+            yield not_found(spec, f"是否属于应当法制审核的情形（{unknown}）", dev)
+        return
     reason = "、".join(why)
     rev_date, rev_ev = case_date(case, "legal_review_date")
     if not case.has("legal_review") and rev_date is None:
-        yield finding(spec, ctx, f"本案{reason}，属于应当法制审核的情形，案卷中无法制审核意见。", dev)
+        yield document_missing(spec, ctx, f"本案{reason}，属于应当法制审核的情形，案卷中无法制审核意见。",
+                               f"本案{reason}，应有的法制审核意见", dev)
         return
+    if rev_date is None and dec_date is not None:
+        yield not_found(spec, "法制审核日期（核对是否在决定前审核）",
+                        any_doc_evidence(case, "legal_review") + dev)
+    elif dec_date is None and has_decision:
+        yield not_found(spec, "处罚决定日期（核对是否在法制审核后决定）", dev)
     if rev_date is not None and dec_date is not None and rev_date > dec_date:
         yield finding(spec, ctx, f"本案{reason}，法制审核日期{cn_date(rev_date)}晚于处罚决定日期{cn_date(dec_date)}，"
                       f"决定作出前未经法制审核。", rev_ev + dev)
         return
     failed = [d for d in case.docs_of("legal_review") if d.value("legal_review_passed") is False]
+    unread = [d for d in case.docs_of("legal_review") if d.get("legal_review_passed") is None]
+    if not failed and unread and not any(d.value("legal_review_passed") is True for d in case.docs_of("legal_review")):
+        yield not_found(spec, f"{doc_name(unread[0])}的审核意见（是否同意）", [doc_evidence(unread[0])])
     if failed:
         yield finding(spec, ctx, f"本案{reason}，法制审核意见为不同意（未通过），仍作出了决定。",
                       [doc_evidence(failed[0], "legal_review_passed")] + dev)
@@ -147,7 +178,7 @@ def missing_legal_review(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]
 
 @check(id="LRV-02", name="missing-collective-discussion", title="未经集体讨论", severity="major",
        stage="审核决定", citation=Citation(APL, "第五十七条", paragraph="第二款"))
-def missing_collective_discussion(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_collective_discussion(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """情节复杂或重大违法案件（默认：听证级案件）未经负责人集体讨论决定。
 
     检查内容：配置的情形（默认为达到听证标准的处罚）应有集体讨论记录，且讨论日期不晚于决定日期。
@@ -160,20 +191,28 @@ def missing_collective_discussion(case: CaseFile, ctx: CheckContext) -> Iterator
         return
     if not case.has("decision"):
         return
-    why = _triggers(case, ctx, ctx.params(spec.id).get("triggers"),
-                    ctx.params("LRV-01").get("demolition_kinds"))
-    if not why:
-        return
-    reason = "、".join(why)
+    triggers = ctx.params(spec.id).get("triggers")
+    why = _triggers(case, ctx, triggers, ctx.params("LRV-01").get("demolition_kinds"))
     dec_date, dev = case_date(case, "decision_date")
     if not dev:
         dev = any_doc_evidence(case, "decision")
     talks = case.docs_of("collective_discussion")
+    if not why:
+        unknown = _level_unknown(case, ctx, triggers)
+        if unknown and not talks:
+            yield not_found(spec, f"是否属于须集体讨论的重大案件（{unknown}）", dev)
+        return
+    reason = "、".join(why)
     if not talks:
-        yield finding(spec, ctx, f"本案{reason}，属于重大案件，案卷中无负责人集体讨论记录。", dev)
+        yield document_missing(spec, ctx, f"本案{reason}，属于重大案件，案卷中无负责人集体讨论记录。",
+                               f"本案{reason}，应有的负责人集体讨论记录", dev)
         return
     dates = [(w, d) for w, d in ((doc_date(d, "discussion_date", "doc_date"), d) for d in talks) if w is not None]
-    if dec_date is not None and dates and min(w for w, _d in dates) > dec_date:
+    if dec_date is None or not dates:
+        what = "集体讨论日期" if not dates else "处罚决定日期"
+        yield not_found(spec, f"{what}（核对是否先讨论后决定）", dev + [doc_evidence(talks[0])])
+        return
+    if min(w for w, _d in dates) > dec_date:
         w, d = min(dates, key=lambda x: x[0])
         yield finding(spec, ctx, f"本案{reason}，集体讨论日期{cn_date(w)}晚于处罚决定日期{cn_date(dec_date)}。",
                       [doc_evidence(d, "discussion_date", "doc_date")] + dev)
@@ -181,7 +220,7 @@ def missing_collective_discussion(case: CaseFile, ctx: CheckContext) -> Iterator
 
 @check(id="DEC-01", name="overdue-decision", title="办案超期", severity="major", stage="审核决定",
        citation=Citation(APL, "第六十条"))
-def overdue_decision(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def overdue_decision(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """自立案之日起超过90日才作出处理决定（未决案件计至评查日），且期限届满前无延期审批。
 
     检查内容：自立案次日起计算90个自然日，最后一日为法定节假日的顺延至节后第一个工作日；决定日期晚于
@@ -200,11 +239,16 @@ def overdue_decision(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         return
     filed, fev = case_date(case, "filing_date")
     if filed is None:
+        if case.has("filing_approval"):
+            yield not_found(spec, "立案日期（核对办案期限）", any_doc_evidence(case, "filing_approval"))
         return
     end, eev = case_date(case, "decision_date")
     pending = False
     if end is None:
         if oc != "pending" or case_date(case, "withdrawal_date")[0] or case_date(case, "closing_date")[0]:
+            if case.has("decision", "non_penalty_decision"):
+                yield not_found(spec, "处理决定日期（核对办案期限）",
+                                any_doc_evidence(case, "decision", "non_penalty_decision"))
             return
         end = to_date(ctx.review_date)
         pending = True
@@ -250,59 +294,60 @@ _ELEMENT_CN = {
 }
 
 
-def _empty(d: DocFields, name: str) -> bool:
-    """The document states the field and it is empty (an absent field is unknown, not missing)."""
-    f = d.get(name)
-    return f is not None and (f.value is None or f.value == "" or f.value == [] or f.value == {})
+def _element_state(case: CaseFile, d: DocFields, e: str) -> str:
+    """``lack`` (positive evidence the decision does not state element ``e``), ``ok`` or ``unknown``."""
+    if e == "party":
+        return value_state(d, "party_name")
+    if e == "address":
+        return value_state(d, "party_address") if has_value(d.get("party_name")) else "ok"
+    if e in _FLAGS:
+        return flag_state(d, _FLAGS[e])
+    if e == "violated_provision":
+        return value_state(d, "violated_provisions")
+    if e == "penalty_basis":
+        return value_state(d, "penalty_basis")
+    if e == "agency":
+        if has_value(d.get("agency")) or has_value(d.get("seal_text")) or d.value("has_seal") is True:
+            return "ok"
+        return "lack" if is_blank(d.get("agency")) and d.value("has_seal") is False else "unknown"
+    if e == "date":
+        if has_value(d.get("decision_date")) or has_value(d.get("doc_date")) \
+                or case_date(case, "decision_date")[0] is not None:
+            return "ok"
+        return "lack" if is_blank(d.get("decision_date")) else "unknown"
+    if e == "seal":
+        return flag_state(d, "has_seal")
+    return "ok"
 
 
-def _absent(d: DocFields, name: str) -> bool:
-    v = d.value(name)
-    return v is None or v == "" or v == [] or v == {}
+_FLAGS = {"facts": "has_facts", "penalty": "has_penalty", "performance": "has_performance", "remedy": "has_remedy"}
 
 
 def _decision_lacks(case: CaseFile, d: DocFields, elements: Any, skip_seal: bool,
-                    skip_remedy: bool = False) -> list[str]:
-    """Elements the decision positively lacks: a clause flag stated False, a list stated empty, the
-    address missing from a party block that was read, no date anywhere. Unread elements are unknown."""
-    lacks = []
+                    skip_remedy: bool = False) -> tuple[list[str], list[str]]:
+    """(elements the decision positively lacks, elements not read): a clause flag stated False, a
+    list or a party block's cell found blank, a blank date are lacks; what was not found is unknown."""
+    lacks, unknown = [], []
     for e in elements or ():
-        if e == "party" and _empty(d, "party_name"):
+        if (e == "seal" and skip_seal) or (e == "remedy" and skip_remedy):
+            continue
+        state = _element_state(case, d, e)
+        if state == "lack":
             lacks.append(e)
-        elif e == "address" and not _absent(d, "party_name") and _absent(d, "party_address"):
-            lacks.append(e)
-        elif e == "facts" and d.value("has_facts") is False:
-            lacks.append(e)
-        elif e == "violated_provision" and _empty(d, "violated_provisions"):
-            lacks.append(e)
-        elif e == "penalty_basis" and _empty(d, "penalty_basis"):
-            lacks.append(e)
-        elif e == "penalty" and d.value("has_penalty") is False:
-            lacks.append(e)
-        elif e == "performance" and d.value("has_performance") is False:
-            lacks.append(e)
-        elif e == "remedy" and not skip_remedy and d.value("has_remedy") is False:
-            lacks.append(e)
-        elif e == "agency" and _absent(d, "agency") and _absent(d, "seal_text") \
-                and d.value("has_seal") is False:
-            lacks.append(e)
-        elif e == "date" and _absent(d, "decision_date") and _absent(d, "doc_date") \
-                and case_date(case, "decision_date")[0] is None:
-            lacks.append(e)
-        elif e == "seal" and not skip_seal and d.value("has_seal") is False:
-            lacks.append(e)
-    return lacks
+        elif state == "unknown":
+            unknown.append(e)
+    return lacks, unknown
 
 
 @check(id="DEC-02", name="decision-missing-elements", title="决定书缺少法定事项", severity="major",
        stage="审核决定", citation=Citation(APL, "第五十九条"))
-def decision_missing_elements(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def decision_missing_elements(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """行政处罚决定书缺少法定载明事项。
 
     检查内容：决定书应载明当事人姓名或名称和地址、违法事实和证据、违反的条款、处罚依据、处罚种类、履行
     方式和期限、复议诉讼途径和期限、行政机关名称、决定日期，并加盖印章（印章默认由 DEC-04、救济条款默认
     由 DEC-03 报告，避免重复扣分）。每缺一项计一次（occurrences）。只报告能确认缺失的事项（条款标记为
-    “无”、依据列表为空、已识别当事人但无地址、全案无决定日期），未能识别的事项不作判断。
+    “无”、依据或地址等栏目空白、决定日期栏空白），未能识别的事项列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第五十九条。
     不通过示例：决定书未写明罚款的缴纳方式和期限，也未写明处罚依据。
     通过示例：决定书载明全部事项。
@@ -316,13 +361,14 @@ def decision_missing_elements(case: CaseFile, ctx: CheckContext) -> Iterator[Fin
     skip_remedy = bool(p.get("remedy_reported_by_dec03", True)) \
         and bool(ctx.params("DEC-03").get("enabled", True))
     for d in case.docs_of("decision"):
-        if not d.fields:
-            continue
-        lacks = _decision_lacks(case, d, p.get("elements"), skip_seal, skip_remedy)
+        lacks, unknown = _decision_lacks(case, d, p.get("elements"), skip_seal, skip_remedy)
         if lacks:
             names = "、".join(_ELEMENT_CN.get(x, x) for x in lacks)
             yield finding(spec, ctx, f"{doc_name(d)}未载明{names}，共缺{len(lacks)}项法定事项。",
                           [doc_evidence(d)], occurrences=len(lacks))
+        if unknown:
+            yield not_found(spec, f"{doc_name(d)}是否载明{'、'.join(_ELEMENT_CN.get(x, x) for x in unknown)}",
+                            [doc_evidence(d)])
 
 
 def _norm(text: Any) -> str:
@@ -332,12 +378,12 @@ def _norm(text: Any) -> str:
 @check(id="DEC-03", name="wrong-remedy-notice", title="救济途径告知错误", severity="major", stage="审核决定",
        citation=Citation(APL, "第五十九条", note="另见《中华人民共和国行政复议法》第二十条、第二十四条；"
                                                 "《中华人民共和国行政诉讼法》第四十六条"))
-def wrong_remedy_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def wrong_remedy_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """决定书的复议、诉讼告知缺失或错误：复议期限不是60日、诉讼期限不是6个月，或2024年起复议机关不是区人民政府。
 
     检查内容：一般程序决定书（当场决定书由 SIM-02 核对）的救济条款：复议期限60日、诉讼期限6个月；
     2024年1月1日起作出的决定，复议机关应为上海市青浦区人民政府（接受简称“青浦区人民政府”，名单可配置）。
-    未能识别的项目不作判断。
+    未能识别的项目列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第五十九条；《中华人民共和国行政复议法》第二十条、第二十四条、
     第九十条；《中华人民共和国行政诉讼法》第四十六条。
     不通过示例：2024年5月的决定书告知“向上海市城市管理行政执法局申请行政复议”。
@@ -358,6 +404,8 @@ def wrong_remedy_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
             yield finding(spec, ctx, f"{doc_name(d)}未告知申请行政复议、提起行政诉讼的途径和期限。", ev)
             continue
         if not isinstance(remedy, dict):
+            if d.get("has_remedy") is None:
+                yield not_found(spec, f"{doc_name(d)}的复议、诉讼途径和期限告知", ev)
             continue
         when = (to_date(d.value("decision_date")) or to_date(d.value("doc_date"))
                 or case_date(case, "decision_date")[0])
@@ -372,6 +420,8 @@ def wrong_remedy_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
                           f"法定期限为{want_months}个月。", ev,
                           citation=Citation(ALL, "第四十六条"))
         new_law = when is not None and effective is not None and when >= effective
+        if body and when is None and _norm(body) not in bodies:
+            yield not_found(spec, f"{doc_name(d)}的作出日期（核对告知的复议机关“{body}”）", ev)
         if body and when is not None and new_law and _norm(body) not in bodies:
             yield finding(spec, ctx, f"{doc_name(d)}作出于{cn_date(when)}，告知的复议机关为“{body}”，"
                           "依2024年1月1日起施行的行政复议法应为"
@@ -384,11 +434,11 @@ _SEAL_TAIL = re.compile(r"(?:（?(?:印章|公章|专用章|章)）?)$")
 
 @check(id="DEC-04", name="missing-seal", title="未盖印章", severity="major", stage="审核决定",
        citation=Citation(APL, "第五十九条", note="评查标准：未盖印章"))
-def missing_seal(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_seal(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """对外文书（告知书、决定书、责令改正通知书、查封扣押决定书）未加盖行政机关印章，或加盖的是内设机构印章。
 
     检查内容：对外送达的文书应有行政机关印章（电子文书的印章文字标记，扫描件的红色印章）；中队、科室等
-    内设机构的印章不能代替行政机关印章。未能识别印章的文书不作判断。严重程度可配置为否决项。
+    内设机构的印章不能代替行政机关印章。未能识别印章的文书列为未能核实。严重程度可配置为否决项。
     法律依据：《中华人民共和国行政处罚法》第五十九条（决定书必须盖有作出行政处罚决定的行政机关的印章）；评查标准。
     不通过示例：决定书落款处无印章；或印章为“上海市青浦区城市管理行政执法局第一中队”。
     通过示例：决定书加盖“上海市青浦区城市管理行政执法局”印章。
@@ -401,6 +451,9 @@ def missing_seal(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     for d in case.docs_of(*(p.get("doc_types") or ())):
         if d.value("has_seal") is False:
             yield finding(spec, ctx, f"{doc_name(d)}未加盖行政机关印章。", [doc_evidence(d, "has_seal")])
+            continue
+        if d.get("has_seal") is None and not has_value(d.get("seal_text")):
+            yield not_found(spec, f"{doc_name(d)}是否加盖行政机关印章", [doc_evidence(d)])
             continue
         text = _SEAL_TAIL.sub("", _norm(d.value("seal_text")))
         if text and suffixes and text.endswith(suffixes):

@@ -20,22 +20,27 @@ from checks.cross_common import (
     parse_dt,
     place_args,
     places_match,
+    same_file,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.digest import RecordDigest
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 # (start, end, index of the case digest, record, officer name, cert_no)
 _Interval = tuple[datetime, datetime, int, RecordDigest, str | None, str | None]
 
 
+_TIMED = ("inspection_record", "inquiry_record")  # records that state when they began and ended
+
+
 @check(id="MIS-03", name="officer-double-booked", title="执法人员时间冲突", severity="major", stage=None,
        citation=Citation(law="中华人民共和国行政处罚法", article="第四十二条"), cross=True)
-def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding]]:
+def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding | Unverified]]:
     """Flags an officer recorded at two different places at overlapping times.
 
     检查内容：同一执法人员（执法证号相同；姓名加证号，或仅证号）在两份不同笔录中被记录于不同地点，
-    起止时间重叠（> 0 分钟，min_overlap_minutes），包括以往月份的案件。
+    起止时间重叠（> 0 分钟，min_overlap_minutes），包括以往月份的案件。同一案号的两份案卷视为同一案件；
+    笔录有执法证号和开始时间、而未能识别结束时间或地点的，列为未能核实。
     法律依据：《行政处罚法》第四十二条（执法人员不得少于两人，应当亲自调查）。
     不通过示例：证号 31001 的执法人员 09:00–10:00 在甲地检查，09:30–10:30 在乙地询问。
     通过示例：09:00–10:00 在甲地，10:00–11:00 在乙地（首尾相接，不重叠）。
@@ -53,9 +58,13 @@ def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Itera
 
     # (officer key) -> intervals (start, end, case index, record, officer name, cert)
     by_officer: dict[tuple[str, str], list[_Interval]] = {}
+    untimed: dict[int, list[RecordDigest]] = {}  # this month's records with officers but no end or place
     for ci, d in enumerate(allds):
         for r in d.records:
             s, e = parse_dt(r.start), parse_dt(r.end)
+            if ci < n_cur and r.doc_type in _TIMED and s is not None and (e is None or not r.place) \
+                    and any(c for _n, c in r.officers):
+                untimed.setdefault(ci, []).append(r)
             if s is None or e is None or e <= s or not r.place:
                 continue
             seen: set[tuple[str, str]] = set()
@@ -88,6 +97,8 @@ def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Itera
                     continue  # the same record
                 if a[2] >= n_cur and ci >= n_cur:
                     continue
+                if a[2] != ci and same_file(allds[a[2]], allds[ci]):
+                    continue  # one file reviewed twice under two ids
                 if places_match(np_(a[3].place or ""), np_(r.place or ""), psim, pmin):
                     continue
                 who = f"{name or a[4] or '—'}（执法证号{cert or a[5] or '—'}）" if (cert or a[5]) else (name or "—")
@@ -114,3 +125,11 @@ def officer_double_booked(cases: Sequence[CaseFile], ctx: CheckContext) -> Itera
         msg = f"执法人员时间冲突：{shown}。请人工核实执法人员是否亲自到场。"
         related = sorted({allds[h[1]].case_id for h in items if h[1] != ci})
         yield d.case_id, spec.finding(msg, ev, related_cases=related)
+    for ci in sorted(untimed, key=lambda c: allds[c].case_id):
+        recs = untimed[ci]
+        lacking = "、".join(x for x, miss in (("结束时间", any(parse_dt(r.end) is None for r in recs)),
+                                               ("地点", any(not r.place for r in recs))) if miss)
+        yield allds[ci].case_id, spec.unverified(
+            f"{'、'.join(r.doc_id for r in recs)}所记执法人员是否同时在别处执法",
+            f"未能识别笔录的{lacking}，未核对执法人员时间冲突",
+            [evidence_at(r.doc_id, r.page, r.time_quote) for r in recs])

@@ -11,13 +11,17 @@ from checks.common import (
     doc_date,
     doc_evidence,
     doc_name,
+    document_missing,
     finding,
     flag_true,
     general_only,
+    has_value,
+    is_blank,
+    not_found,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, Citation, Finding
+from pipeline.core.models import CaseFile, Citation, Finding, Unverified
 from pipeline.core.workdays import add_years
 
 APL = "中华人民共和国行政处罚法"
@@ -25,7 +29,7 @@ APL = "中华人民共和国行政处罚法"
 
 @check(id="FIL-01", name="missing-filing-approval", title="缺少立案审批", severity="major", stage="立案",
        citation=Citation(APL, "第五十四条"))
-def missing_filing_approval(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_filing_approval(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """一般程序案卷没有立案审批表，或立案审批表没有负责人审批意见和审批日期。
 
     检查内容：一般程序案卷应有立案审批表，且表上有负责人（审批人）签批和审批日期；审批人和审批日期
@@ -39,21 +43,28 @@ def missing_filing_approval(case: CaseFile, ctx: CheckContext) -> Iterator[Findi
         return
     approvals = case.docs_of("filing_approval")
     if not approvals:
-        yield finding(spec, ctx, "案卷为一般程序案件，但未见立案审批表，无法证明经负责人批准立案。",
-                      any_doc_evidence(case, "decision", "prior_notice", "investigation_report",
-                                       "inspection_record", "inquiry_record"))
+        yield document_missing(spec, ctx, "案卷为一般程序案件，但未见立案审批表，无法证明经负责人批准立案。",
+                               "一般程序案件的立案审批表",
+                               any_doc_evidence(case, "decision", "prior_notice", "investigation_report",
+                                                "inspection_record", "inquiry_record"))
         return
     d = approvals[0]
-    approver = str(d.value("approver") or "").strip()
+    approver = d.get("approver")
+    if has_value(approver):
+        return
     when = doc_date(d, "approval_date", "filing_date", "doc_date") or case_date(case, "filing_date")[0]
-    if not approver and when is None:
+    if when is not None:
+        return
+    if is_blank(approver):
         yield finding(spec, ctx, f"{doc_name(d)}既无负责人审批意见（签名），也无审批日期，不能证明经负责人批准立案。",
                       [doc_evidence(d, "approver", "approval_date")])
+    else:
+        yield not_found(spec, f"{doc_name(d)}的负责人审批意见（签名）和审批日期", [doc_evidence(d)])
 
 
 @check(id="FIL-02", name="late-filing", title="立案不及时", severity="minor", stage="立案",
        citation=Citation(APL, "第五十四条", note="期限为本地假设（UNCONFIRMED）"))
-def late_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def late_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """发现或受理案件线索后超过期限才立案，且无延期立案审批。
 
     检查内容：自发现（巡查发现、投诉受理）之日次日起计算工作日，至立案日期不得超过期限
@@ -67,6 +78,13 @@ def late_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         return
     found, ev1 = case_date(case, "discovered_date")
     filed, ev2 = case_date(case, "filing_date")
+    if filed is None and case.has("filing_approval"):
+        yield not_found(spec, "立案日期", any_doc_evidence(case, "filing_approval"))
+        return
+    if found is None and filed is not None:
+        yield not_found(spec, "发现（受理）案件线索的日期",
+                        ev2 + any_doc_evidence(case, "case_source", "filing_approval"))
+        return
     if found is None or filed is None or filed <= found:
         return
     p = ctx.params(spec.id)
@@ -87,7 +105,7 @@ def late_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
 
 @check(id="ORD-02", name="investigation-before-filing", title="先调查后补立案", severity="minor", stage="立案",
        citation=Citation(APL, "第五十四条", note="评查标准：程序倒置（先调查后补立案）"))
-def investigation_before_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def investigation_before_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """询问笔录或证据保全等调查措施的日期早于立案日期（首次现场检查除外）。
 
     检查内容：除案件来源材料和首次现场检查笔录外，询问笔录、其他现场检查笔录、先行登记保存、查封扣押
@@ -100,10 +118,12 @@ def investigation_before_filing(case: CaseFile, ctx: CheckContext) -> Iterator[F
     if not general_only(spec.id, case, ctx):
         return
     filed, fev = case_date(case, "filing_date")
-    if filed is None:
-        return
     p = ctx.params(spec.id)
     types = tuple(p.get("doc_types") or ())
+    if filed is None:
+        if case.has("filing_approval") and case.docs_of(*types):
+            yield not_found(spec, "立案日期（核对调查取证是否早于立案）", any_doc_evidence(case, "filing_approval"))
+        return
     dated = []
     for d in case.docs_of(*types):
         when = doc_date(d, "start_time", "doc_date", "preservation_date", "approval_date")
@@ -125,7 +145,7 @@ def investigation_before_filing(case: CaseFile, ctx: CheckContext) -> Iterator[F
 
 @check(id="LIM-01", name="limitation-expired", title="超过追责时效", severity="veto", stage="立案",
        citation=Citation(APL, "第三十六条"))
-def limitation_expired(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def limitation_expired(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """违法行为（或连续、继续状态终了）至发现之日已超过追责时效。
 
     检查内容：违法行为发生之日至发现之日（无发现日期时以立案日期代替）超过2年（涉及公民生命健康安全、
@@ -148,7 +168,12 @@ def limitation_expired(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     if found is None:
         found, fev = case_date(case, "filing_date")
         basis = "立案日期"
-    if act is None or found is None:
+    if act is None:
+        yield not_found(spec, "违法行为发生日期（核对追责时效）",
+                        any_doc_evidence(case, "inspection_record", "decision", "filing_approval"))
+        return
+    if found is None:
+        yield not_found(spec, "发现日期或立案日期（核对追责时效）", aev)
         return
     extended = vtype in (p.get("extended_types") or ())
     years = int(p.get("extended_limit_years", 5) if extended else p.get("limit_years", 2))

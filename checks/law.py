@@ -11,15 +11,17 @@ from checks.common import (
     case_date,
     cn_money,
     doc_evidence,
+    doc_name,
     doc_value_any,
     finding,
     flag_true,
+    not_found,
     party_kind,
     to_money,
 )
 from checks.registry import CheckContext, check
 from extractors.violations import fine_range, load_catalogue
-from pipeline.core.models import CaseFile, Citation, DocFields, Finding
+from pipeline.core.models import CaseFile, Citation, DocFields, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
 
@@ -75,13 +77,13 @@ def _provisions(case: CaseFile, dec: DocFields, name: str) -> tuple[list[str], l
 
 @check(id="LAW-01", name="basis-mismatch", title="适用法律错误", severity="veto", stage="审核决定",
        citation=Citation(APL, "第五十九条", note="评查标准：适用法律错误；引用条、款、项错误"))
-def basis_mismatch(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def basis_mismatch(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """决定书引用的违反条款或处罚依据与违法行为目录中该违法类型的条款不符。
 
     检查内容：按案件的违法类型（违法行为目录键）核对决定书的违反条款和处罚依据：至少引用目录所列条款之一
     （引用比目录更细的款、项视为相符；只引到“条”而目录细到“款”时可配置是否判错；国家法兜底类型引用
-    上海地方性法规对应条款的视为相符，对应关系可配置）。违法类型为模糊识别的，不符只作提示。违法类型不在目录中、
-    或目录未列明条款的，给出“无法核对”的提示（info），不作通过处理；目录条款未经核实的，不符时只作提示。
+    上海地方性法规对应条款的视为相符，对应关系可配置）。违法类型未能识别或不在目录中、目录未列明条款、违法类型为
+    模糊识别或目录条款未经核实而不符的、未能识别决定书引用的条款的，列为未能核实，不作通过处理。
     法律依据：《中华人民共和国行政处罚法》第五十九条；评查标准“适用法律错误”。
     不通过示例：跨门营业案件引用《上海市市容环境卫生管理条例》第二十二条。
     通过示例：跨门营业案件引用《上海市市容环境卫生管理条例》第二十五条第五款。
@@ -94,38 +96,42 @@ def basis_mismatch(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     entry = catalogue().get(vtype) if vtype else None
     dev = [doc_evidence(dec, "case_cause", "violation_type")]
     if entry is None:
-        shown = f"“{vtype}”" if vtype else "（未识别）"
-        yield finding(spec, ctx, f"违法类型{shown}不在违法行为目录中，"
-                      "无法核对决定书引用的违反条款和处罚依据，请人工核对。",
-                      dev, severity="info")
+        why = f"违法类型“{vtype}”不在违法行为目录中" if vtype else "未能识别违法行为类型"
+        yield not_found(spec, "决定书引用的违反条款和处罚依据是否与违法行为相符", dev, f"{why}，无法核对")
         return
     if not entry.violated and not entry.penalty:
-        yield finding(spec, ctx, f"违法行为目录未列明“{entry.name}”的具体条款（待核实），"
-                      "无法核对决定书引用的条款，请人工核对。",
-                      dev, severity="info")
+        yield not_found(spec, f"决定书引用的条款是否与“{entry.name}”相符", dev,
+                        "违法行为目录未列明该类型的具体条款（待核实），无法核对")
         return
     p = ctx.params(spec.id)
     less = bool(p.get("accept_less_specific", True))
     alt_keys = (p.get("equivalent_types") or {}).get(entry.key) or ()
     alts = [catalogue()[k] for k in alt_keys if k in catalogue()]
-    sev, tail = None, ""
+    doubt = ""
     if not entry.confirmed:
-        sev, tail = "info", "（目录条款尚未核实，请人工核对）"
+        doubt = "违法行为目录所列条款尚未核实"
     elif _vtype_confidence(case) < float(p.get("min_type_confidence", 0.9)):
-        sev, tail = "info", "（违法类型系模糊识别，请人工核对）"
+        doubt = "违法类型系模糊识别"
     for name, label, expected in (("violated_provisions", "违反条款", entry.violated),
                                   ("penalty_basis", "处罚依据", entry.penalty)):
         if not expected:
             continue
         cited, ev = _provisions(case, dec, name)
         if not cited:
-            continue  # an absent basis is DEC-02's finding
+            if dec.get(name) is None and case.field(name) is None:
+                yield not_found(spec, f"决定书引用的{label}", ev)
+            continue  # a basis found blank is DEC-02's finding
         want = [_norm(x.canonical()) for x in expected]
         also = [_norm(x.canonical()) for a in alts
                 for x in (a.violated if name == "violated_provisions" else a.penalty)]
-        if not _matches(cited, want + also, less):
-            yield finding(spec, ctx, f"违法类型为“{entry.name}”，决定书引用的{label}为{'、'.join(cited)}，"
-                          f"与违法行为目录所列{'、'.join(want)}不符{tail}。", ev, severity=sev)
+        if _matches(cited, want + also, less):
+            continue
+        if doubt:
+            yield not_found(spec, f"违法类型为“{entry.name}”，决定书引用的{label}{'、'.join(cited)}与违法行为目录所列"
+                            f"{'、'.join(want)}是否相符", ev, f"{doubt}，不据以认定适用法律错误")
+            continue
+        yield finding(spec, ctx, f"违法类型为“{entry.name}”，决定书引用的{label}为{'、'.join(cited)}，"
+                      f"与违法行为目录所列{'、'.join(want)}不符。", ev)
 
 
 def _effective_entry(case: CaseFile, dec: DocFields, entry: Any, ctx: CheckContext) -> Any:
@@ -150,12 +156,12 @@ def _within(fine: float, rng: tuple[float, float]) -> int:
 
 @check(id="LAW-02", name="fine-out-of-range", title="罚款超出法定幅度", severity="veto", stage="审核决定",
        citation=Citation(APL, "第五条", note="评查标准：处罚超出法定种类或幅度；减轻处罚另见第三十二条"))
-def fine_out_of_range(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def fine_out_of_range(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """罚款数额超出处罚条款规定的幅度，且低于下限时无经法制审核的减轻处罚。
 
     检查内容：按违法类型和当事人类型（个体工商户按个人，可配置）取目录中的罚款幅度：高于上限的不通过；
     低于下限的，只有决定减轻处罚并经法制审核的才通过。按公式计算的幅度（每吨、每平方米、补偿标准倍数等）
-    或当事人类型不明无法确定幅度的，给出“无法核对”提示（info）。违法类型不在目录中的由 LAW-01 提示。
+    或当事人类型不明无法确定幅度的、违法类型未能识别或不在目录中的、未能识别罚款数额的，列为未能核实。
     决定书适用的是等同类型（LAW-01 equivalent_types，如国家法兜底类型适用上海条例条款）时，按该类型的幅度核对。
     法律依据：《中华人民共和国行政处罚法》第五条（过罚相当）、第三十二条（减轻处罚）；评查标准“超出法定幅度”。
     不通过示例：跨门营业（50至500元）罚款1000元；或罚款30元但无减轻处罚和法制审核。
@@ -168,17 +174,23 @@ def fine_out_of_range(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     fine = to_money(dec.value("fine_yuan"))
     if fine is None:
         fine = to_money(case.value("fine_yuan"))
-    if fine is None or fine <= 0:
+    ev = [doc_evidence(dec, "fine_yuan")]
+    if fine is None:
+        if any("罚款" in str(k) for k in dec.value("penalty_kinds") or case.value("penalty_kinds") or ()):
+            yield not_found(spec, f"{doc_name(dec)}的罚款数额（核对法定幅度）", ev)
+        return
+    if fine <= 0:
         return
     vtype = _vtype(case)
     entry = catalogue().get(vtype) if vtype else None
     if entry is None:
+        why = f"违法类型“{vtype}”不在违法行为目录中" if vtype else "未能识别违法行为类型"
+        yield not_found(spec, f"罚款{cn_money(fine)}是否在法定幅度内", ev, f"{why}，无法确定幅度")
         return
     entry = _effective_entry(case, dec, entry, ctx)
-    ev = [doc_evidence(dec, "fine_yuan")]
     if entry.fine_formula:
-        yield finding(spec, ctx, f"“{entry.name}”的罚款按计算公式（{entry.fine_formula}）确定，需要计算基数，"
-                      f"无法自动核对罚款{cn_money(fine)}是否在法定幅度内，请人工核对。", ev, severity="info")
+        yield not_found(spec, f"“{entry.name}”罚款{cn_money(fine)}是否在法定幅度内", ev,
+                        f"罚款按计算公式（{entry.fine_formula}）确定，需要计算基数，无法自动核对")
         return
     kind = party_kind(case, ctx.rules)
     ranges: dict[str, tuple[float, float, float]] = {}  # kind -> (min, normal max, highest tier max)
@@ -192,8 +204,8 @@ def fine_out_of_range(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     where = {(-1 if fine < lo else 1 if fine > top_ else 0) for lo, _hi, top_ in ranges.values()}
     if not ranges or len(where) > 1:
         who = KIND_CN.get(kind or "", "当事人类型不明")
-        yield finding(spec, ctx, f"“{entry.name}”对{who}的罚款幅度无法确定，无法核对罚款{cn_money(fine)}，请人工核对。",
-                      ev, severity="info")
+        yield not_found(spec, f"“{entry.name}”罚款{cn_money(fine)}是否在法定幅度内", ev,
+                        f"对{who}的罚款幅度无法确定，无法核对")
         return
     side = where.pop()
     who = KIND_CN[kind] if kind else "当事人"

@@ -6,29 +6,33 @@ import datetime as dt
 from collections.abc import Iterator
 
 from checks.common import (
+    any_doc_evidence,
     calendar_info,
     case_date,
     cn_date,
     doc_evidence,
     doc_name,
-    empty_value,
+    document_missing,
     finding,
+    flag_state,
     flag_true,
     general_only,
     hearing_level_of_case,
+    not_found,
     outcome,
     to_date,
+    value_state,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
 
 
 @check(id="NOT-01", name="missing-prior-notice", title="未履行事先告知", severity="veto", stage="事先告知",
        citation=Citation(APL, "第六十二条", note="另见第四十四条"))
-def missing_prior_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_prior_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """作出行政处罚决定前没有事先告知书，或事先告知书日期晚于处罚决定。
 
     检查内容：一般程序处罚决定前应有行政处罚事先告知书，且告知书日期不晚于决定日期。
@@ -54,22 +58,26 @@ def missing_prior_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]
     notices = case.docs_of("prior_notice")
     if not notices:
         when = f"（{cn_date(dec_date)}）" if dec_date else ""
-        yield finding(spec, ctx, f"案卷有{doc_name(decisions[0])}{when}，但未见行政处罚事先告知书，"
-                      f"未履行事先告知程序即作出处罚决定。", dev)
+        yield document_missing(spec, ctx, f"案卷有{doc_name(decisions[0])}{when}，但未见行政处罚事先告知书，"
+                               f"未履行事先告知程序即作出处罚决定。", "作出处罚决定前的事先告知书", dev)
         return
     n_date, nev = case_date(case, "notice_date")
-    if n_date is not None and dec_date is not None and n_date > dec_date:
+    if n_date is None or dec_date is None:
+        what = "、".join(x for x, v in (("事先告知书日期", n_date), ("处罚决定日期", dec_date)) if v is None)
+        yield not_found(spec, f"{what}（核对是否先告知后决定）", nev + dev + [doc_evidence(notices[0])])
+        return
+    if n_date > dec_date:
         yield finding(spec, ctx, f"事先告知书日期为{cn_date(n_date)}，晚于处罚决定日期{cn_date(dec_date)}，"
                       f"处罚决定作出前未履行事先告知程序。", nev + dev)
 
 
 @check(id="NOT-02", name="incomplete-prior-notice", title="事先告知内容不全", severity="major", stage="事先告知",
        citation=Citation(APL, "第四十四条"))
-def incomplete_prior_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def incomplete_prior_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """事先告知书缺少拟处罚内容、事实、依据或陈述申辩权利。
 
     检查内容：事先告知书应载明拟作出的行政处罚内容、违法事实、违法依据和处罚依据、陈述和申辩的权利。
-    文书未识别的项目不作判断，只有明确缺失的项目才报告。
+    只有明确缺失的项目才报告；未能识别的项目列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第四十四条。
     不通过示例：告知书写明拟罚款2000元和违法事实，但未告知当事人享有陈述、申辩的权利。
     通过示例：告知书载明事实、《上海市市容环境卫生管理条例》第二十五条第五款、拟罚款2000元及陈述申辩权利。
@@ -78,20 +86,24 @@ def incomplete_prior_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Findi
     if not general_only(spec.id, case, ctx):
         return
     for d in case.docs_of("prior_notice"):
-        lacks = []
-        if d.value("has_penalty") is False:
-            lacks.append("拟作出的行政处罚内容")
-        if d.value("has_facts") is False:
-            lacks.append("违法事实")
-        if empty_value(d, "violated_provisions"):
-            lacks.append("违法依据")
-        if empty_value(d, "penalty_basis"):
-            lacks.append("处罚依据")
-        if d.value("right_statement") is False:
-            lacks.append("陈述、申辩的权利")
+        lacks, unknown = [], []
+        for name, label, kind in _NOTICE_ELEMENTS:
+            state = flag_state(d, name) if kind == "flag" else value_state(d, name)
+            if state == "unknown":
+                unknown.append(label)
+            elif state == "lack":
+                lacks.append(label)
         if lacks:
             yield finding(spec, ctx, f"{doc_name(d)}未载明{'、'.join(lacks)}。",
                           [doc_evidence(d)], occurrences=len(lacks))
+        if unknown:
+            yield not_found(spec, f"{doc_name(d)}是否载明{'、'.join(unknown)}", [doc_evidence(d)])
+
+
+# (field, element, kind): a clause flag stated False, or a list found blank, is a lack
+_NOTICE_ELEMENTS = (("has_penalty", "拟作出的行政处罚内容", "flag"), ("has_facts", "违法事实", "flag"),
+                    ("violated_provisions", "违法依据", "list"), ("penalty_basis", "处罚依据", "list"),
+                    ("right_statement", "陈述、申辩的权利", "flag"))
 
 
 def _party_spoke(case: CaseFile) -> bool:
@@ -109,7 +121,7 @@ def _notice_start(case: CaseFile) -> tuple[dt.date | None, list[Evidence], str]:
 
 @check(id="NOT-03", name="decision-inside-defence-period", title="陈述申辩期内作出决定", severity="major",
        stage="事先告知", citation=Citation(APL, "第四十五条", note="另见第四十四条、第六十二条"))
-def decision_inside_defence_period(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def decision_inside_defence_period(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """告知书载明的陈述申辩期限届满前即作出处罚决定，且无当事人陈述申辩或放弃的记录。
 
     检查内容：以告知书载明的期限（未注明单位时按工作日）自告知书送达次日起计算（无送达日期时以告知书日期
@@ -126,11 +138,16 @@ def decision_inside_defence_period(case: CaseFile, ctx: CheckContext) -> Iterato
         return
     days = notices[0].value("statement_period_days")
     if not isinstance(days, int) or isinstance(days, bool) or days <= 0:
+        if notices[0].get("statement_period_days") is None:
+            yield not_found(spec, f"{doc_name(notices[0])}载明的陈述申辩期限", [doc_evidence(notices[0])])
         return
     unit = notices[0].value("statement_period_unit") or ctx.params(spec.id).get("default_unit", "wd")
     start, sev, how = _notice_start(case)
     dec, dev = case_date(case, "decision_date")
     if start is None or dec is None:
+        if case.has("decision", "non_penalty_decision"):
+            what = "、".join(x for x, v in (("事先告知书送达或作出日期", start), ("处罚决定日期", dec)) if v is None)
+            yield not_found(spec, f"{what}（核对是否在陈述申辩期内作出决定）", sev + dev + [doc_evidence(notices[0])])
         return
     try:
         if unit == "cd":
@@ -152,7 +169,7 @@ def decision_inside_defence_period(case: CaseFile, ctx: CheckContext) -> Iterato
 @check(id="HRG-01", name="missing-hearing-right", title="未告知听证权利", severity="major", stage="事先告知",
        citation=Citation(APL, "第六十三条",
                          note="数额标准：《上海市城市管理综合行政执法重大执法决定法制审核办法》第三条"))
-def missing_hearing_right(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_hearing_right(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """达到听证标准的处罚，事先告知书未告知当事人要求听证的权利。
 
     检查内容：拟罚款（或决定罚款）达到听证标准（个人5000元、单位50000元，个体工商户按个人），或拟处
@@ -165,17 +182,21 @@ def missing_hearing_right(case: CaseFile, ctx: CheckContext) -> Iterator[Finding
     if not general_only(spec.id, case, ctx):
         return
     notices = case.docs_of("prior_notice")
-    if not notices or notices[0].value("right_hearing") is not False:
+    if not notices or notices[0].value("right_hearing") is True:
         return
     level, why = hearing_level_of_case(case, ctx)
-    if level is True:
-        yield finding(spec, ctx, f"{why}，但{doc_name(notices[0])}未告知当事人有要求听证的权利。",
-                      [doc_evidence(notices[0], "proposed_fine_yuan", "right_hearing")])
+    ev = [doc_evidence(notices[0], "proposed_fine_yuan", "right_hearing")]
+    if level is None:
+        yield not_found(spec, f"是否达到听证标准（{why}）", ev)
+    elif level is True and notices[0].get("right_hearing") is None:
+        yield not_found(spec, f"{why}，{doc_name(notices[0])}是否告知要求听证的权利", ev)
+    elif level is True:
+        yield finding(spec, ctx, f"{why}，但{doc_name(notices[0])}未告知当事人有要求听证的权利。", ev)
 
 
 @check(id="HRG-02", name="decision-inside-hearing-window", title="听证申请期内作出决定", severity="major",
        stage="事先告知", citation=Citation(APL, "第六十四条", note="第（一）项；期间按第八十五条计工作日"))
-def decision_inside_hearing_window(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def decision_inside_hearing_window(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """听证级案件未书面放弃听证，却在告知书送达后5个工作日内作出决定。
 
     检查内容：达到听证标准、当事人未书面放弃听证且未举行听证的，决定日期应晚于告知书送达次日起第5个
@@ -191,11 +212,18 @@ def decision_inside_hearing_window(case: CaseFile, ctx: CheckContext) -> Iterato
     if waived or case.has("hearing_record"):
         return
     level, why = hearing_level_of_case(case, ctx)
+    if level is None and case.has("prior_notice"):
+        yield not_found(spec, f"是否达到听证标准（{why}）", any_doc_evidence(case, "prior_notice", "decision"))
+        return
     if level is not True:
         return
     start, sev, how = _notice_start(case)
     dec, dev = case_date(case, "decision_date")
     if start is None or dec is None:
+        if case.has("prior_notice", "decision"):
+            what = "、".join(x for x, v in (("事先告知书送达或作出日期", start), ("处罚决定日期", dec)) if v is None)
+            yield not_found(spec, f"{what}（核对是否在听证申请期内作出决定）",
+                            sev + dev + any_doc_evidence(case, "prior_notice", "decision"))
         return
     n = int(ctx.params(spec.id).get("window_workdays", 5))
     try:
@@ -211,7 +239,7 @@ def decision_inside_hearing_window(case: CaseFile, ctx: CheckContext) -> Iterato
 
 @check(id="DEF-02", name="defence-not-reviewed", title="陈述申辩未复核", severity="major", stage="事先告知",
        citation=Citation(APL, "第四十五条", note="第一款"))
-def defence_not_reviewed(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def defence_not_reviewed(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """当事人提出了陈述申辩，案卷中没有对其进行复核的意见。
 
     检查内容：有陈述申辩笔录或书面陈述申辩材料（defence_made）时，应有复核意见。
@@ -227,6 +255,9 @@ def defence_not_reviewed(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]
     if not made or flag_true(case, "review_opinion"):
         return
     d = made[0]
+    if not any(f.value is False for x in case.docs for f in x.all("review_opinion")):
+        yield not_found(spec, f"对当事人陈述申辩（{doc_name(d)}）的复核意见", [doc_evidence(d, "defence_made")])
+        return
     when = to_date(d.value("defence_date"))
     at = f"于{cn_date(when)}" if when else ""
     yield finding(spec, ctx, f"当事人{at}提出了陈述申辩（{doc_name(d)}），案卷中无对陈述申辩意见的复核意见。",

@@ -30,7 +30,7 @@ from checks.cross_common import (
 from checks.registry import CheckContext, check
 from pipeline.core.caseno import RegisterIndex
 from pipeline.core.digest import CaseDigest
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 REGISTER_PREFIX = "台账:"
 
@@ -74,13 +74,14 @@ def register_only_findings(result: Mapping[str, Sequence[Finding]]) -> dict[str,
        citation=Citation(law="青浦区城管执法系统2024年度执法监督工作方案", article="三（一）",
                          note="青城管执〔2024〕9号；重点检查不作为、办假案"),
        cross=True)
-def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding]]:
+def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding | Unverified]]:
     """Flags a register row without a file, a file without a register row, and a register row
     that disagrees with its file on filing/closing date, fine or squad.
 
     检查内容：仅在提供台账时运行。台账行按案号（或案件编号）与案卷对应（案号归一：括号、空格、“第”“号”、全角数字）。
     台账有而案卷无的，挂在伪案件号“台账:<案号>”下报告（summary.json 单列）；案卷有而台账无的、
-    两者立案日期、结案日期、罚款金额、承办中队不一致的，挂在该案卷下。
+    两者立案日期、结案日期、罚款金额、承办中队不一致的，挂在该案卷下。案卷有决定书而未能识别案号、案卷编号又不在
+    台账中的，列为未能核实。
     法律依据：青浦区 2024 年度执法监督工作方案（案卷评查；不作为、办假案）。
     不通过示例：台账立案日期 2024-03-01，案卷立案审批表 2024-03-04。
     通过示例：台账与案卷一致。
@@ -108,6 +109,11 @@ def register_mismatch(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[
             used.add(row_i)
         d = digest_light(case)
         if row is None:
+            if d.case_number is None and case.has("decision", "simple_decision", "non_penalty_decision"):
+                yield case.case_id, spec.unverified(
+                    "本案卷在台账中的登记记录", f"未能识别本案卷的案号，案卷编号{case.case_id}亦未在台账中找到",
+                    [evidence_at(case.case_id, None, case.case_id)])
+                continue
             cn = d.case_number or "—"
             yield case.case_id, spec.finding(
                 f"台账中未找到本案卷（案号{cn}）的登记记录。请核对台账是否漏登或案号有误。",

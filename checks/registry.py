@@ -1,8 +1,16 @@
 """The check registry: one registered unit per check id (checks.md), auto-discovered.
 
-A single-file check is a function ``(case: CaseFile, ctx: CheckContext) -> Iterable[Finding]``
-decorated with ``@check(...)``. A cross-case check takes ``(cases: Sequence[CaseFile],
-ctx: CheckContext)`` and is registered with ``cross=True``.
+A single-file check is a function ``(case: CaseFile, ctx: CheckContext) -> Iterable[Finding |
+Unverified]`` decorated with ``@check(...)``. A cross-case check takes ``(cases: Sequence[CaseFile],
+ctx: CheckContext)``, yields ``(case_id, Finding | Unverified)`` pairs and is registered with
+``cross=True``.
+
+Proven, or not verified (checks.md): a check yields a Finding only on positive evidence — a value
+found blank where one must be, or a value found that breaks the rule. When a value or document it
+needs was not found it yields ``spec.unverified(point, reason, evidence)`` instead: the point is
+listed for the reviewer as 未能核实，需人工核对, never scored. ``run_case_checks`` and
+``run_cross_checks`` return both (:class:`CheckOutcome`); a veto whose evidence quotes a value read
+from a scan below the confidence bar becomes an Unverified too (a veto needs high confidence).
 
 The docstring is the documentation (`anjuan checks explain ID`): first line a summary, then the
 sections 检查内容 / 法律依据 / 不通过示例 / 通过示例.
@@ -10,19 +18,23 @@ sections 检查内容 / 法律依据 / 不通过示例 / 通过示例.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol, cast
 
 from pipeline.core.digest import CaseDigest
 from pipeline.core.errors import AnjuanError, msg
-from pipeline.core.models import SEVERITIES, CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import SEVERITIES, CaseFile, Citation, Evidence, Finding, InputError, Unverified
 
 ID_RE = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 STAGES = ("立案", "调查取证", "事先告知", "审核决定", "送达执行", "结案", "归档")
-# a check: (case, ctx) -> findings, or for a cross-case check (cases, ctx) -> (case_id, finding) pairs
+# a check: (case, ctx) -> findings and unverified points, or for a cross-case check
+# (cases, ctx) -> (case_id, finding or unverified point) pairs
 CheckFunc = Callable[..., Iterable[Any]]
+# read errors that leave nothing of the case unread: a duplicate read once, an odd file name, a
+# merged case id, a page read with low OCR confidence (every other E1xx: something was not read)
+BENIGN_READ_ERRORS = frozenset({"E115", "E118", "E124", "E154"})
 
 
 @dataclass(frozen=True)
@@ -36,9 +48,17 @@ class CheckContext:
     history: Sequence[Any] = ()  # earlier months' case digests from the database (cross-case)
     register_rows: Sequence[Mapping[str, Any]] | None = None  # the whole 台账 (MIS-04), None if absent
     digests: Sequence[CaseDigest] | None = None  # this month's cross-case digests, in case order (the run's)
+    read_errors: tuple[InputError, ...] = ()  # single-file checks: the errors met reading this case
 
     def params(self, check_id: str) -> Mapping[str, Any]:
         return (self.rules.get("checks") or {}).get(check_id) or {}
+
+    @property
+    def unread(self) -> tuple[str, ...]:
+        """Codes of the read errors that left part of this case unread (sorted, each once): such a
+        case cannot prove a document missing."""
+        return tuple(sorted({e.code for e in self.read_errors if e.code.startswith("E1")
+                             and e.code not in BENIGN_READ_ERRORS}))
 
 
 @dataclass(frozen=True)
@@ -67,6 +87,26 @@ class CheckSpec:
             stage=self.stage,
             occurrences=occurrences,
         )
+
+    def unverified(self, point: str, reason: str, evidence: Iterable[Evidence] = ()) -> Unverified:
+        """A point this check could not verify (未能核实): ``point`` says what, ``reason`` why."""
+        return Unverified(check_id=self.id, point=point, reason=reason, evidence=tuple(evidence))
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOutcome:
+    """What the checks gave for one case: findings (scored) and points not verified (listed only).
+
+    Iterating an outcome, or taking its ``len``, goes over its findings."""
+
+    findings: tuple[Finding, ...] = ()
+    unverified: tuple[Unverified, ...] = ()
+
+    def __iter__(self) -> Iterator[Finding]:
+        return iter(self.findings)
+
+    def __len__(self) -> int:
+        return len(self.findings)
 
 
 class RegisteredCheck(Protocol):
@@ -134,42 +174,85 @@ def crash_finding(spec: CheckSpec, exc: BaseException) -> Finding:
 
 
 def run_case_checks(case: CaseFile, ctx: CheckContext, *, only: Sequence[str] | None = None,
-                    debug: bool = False) -> list[Finding]:
-    """Run every single-file check on one case, isolating crashes."""
-    out: list[Finding] = []
+                    debug: bool = False, read_errors: Iterable[InputError] = ()) -> CheckOutcome:
+    """Run every single-file check on one case, isolating crashes. ``read_errors`` are the errors
+    met reading the case (``ctx.read_errors`` for the checks)."""
+    errors = tuple(read_errors)
+    if errors:
+        ctx = replace(ctx, read_errors=errors)
+    findings: list[Finding] = []
+    unverified: list[Unverified] = []
+    weak = low_confidence_quotes(case, veto_bar(ctx))
     for spec in all_checks().values():
         if spec.cross or (only and spec.id not in only):
             continue
         if not _enabled(spec, ctx):
             continue
         try:
-            out.extend(spec.func(case, ctx))
+            for item in spec.func(case, ctx):
+                if isinstance(item, Unverified):
+                    unverified.append(item)
+                elif item.severity == "veto" and any((e.document, e.quote) in weak for e in item.evidence):
+                    unverified.append(_weak_veto(spec, item, veto_bar(ctx)))
+                else:
+                    findings.append(item)
         except Exception as exc:  # crash isolation (bandit's tester)
             if debug:
                 raise
-            out.append(crash_finding(spec, exc))
-    return out
+            findings.append(crash_finding(spec, exc))
+    return CheckOutcome(tuple(findings), tuple(unverified))
 
 
 def run_cross_checks(cases: Sequence[CaseFile], ctx: CheckContext, *,
-                     only: Sequence[str] | None = None, debug: bool = False) -> dict[str, list[Finding]]:
-    """Run every cross-case check; findings are returned per case id."""
-    out: dict[str, list[Finding]] = {}
+                     only: Sequence[str] | None = None, debug: bool = False) -> dict[str, CheckOutcome]:
+    """Run every cross-case check; the outcome per case id (register rows without a file under
+    their pseudo ids, see checks/register_match.py)."""
+    findings: dict[str, list[Finding]] = {}
+    unverified: dict[str, list[Unverified]] = {}
     for spec in all_checks().values():
         if not spec.cross or (only and spec.id not in only):
             continue
         if not _enabled(spec, ctx):
             continue
         try:
-            for case_id, finding in spec.func(cases, ctx):
-                out.setdefault(case_id, []).append(finding)
+            for case_id, item in spec.func(cases, ctx):
+                if isinstance(item, Unverified):
+                    unverified.setdefault(case_id, []).append(item)
+                else:
+                    findings.setdefault(case_id, []).append(item)
         except Exception as exc:
             if debug:
                 raise
             for c in cases:
-                out.setdefault(c.case_id, []).append(crash_finding(spec, exc))
+                findings.setdefault(c.case_id, []).append(crash_finding(spec, exc))
                 break
+    return {cid: CheckOutcome(tuple(findings.get(cid, ())), tuple(unverified.get(cid, ())))
+            for cid in sorted(set(findings) | set(unverified))}
+
+
+def veto_bar(ctx: CheckContext) -> float:
+    """The confidence below which a value read from a scan is listed for a human (OCR-01's bar):
+    such a value never carries a veto."""
+    return float(ctx.params("OCR-01").get("confidence_bar", 0.85))
+
+
+def low_confidence_quotes(case: CaseFile, bar: float) -> set[tuple[str, str]]:
+    """(doc_id, quote) of every field of the case read from a scan below ``bar``."""
+    out = set()
+    for d in case.docs:
+        if d.doc.text_source != "ocr":
+            continue
+        for f in d.fields:
+            if f.span is not None and f.confidence < bar:
+                out.add((f.span.doc_id, f.span.quote))
     return out
+
+
+def _weak_veto(spec: CheckSpec, finding: Finding, bar: float) -> Unverified:
+    return spec.unverified(
+        f"{spec.title}：{finding.message.rstrip('。')}",
+        f"所依据的要素取自扫描件，识别置信度低于{bar:.2f}，不据以认定否决项，请核对原件",
+        finding.evidence)
 
 
 def _enabled(spec: CheckSpec, ctx: CheckContext) -> bool:

@@ -6,15 +6,18 @@ from collections.abc import Iterator
 
 from checks.common import (
     DECISION_TYPES,
+    any_doc_evidence,
     calendar_info,
     case_date,
     cn_date,
     cn_money,
     doc_evidence,
     doc_name,
+    document_missing,
     finding,
     flag_true,
     general_only,
+    not_found,
     outcome,
     served_docs,
     to_date,
@@ -22,18 +25,19 @@ from checks.common import (
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
 
 
 @check(id="SRV-01", name="late-service", title="送达不及时", severity="minor", stage="送达执行",
        citation=Citation(APL, "第六十一条", paragraph="第一款", note="期间按第八十五条计工作日"))
-def late_service(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def late_service(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """处罚决定书未当场交付，且在决定后超过7个工作日才送达。
 
     检查内容：决定书未当场交付的，应自决定次日起7个工作日内送达（调休上班日计入）。邮寄送达以交寄日还是
-    签收日核对未有定论，可配置（默认以交寄日核对，签收日一并列出）；无送达日期的由 SRV-02 处理。
+    签收日核对未有定论，可配置（默认以交寄日核对，签收日一并列出）；无送达凭证的由 SRV-02 处理，有送达凭证而
+    未能识别送达日期、或未能识别决定日期的，列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第六十一条第一款、第八十五条。
     不通过示例：2024年6月3日作出决定，2024年6月14日直接送达（第8个工作日）。
     通过示例：2024年6月3日作出决定，2024年6月13日送达（第7个工作日，6月10日端午节不计）；或当场交付。
@@ -43,11 +47,15 @@ def late_service(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         return
     dec, dev = case_date(case, "decision_date")
     if dec is None:
+        yield not_found(spec, "处罚决定日期（核对送达期限）", any_doc_evidence(case, "decision"))
         return
     receipts = served_docs(case, DECISION_TYPES)
     if any(d.value("service_method") == "当场交付" for d in receipts):
         return
     served, sev = case_date(case, "decision_service_date")
+    if served is None and receipts:
+        yield not_found(spec, "处罚决定书的送达日期（核对送达期限）", [doc_evidence(receipts[0])])
+        return
     if served is None or served <= dec:
         return
     p = ctx.params(spec.id)
@@ -77,11 +85,11 @@ _SERVED_KEY = {"prior_notice": "notice_service_date", "decision": "decision_serv
 
 @check(id="SRV-02", name="missing-service-proof", title="缺少送达凭证", severity="major", stage="送达执行",
        citation=Citation(APL, "第六十一条", note="送达方式依《中华人民共和国民事诉讼法》第八十七条至第九十五条"))
-def missing_service_proof(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def missing_service_proof(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """处罚决定书或事先告知书没有送达回证、邮寄回执或电子送达确认。
 
     检查内容：每份事先告知书、处罚决定书（及不予处罚决定书）应有对应的送达凭证（送达回证、邮寄回执、
-    电子送达确认书、公告送达记录），或文书本身载明签收日期。
+    电子送达确认书、公告送达记录），或文书本身载明签收日期。案卷有文件未能读取的，缺少送达凭证列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第六十一条；《中华人民共和国民事诉讼法》第八十七条至第九十五条。
     不通过示例：案卷有处罚决定书，无任何送达回证。
     通过示例：送达回证载明“送达文书：行政处罚决定书”，当事人2024年6月12日签收。
@@ -102,18 +110,18 @@ def missing_service_proof(case: CaseFile, ctx: CheckContext) -> Iterator[Finding
             continue
         if any(to_date(d.value("service_date")) or d.value("receiver_signed") is True for d in docs):
             continue
-        yield finding(spec, ctx, f"案卷有{doc_name(docs[0])}，但无送达回证、邮寄回执或电子送达确认，"
-                      "无法证明已送达当事人。",
-                      [doc_evidence(docs[0])])
+        yield document_missing(spec, ctx, f"案卷有{doc_name(docs[0])}，但无送达回证、邮寄回执或电子送达确认，"
+                               "无法证明已送达当事人。", f"{doc_name(docs[0])}的送达凭证", [doc_evidence(docs[0])])
 
 
 @check(id="PAY-01", name="payment-not-followed-up", title="逾期未缴未催告", severity="minor", stage="送达执行",
        citation=Citation(APL, "第七十二条", note="缴纳期限见第六十七条第三款"))
-def payment_not_followed_up(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
+def payment_not_followed_up(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverified]:
     """罚款未在收到决定书之日起15日内缴纳，案卷中也无加处罚款、催告或申请强制执行的记录。
 
     检查内容：自决定书送达次日起计算15个自然日，最后一日为法定节假日（默认含周末）的顺延；逾期缴纳或至评查日
-    （或结案日）仍未缴纳的，应有加处罚款、催告或强制执行申请记录。无送达日期的不作判断。
+    （或结案日）仍未缴纳的，应有加处罚款、催告或强制执行申请记录。未能识别送达日期或缴款日期的，或案卷有
+    文件未能读取的，列为未能核实。
     法律依据：《中华人民共和国行政处罚法》第六十七条第三款、第七十二条；《中华人民共和国行政强制法》第三十五条。
     不通过示例：决定书2024年4月20日送达，2024年5月7日缴款，无加处罚款记录。
     通过示例：决定书2024年4月20日送达，第15日5月5日为劳动节假日，顺延至5月6日，当日缴款。
@@ -128,6 +136,9 @@ def payment_not_followed_up(case: CaseFile, ctx: CheckContext) -> Iterator[Findi
         return
     served, sev = case_date(case, "decision_service_date")
     if served is None:
+        if case.has("decision"):
+            yield not_found(spec, "处罚决定书的送达日期（核对缴款期限）",
+                            any_doc_evidence(case, "service_receipt", "decision"))
         return
     n = int(ctx.params(spec.id).get("limit_days", 15))
     rollover = bool((ctx.rules.get("calendar") or {}).get("rollover", True))
@@ -152,6 +163,11 @@ def payment_not_followed_up(case: CaseFile, ctx: CheckContext) -> Iterator[Findi
     if ref is None:
         ref, rev = case_date(case, "closing_date")
         what = "结案日"
-    if ref is not None and ref > due:
-        yield finding(spec, ctx, f"{head}，至{what}{cn_date(ref)}案卷中无缴款凭证，"
-                      f"也无加处罚款、催告或申请强制执行的记录。", sev + rev)
+    if ref is None or ref <= due:
+        return
+    receipts = case.docs_of("payment_receipt")
+    if receipts:  # a receipt whose payment date was not read
+        yield not_found(spec, f"{doc_name(receipts[0])}的缴款日期（核对是否逾期缴纳）", [doc_evidence(receipts[0])])
+        return
+    yield document_missing(spec, ctx, f"{head}，至{what}{cn_date(ref)}案卷中无缴款凭证，"
+                           f"也无加处罚款、催告或申请强制执行的记录。", "罚款的缴款凭证或催告、强制执行记录", sev + rev)

@@ -26,13 +26,14 @@ from checks.cross_common import (
     parse_money,
     place_args,
     places_match,
+    same_file,
     same_party,
     violation_name,
 )
 from checks.registry import CheckContext, check
 from extractors.normalise.names import MASK_CHARS, has_mask, norm_name
 from pipeline.core.digest import CaseDigest
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 
 class _PartyIndex:
@@ -122,12 +123,14 @@ def _split_threshold(members: Sequence[CaseDigest], th: Mapping[str, Any], unkno
        citation=Citation(law="中华人民共和国行政处罚法", article="第二十九条",
                          note="另见第五十一条、第六十三条；《上海市城市管理综合行政执法重大执法决定法制审核办法》第三条"),
        cross=True)
-def case_splitting(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding]]:
+def case_splitting(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tuple[str, Finding | Unverified]]:
     """Flags several small cases against one party for one act that together reach a threshold.
 
     检查内容：同一当事人（名称模糊一致，或证件号一致）、同一违法行为类型、同一地点，在 30 日
     （window_days）内被分成两案以上处理，每案罚款都低于某一标准（简易程序 200/3,000 元；听证及
     重大法制审核 5,000/50,000 元，按个人/单位），合计却达到该标准。包括上月及更早月份的案件。
+    同一案号的两份案卷视为同一案件（重复评查），不作拆分比对；有罚款的案件未能识别违法类型、日期、当事人
+    或地点的，列为未能核实。
     法律依据：《行政处罚法》第二十九条（一事不再罚）、第五十一条、第六十三条；上海重大执法决定法制
     审核办法第三条。
     不通过示例：个人三案各罚 1,800 元，30 日内，合计 5,400 元 ≥ 5,000 元。
@@ -175,6 +178,8 @@ def case_splitting(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tup
                     continue
                 if not same_party(names[i], names[j], ids[i], ids[j], p):
                     continue
+                if same_file(allds[i], allds[j]):
+                    continue  # one file reviewed twice under two ids, not two cases
                 neigh.append(j)
             if len(neigh) < 2:
                 continue
@@ -198,6 +203,18 @@ def case_splitting(cases: Sequence[CaseFile], ctx: CheckContext) -> Iterator[tup
             ev.append(case_ev(o, "fine_yuan", f"罚款{fmt_money(fines[k])}元"))
             ev.append(case_ev(o, "violation_place", o.place or ""))
         yield d.case_id, spec.finding(msg, ev, related_cases=[allds[k].case_id for k in group if k != i])
+
+    # a fined case of this month that could not be compared: what was not read
+    for i in sorted(range(n_cur), key=lambda k: allds[k].case_id):
+        d, fine = allds[i], fines[i]
+        if not fine or fine <= 0:
+            continue
+        lacking = [what for what, known in (("违法行为类型", d.violation_type), ("违法日期", dates[i]),
+                                            ("当事人", names[i] or ids[i]), ("违法地点", places[i])) if not known]
+        if lacking:
+            yield d.case_id, spec.unverified("是否与其他案件构成拆分案件",
+                                             f"未能识别{'、'.join(lacking)}，未与其他案件比对",
+                                             [case_ev(d, "fine_yuan", f"罚款{fmt_money(fine)}元")])
 
 
 def _best_split(i: int, neigh: Sequence[int], dates: Sequence[Any], fines: Sequence[Any],

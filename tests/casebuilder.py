@@ -9,19 +9,25 @@
         - {type: decision, id: d2.pdf, fields: {fine_yuan: 2000}, extra: [[fine_yuan, 1000]]}
         - {type: filing_approval, id: f.pdf, fields: {violation_type: x}, confidence: {violation_type: 0.8}}
         - {type: decision, id: scan.pdf, ocr: true}             # pages read by OCR
+        - {type: filing_approval, id: f.pdf, blank: [approver]}  # a label found with nothing after it
+      read_errors: [E102]                                       # the case was not read in full
+      register: {case_number: "2403001", av_record: true}       # the case's 台账 row
 
 Every document field gets a span (page 1, quote ``name：value``) so evidence can be asserted. A
 case-level field takes the span of the same-named field of a document when one exists, else of
 the first document of the type that states that date (``checks.common.DATE_SOURCES``).
-YAML dates become ISO strings.
+YAML dates become ISO strings. A name listed under ``blank`` becomes a Field with
+``state="blank"`` and value None (quote ``name：``). ``read_errors`` (codes) are the errors met
+reading the case (:func:`read_errors`, given to ``run_case_checks``).
 """
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from checks.common import DATE_SOURCES
-from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span
+from pipeline.core.models import CaseFile, DocFields, Field, InputError, Page, SourceDoc, Span
 
 
 def iso(value: Any) -> Any:
@@ -54,7 +60,16 @@ def build_doc(spec: Mapping[str, Any], index: int) -> DocFields:
     conf = spec.get("confidence") or {}
     fields = [_field(doc_id, str(k), iso(v), float(conf.get(k, 1.0))) for k, v in (spec.get("fields") or {}).items()]
     fields += [_field(doc_id, str(k), iso(v)) for k, v in (spec.get("extra") or [])]
+    for name in spec.get("blank") or ():
+        quote = f"{name}："
+        fields.append(Field(name=str(name), value=None, span=Span(doc_id, 1, 0, len(quote), quote),
+                            extractor_id="test", state="blank"))
     return DocFields(doc=src, fields=tuple(fields))
+
+
+def read_errors(spec: Mapping[str, Any]) -> tuple[InputError, ...]:
+    """The case's ``read_errors`` codes as InputError records."""
+    return tuple(InputError(path="case", code=str(c), message=str(c)) for c in spec.get("read_errors") or ())
 
 
 def build_case(spec: Mapping[str, Any], case_id: str = "T0001") -> CaseFile:
@@ -66,7 +81,9 @@ def build_case(spec: Mapping[str, Any], case_id: str = "T0001") -> CaseFile:
     fields: dict[str, tuple[Field, ...]] = {}
     for key, value in values.items():
         fields[key] = (_case_field(key, value, docs),)
-    return CaseFile(case_id=str(spec.get("case_id", case_id)), source=f"{case_id}/", docs=docs, fields=fields)
+    register = iso(spec["register"]) if spec.get("register") else None
+    return CaseFile(case_id=str(spec.get("case_id", case_id)), source=f"{case_id}/", docs=docs, fields=fields,
+                    register=register)
 
 
 def _case_field(key: str, value: Any, docs: tuple[DocFields, ...]) -> Field:

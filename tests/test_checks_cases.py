@@ -4,7 +4,12 @@ A case: ``case`` (see tests/casebuilder.py), optional ``rules`` (deep-merged ove
 rules), optional ``review_date``, and ``findings``: the exact list of expected findings, each with
 ``id``, ``severity`` and optionally ``evidence_docs`` (documents that must appear in the evidence),
 ``message_contains`` (substrings), ``stage`` and ``occurrences``. ``findings: []`` = no finding.
-Run one check with ``pytest -k DEC-01``.
+``unverified`` is the exact list of expected 未能核实 points, each with ``id`` and optionally
+``point_contains`` / ``reason_contains``; none expected when absent. Run one check with
+``pytest -k DEC-01``.
+
+Every check that reads a field has a ``test_unverified_*`` case: the value it needs is not found,
+so it reports no finding and one 未能核实 point (``test_checks_every_check_has_a_not_found_case``).
 """
 from __future__ import annotations
 
@@ -16,7 +21,7 @@ import yaml
 
 from checks.registry import all_checks, run_case_checks
 from checks.rules import deep_merge, default_rules, make_context
-from tests.casebuilder import build_case
+from tests.casebuilder import build_case, read_errors
 
 CASES_DIR = Path(__file__).parent / "cases"
 
@@ -34,7 +39,7 @@ def load_cases() -> list[tuple[str, str, dict[str, Any]]]:
         for name, body in data.items():
             if name == "check":
                 continue
-            assert name.startswith(("test_fail_", "test_pass_")), f"{path.name}: bad case name {name}"
+            assert name.startswith(("test_fail_", "test_pass_", "test_unverified_")), f"{path.name}: bad name {name}"
             out.append((check_id, name, body))
     return out
 
@@ -61,18 +66,35 @@ def test_checks_case(rule_case: tuple[str, str, dict[str, Any]]) -> None:
     rules = _rules(body.get("rules"))
     review = body.get("review_date")
     ctx = make_context(rules, review_date=str(review) if review else None)
-    got = run_case_checks(case, ctx, only=[check_id], debug=True)
+    outcome = run_case_checks(case, ctx, only=[check_id], debug=True, read_errors=read_errors(body["case"]))
+    got = list(outcome.findings)
     expected = body.get("findings") or []
     shown = "\n".join(f"  {f.check_id} {f.severity} {f.message} {[e.document for e in f.evidence]}" for f in got)
-    assert len(got) == len(expected), f"{check_id} {name}: expected {len(expected)} finding(s), got:\n{shown}"
+    shown_u = "\n".join(f"  {u.check_id} {u.point} / {u.reason}" for u in outcome.unverified)
+    assert len(got) == len(expected), (f"{check_id} {name}: expected {len(expected)} finding(s), got:\n{shown}"
+                                       f"\nunverified:\n{shown_u}")
     if name.startswith("test_fail_"):
         assert expected, f"{name}: a fail case must expect at least one finding"
+    want_u = body.get("unverified") or []
+    assert len(outcome.unverified) == len(want_u), (
+        f"{check_id} {name}: expected {len(want_u)} 未能核实 point(s), got:\n{shown_u}")
+    if name.startswith("test_unverified_"):
+        assert want_u and not expected, f"{name}: a not-found case expects no finding and a 未能核实 point"
+    for u, want in zip(outcome.unverified, want_u):
+        assert u.check_id == want["id"] == check_id, shown_u
+        assert u.point and u.reason, shown_u
+        assert all(isinstance(e.quote, str) for e in u.evidence), u.evidence
+        for s in want.get("point_contains") or ():
+            assert str(s) in u.point, f"{s!r} not in {u.point!r}"
+        for s in want.get("reason_contains") or ():
+            assert str(s) in u.reason, f"{s!r} not in {u.reason!r}"
     for f, want in zip(got, expected):
         assert f.check_id == want["id"], shown
         assert f.severity == want["severity"], shown
         if f.severity != "info":
             assert f.message.endswith("。") and f.message.count("。") == 1, f"not one sentence: {f.message}"
         assert f.evidence, f"{check_id} finding without evidence: {f.message}"
+        assert all(isinstance(e.quote, str) for e in f.evidence), f.evidence
         docs = {e.document for e in f.evidence}
         for d in want.get("evidence_docs") or ():
             assert d in docs, f"{d} not in evidence {sorted(docs)}"
@@ -158,13 +180,16 @@ CLEAN_SIMPLE: dict[str, Any] = {
 CLEAN_NOT_PENALIZED: dict[str, Any] = {
     "procedure": "general", "outcome": "not_penalized",
     "fields": {"party": PARTY, "violation_type": "kua_men_ying_ye", "filing_date": "2024-03-04",
+               "discovered_date": "2024-03-01", "violation_date": "2024-03-01",
                "decision_date": "2024-04-08", "decision_service_date": "2024-04-10", "closing_date": "2024-04-20"},
     "docs": [
-        {"type": "filing_approval", "id": "f.docx", "fields": {"filing_date": "2024-03-04", "approver": "王某"}},
+        {"type": "filing_approval", "id": "f.docx", "fields": {"filing_date": "2024-03-04", "approver": "王某",
+                                                               "party_name": "张三"}},
         {"type": "inspection_record", "id": "i.docx", "fields": {
             "start_time": "2024-03-01T09:30", "officers": OFFICERS, "party_signed": True, "av_reference": True}},
         {"type": "investigation_report", "id": "r.docx"},
-        {"type": "non_penalty_decision", "id": "np.docx", "fields": {"decision_date": "2024-04-08", **SEAL}},
+        {"type": "non_penalty_decision", "id": "np.docx",
+         "fields": {"decision_date": "2024-04-08", "party_name": "张三", **SEAL}},
         {"type": "service_receipt", "id": "sr.docx", "fields": {"served_doc": "non_penalty_decision",
                                                                 "service_date": "2024-04-10"}},
         {"type": "closing_approval", "id": "c.docx", "fields": {"closing_date": "2024-04-20", "approver": "王某"}},
@@ -176,9 +201,27 @@ CLEAN_NOT_PENALIZED: dict[str, Any] = {
                                         ("not_penalized", CLEAN_NOT_PENALIZED)])
 def test_checks_clean_case_has_no_finding(name: str, spec: dict[str, Any]) -> None:
     case = build_case(spec)
-    got = run_case_checks(case, make_context(review_date="2024-06-30"), debug=True)
-    got = [f for f in got if not all_checks()[f.check_id].cross]
+    outcome = run_case_checks(case, make_context(review_date="2024-06-30"), debug=True)
+    got = [f for f in outcome.findings if not all_checks()[f.check_id].cross]
     assert got == [], "\n".join(f"{f.check_id} {f.severity} {f.message}" for f in got)
+    assert outcome.unverified == (), "\n".join(f"{u.check_id} {u.point} / {u.reason}" for u in outcome.unverified)
+
+
+# ids whose every YAML case must include a not-found case ("field not found → no finding, one 未能核实
+# entry"): all of them — every check reads fields (DOC-01 and the cross-case checks included)
+def test_checks_every_check_has_a_not_found_case() -> None:
+    by_id: dict[str, set[str]] = {}
+    for path in sorted(CASES_DIR.glob("*.yml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        by_id[data["check"]] = {k for k in data if k.startswith("test_unverified_")}
+    missing = sorted(i for i in all_checks() if not by_id.get(i))
+    assert not missing, f"add a test_unverified_* case (field not found → 未能核实) to tests/cases/<ID>.yml: {missing}"
+
+
+def test_checks_outcome_iterates_its_findings() -> None:
+    case = build_case({"procedure": "general", "docs": [{"type": "decision", "id": "d.pdf"}]})
+    outcome = run_case_checks(case, make_context(), only=["NOT-01"], debug=True)
+    assert list(outcome) == list(outcome.findings) and len(outcome) == len(outcome.findings) == 1
 
 
 def test_checks_speed_1000_cases() -> None:
@@ -198,7 +241,7 @@ def test_checks_speed_1000_cases() -> None:
     t0 = time.perf_counter()
     n = 0
     for c in cases:
-        n += len(run_case_checks(c, ctx, only=single))
+        n += len(run_case_checks(c, ctx, only=single).findings)
     elapsed = time.perf_counter() - t0
     print(f"\n{len(single)} single-file checks x 1000 cases: {elapsed:.2f} s, {n} findings")
     assert elapsed < 10

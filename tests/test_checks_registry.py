@@ -61,10 +61,15 @@ def test_checks_registry_catalogue_id_registered(check_id: str) -> None:
     assert spec.stage == row["stage"]
 
 
+LISTING_ONLY = {"OCR-01"}
+
+
 @pytest.mark.parametrize("check_id", CATALOGUE_IDS)
 def test_checks_registry_catalogue_id_has_fail_and_pass_cases(check_id: str) -> None:
     names = case_names(check_id)
-    assert any(n.startswith("test_fail_") for n in names), f"tests/cases/{check_id}.yml has no test_fail_* case"
+    # OCR-01 only lists fields for a human (未能核实): its "fail" cases are test_unverified_* cases
+    fail = ("test_unverified_",) if check_id in LISTING_ONLY else ("test_fail_",)
+    assert any(n.startswith(fail) for n in names), f"tests/cases/{check_id}.yml has no {fail[0]}* case"
     assert any(n.startswith("test_pass_") for n in names), f"tests/cases/{check_id}.yml has no test_pass_* case"
 
 

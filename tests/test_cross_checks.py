@@ -4,6 +4,8 @@ The YAML runner: every ``test_fail_*`` / ``test_pass_*`` entry of a file whose c
 ``cases:`` list becomes one test, ``MIS-01_test_fail_…``; ``pytest -k MIS-01`` runs one check.
 ``findings`` lists every expected finding exactly by (case_id, related_cases); optional
 ``message_contains`` / ``evidence_contains`` lists must appear in the message / an evidence quote.
+``unverified`` lists every expected 未能核实 point by case_id (optional ``point_contains`` /
+``reason_contains``); none expected when absent. Each id has a ``test_unverified_*`` case.
 """
 from __future__ import annotations
 
@@ -32,7 +34,7 @@ from checks.registry import CheckContext, all_checks, run_cross_checks
 from extractors.normalise.names import names_match
 from pipeline.core.caseno import RegisterIndex, case_key, match_register_row
 from pipeline.core.digest import CaseDigest
-from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span
+from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span, Unverified
 
 CASES_DIR = Path(__file__).parent / "cases"
 ROOT = Path(__file__).resolve().parents[1]
@@ -101,7 +103,7 @@ def _yaml_cases() -> list[tuple[str, str, dict[str, Any]]]:
     for p in _case_files():
         data = yaml.safe_load(p.read_text(encoding="utf-8"))
         for name, body in data.items():
-            if name.startswith(("test_fail_", "test_pass_")):
+            if name.startswith(("test_fail_", "test_pass_", "test_unverified_")):
                 out.append((data["check"], name, body))
     return out
 
@@ -120,7 +122,22 @@ YAML_CASES = _yaml_cases()
 
 @pytest.mark.parametrize("check_id,name,body", YAML_CASES, ids=[f"{c}_{n}" for c, n, _ in YAML_CASES])
 def test_cross_checks_yaml_case(check_id: str, name: str, body: dict[str, Any]) -> None:
-    got = _run_check(check_id, body)
+    items = _run_check(check_id, body)
+    got = [(cid, f) for cid, f in items if not isinstance(f, Unverified)]
+    points = [(cid, u) for cid, u in items if isinstance(u, Unverified)]
+    want_u = body.get("unverified") or []
+    assert sorted(cid for cid, _ in points) == sorted(str(u["case_id"]) for u in want_u), (
+        f"{check_id} {name}: 未能核实 {[(cid, u.point, u.reason) for cid, u in points]}")
+    for u in want_u:
+        point = next(p for cid, p in points if cid == str(u["case_id"]))
+        assert point.check_id == check_id and point.point and point.reason
+        assert all(isinstance(e.quote, str) and isinstance(e.document, str) for e in point.evidence), point.evidence
+        for text in u.get("point_contains") or ():
+            assert text in point.point, f"{text!r} not in {point.point!r}"
+        for text in u.get("reason_contains") or ():
+            assert text in point.reason, f"{text!r} not in {point.reason!r}"
+    if name.startswith("test_unverified_"):
+        assert want_u and not body.get("findings"), "a not-found case expects no finding and a 未能核实 point"
     expected = body.get("findings") or []
     got_keys = sorted((cid, tuple(f.related_cases)) for cid, f in got)
     exp_keys = sorted((str(e["case_id"]), tuple(str(x) for x in e.get("related_cases") or ()))
@@ -141,6 +158,7 @@ def test_cross_checks_yaml_case(check_id: str, name: str, body: dict[str, Any]) 
         for text in e.get("evidence_contains") or ():
             assert any(text in ev.quote for ev in f.evidence), f"{text!r} not in {f.evidence}"
         assert f.evidence, "a finding carries evidence"
+        assert all(isinstance(e.quote, str) and isinstance(e.document, str) for e in f.evidence), f.evidence
 
 
 def test_cross_checks_every_id_has_pass_and_fail_cases() -> None:
@@ -148,7 +166,7 @@ def test_cross_checks_every_id_has_pass_and_fail_cases() -> None:
     for check_id, name, _ in YAML_CASES:
         seen.setdefault(check_id, set()).add(name.split("_")[1])
     for cid in CROSS_IDS:
-        assert seen.get(cid) == {"fail", "pass"}, cid
+        assert seen.get(cid) == {"fail", "pass", "unverified"}, cid
     registered = {k for k, s in all_checks().items() if s.cross}
     assert set(CROSS_IDS) <= registered
 

@@ -494,8 +494,7 @@ class CaseResult:
         }
         if self.provenance:
             d["provenance"] = dict(self.provenance)
-        if self.unverified:
-            d["unverified"] = [u.to_dict() for u in self.unverified]
+        d["unverified"] = [u.to_dict() for u in self.unverified]  # always present, possibly empty
         return d
 
     def to_json(self) -> str:

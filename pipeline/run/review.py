@@ -35,8 +35,7 @@ from typing import Any
 import click
 
 from checks.cross_common import digests_for
-from checks.ocr import low_confidence_quotes
-from checks.registry import CheckContext, run_case_checks, run_cross_checks
+from checks.registry import CheckContext, low_confidence_quotes, run_case_checks, run_cross_checks
 from checks.rules import build_calendar, calendar_from_rules, load_rules
 from extractors.assemble import case_fields, field_provenance
 from pipeline import __version__
@@ -220,16 +219,23 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
 
     # checks: single-file, then cross-case over this month and the months kept in the database
     t_checks = time.perf_counter()
-    single = {c.case_id: mark_low_confidence(c, run_case_checks(c, ctx, debug=settings.debug), ctx)
-              for c in casefiles}
+    errors_of = {cf.case_id: ci.errors for _e, (ci, cf, _c) in read if cf is not None and ci is not None}
+    outcomes = {c.case_id: run_case_checks(c, ctx, debug=settings.debug, read_errors=errors_of.get(c.case_id, ()))
+                for c in casefiles}
+    single = {c.case_id: mark_low_confidence(c, list(outcomes[c.case_id].findings), ctx) for c in casefiles}
     cross = run_cross_checks(casefiles, ctx, debug=settings.debug)
     t_checks = time.perf_counter() - t_checks
 
-    # results, in case-id order
-    results = [_case_result(entry, result, single.get(entry.case_id, []), cross.get(entry.case_id, []), sheet,
-                            decisions) for entry, result in read]
+    # results, in case-id order; the points the checks could not verify go to CaseResult.unverified
+    results: list[CaseResult] = []
+    for entry, result in read:
+        case_result = _case_result(entry, result, single.get(entry.case_id, []),
+                                   list(cross[entry.case_id].findings) if entry.case_id in cross else [],
+                                   sheet, decisions)
+        points = [u for o in (outcomes.get(entry.case_id), cross.get(entry.case_id)) if o for u in o.unverified]
+        results.append(replace(case_result, unverified=tuple(sorted(points, key=lambda u: u.check_id))))
     entry_ids = {e.case_id for e in job.entries}
-    orphan = {cid: fs for cid, fs in cross.items() if cid not in entry_ids}
+    orphan = {cid: list(o.findings) for cid, o in cross.items() if cid not in entry_ids}
 
     # write: everything goes to a staging folder first, then moves into place file by file
     staging = job.out / STAGING_DIR
