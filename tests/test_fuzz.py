@@ -182,6 +182,6 @@ def test_fuzz_extract_document_always_returns(doc_type: str, lines: list[str]) -
     text = "\n".join(lines)
     doc = SourceDoc(doc_id="x.docx", path="x.docx", kind="docx", pages=(Page(1, text, "docx"),),
                     doc_type=doc_type, title=None)
-    df = extract_document(doc, _nlp())
+    df = extract_document(doc, _nlp(), debug=True)
     for f in df.fields:
         assert f.span is None or 0 <= f.span.start <= f.span.end <= len(text) + 1

@@ -33,8 +33,10 @@ def read_doc_number(t: Text, o: Out, decision: bool) -> None:
                 continue
             s, e = lo + m.start(), lo + m.end()
             # a PDF title and number are joined: the number starts at a line start
+            # (CASE_NO_SH_DIGITS has no year: its serial starts the number)
+            first = m.start("year") if "year" in m.re.groupindex else m.start("serial")
             for b in t.breaks:
-                if s < b < lo + m.start("year"):
+                if s < b < lo + first:
                     s = b
             # trim a leading 编号/文号 label or stray punctuation
             while s < e and not re.match(r"[" + CJK + r"A-Za-z0-9(（〔\[［﹝【第]", n[s]):

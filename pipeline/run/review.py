@@ -144,15 +144,12 @@ def _cap_memory(memory_mb: int) -> None:
 def _read_one(root: str, entry: Any) -> tuple[Any, CaseFile]:
     """Read, type, extract and assemble one case (the expensive, parallel part)."""
     from extractors.assemble import assemble
-    from extractors.fields import extract_document
+    from extractors.fields import extract_case
     from pipeline.read.archive import read_case
     from pipeline.read.readers import ReadLimits
 
     case_input = read_case(Path(root), entry, limits=_WORKER_STATE.get("limits") or ReadLimits())
-    from extractors.ocrconf import with_ocr_confidence
-
-    nlp = _nlp()
-    docfields = [with_ocr_confidence(extract_document(d, nlp)) for d in case_input.docs]
+    case_input, docfields = extract_case(case_input, _nlp(), debug=bool(_WORKER_STATE.get("debug")))
     return case_input, assemble(case_input, docfields, None)
 
 
@@ -864,17 +861,12 @@ def extract_file(path: Path) -> dict[str, Any]:
     """``anjuan extract FILE``: the fields of each document of one file, and the case-level
     fields they give together (only those stated)."""
     from extractors.assemble import assemble, case_fields
-    from extractors.fields import extract_document
-    from extractors.nlp import build_nlp
+    from extractors.fields import extract_case
     from pipeline.read.archive import CaseEntry, read_case
 
     path = Path(path)
     entry = CaseEntry(case_id=path.stem, source=path.name, kind=path.suffix.lower().lstrip("."))
-    case_input = read_case(path.parent, entry)
-    from extractors.ocrconf import with_ocr_confidence
-
-    nlp = build_nlp()
-    docfields = [with_ocr_confidence(extract_document(d, nlp)) for d in case_input.docs]
+    case_input, docfields = extract_case(read_case(path.parent, entry))
     docs_out = []
     for df in docfields:
         fields: dict[str, Any] = {}
