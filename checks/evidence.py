@@ -31,7 +31,7 @@ def unsigned_record(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     need_witness = bool(p.get("require_witness_with_refusal", True))
     for d in case.docs_of(*(p.get("doc_types") or ())):
         signed = d.value("party_signed")
-        if signed is not False:
+        if signed is not False and d.state("party_signed") != "blank":  # blank: an empty signature cell
             continue
         refused = d.value("refusal_note") is True
         witness = str(d.value("witness") or "").strip()

@@ -53,7 +53,7 @@ def _fields_of(docs: Iterable[DocFields], doc_types: Sequence[str], name: str) -
     for dt in doc_types:
         for d in docs:
             if d.doc.doc_type == dt:
-                out.extend(d.all(name))
+                out.extend(d.found(name))
     return out
 
 
@@ -114,7 +114,7 @@ def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
     ordered.extend(d for d in docs if d.doc.doc_type not in PARTY_ORDER)
     cands: list[Field] = []
     for i, d in enumerate(ordered):
-        nf = d.get("party_name")
+        nf = next(iter(d.found("party_name")), None)
         if nf is None:
             continue
         val = {"name": nf.value, "kind": None,
@@ -174,7 +174,7 @@ def _step_candidates(docs: Sequence[DocFields], key: str, step: Step, simple: bo
         return [_as(f, key) for f in _served(docs, step.served)]
     if step.order == "start_time":
         src = [f for d in _first_inspection([d for d in docs if d.doc.doc_type in step.doc_types])
-               for f in d.all(step.field)]
+               for f in d.found(step.field)]
     else:
         src = _fields_of(docs, step.doc_types, step.field)
     if step.field == "start_time":  # a date key read from a date-time
@@ -191,7 +191,7 @@ def _served(docs: Sequence[DocFields], targets: Sequence[str]) -> list[Field]:
     for d in docs:
         if d.doc.doc_type != "service_receipt" or d.value("served_doc") not in targets:
             continue
-        out.extend(d.all("service_date"))
+        out.extend(d.found("service_date"))
     return out
 
 

@@ -125,7 +125,7 @@ def test_extract_pdf_filing_wrapped_labels_and_values():
     assert f["party_id_number"] == "91310118MA1P******"
     assert f["party_address"] == "上海市青浦区新府路794号3幢5层"
     assert f["party_kind"] == "organisation"
-    assert f["officers"] == [{"name": "余立新", "cert_no": "31016040"}, {"name": "郭子涵", "cert_no": "31180769"}]
+    assert f["officers"] == [{"name": "余立新", "cert_no": "31016040", "cert_state": "found"}, {"name": "郭子涵", "cert_no": "31180769", "cert_state": "found"}]
     assert f["approval_date"] == "2024-05-09" and f["filing_date"] == "2024-05-09"  # not the 承办人 date
     assert f["approver"] == "顾建明"
     assert f["doc_number"] == "青城管立字［2024］第0294号"
@@ -139,7 +139,7 @@ def test_extract_pdf_blank_approval_takes_no_neighbour():
 def test_extract_pdf_inspection_prose_labels_are_not_officers():
     f = _fields(INSPECTION_PDF, "inspection_record", "现场检查笔录")
     # "执法人员" at the end of a wrapped prose line is not a label
-    assert f["officers"] == [{"name": "罗金凤", "cert_no": "31009984"}, {"name": "陆小红", "cert_no": "31011409"}]
+    assert f["officers"] == [{"name": "罗金凤", "cert_no": "31009984", "cert_state": "found"}, {"name": "陆小红", "cert_no": "31011409", "cert_state": "found"}]
     assert f["start_time"] == "2024-03-01T09:20" and f["end_time"] == "2024-03-01T10:01"
     assert f["place"] == "青浦区浦祥路630号门口人行道"
     assert f["party_name"] == "青浦区练塘杨姐水果店"
@@ -161,7 +161,7 @@ def test_extract_pdf_simple_decision_with_glued_receipt():
     assert f["remedy"]["reconsideration_body"] == "上海市青浦区人民政府"
     assert f["remedy"]["litigation_court"] == "有管辖权的人民法院"
     assert f["reconsideration_first"] is True
-    assert f["officers"] == [{"name": "郑卫东", "cert_no": "31181621"}, {"name": "袁德华", "cert_no": "31018235"}]
+    assert f["officers"] == [{"name": "郑卫东", "cert_no": "31181621", "cert_state": "found"}, {"name": "袁德华", "cert_no": "31018235", "cert_state": "found"}]
     # the 落款 date after the remedy clause, not the glued receipt's date
     assert f["decision_date"] == "2024-06-12"
     assert f["violation_type"] == "zhan_dao_she_tan"

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from extractors.fields.labels import labels
 from extractors.fields.marks import AGENCY_RE
 from extractors.fields.text import (
+    DATE_BLANK,
     DateHit,
     Out,
     Text,
@@ -108,7 +109,8 @@ def closing_date(t: Text, after: int | None = None) -> DateHit | None:
 
 
 def read_label_date(t: Text, o: Out, name: str, labels: Sequence[str], family: str = "dates") -> bool:
-    """A date after one of ``labels``; True when a label was seen (blank or not)."""
+    """A date after one of ``labels``; True when a label was seen (blank or not). A label with
+    nothing after it, or an unfilled ``年 月 日``, records ``name`` as blank."""
     v = t.label_value(labels)
     if v is False:
         return False
@@ -116,6 +118,12 @@ def read_label_date(t: Text, o: Out, name: str, labels: Sequence[str], family: s
         d = date_at(t, *v)
         if d:
             o.emit(name, d.iso, d.start, d.end, family, d.confidence)
+        elif DATE_BLANK.match(t.norm[v[0]:v[1]]):
+            o.blank(name, v[0], v[1], family)
+    else:
+        lab = t.blank_label(labels)
+        if lab:
+            o.blank(name, *lab, family)
     return True
 
 

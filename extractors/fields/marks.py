@@ -23,11 +23,11 @@ def read_signatures(t: Text, o: Out, sign_labels: Sequence[str], field: str) -> 
             o.emit(field, False, v[0], v[1], "signatures")
         elif re.match(r"[" + CJK + r"*＊]{2,}", seg) and not DATE_BLANK.match(seg):
             o.emit(field, True, v[0], v[1], "signatures")
-        else:
-            o.emit(field, False, v[0], v[1], "signatures")
-    else:
+        else:  # nothing but an unfilled date or a stroke: the signature cell is empty
+            o.blank(field, v[0], v[1], "signatures")
+    else:  # the signature label with nothing after it
         lab = next(iter(t.label_iter(sign_labels)))
-        o.emit(field, False, lab[0], lab[1], "signatures")
+        o.blank(field, lab[0], lab[1] - len(lab[2]), "signatures")
 
 
 def read_refusal(t: Text, o: Out, sd) -> None:

@@ -300,6 +300,19 @@ class Text:
             return None
         return False if not seen else None
 
+    def blank_label(self, labels: Sequence[str], lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
+        """(start, end) of the first of ``labels`` in [lo, hi) when its value is positively empty:
+        a separator (colon, TAB, |) follows it and then nothing, a line end or another label. A
+        label that ends its line with no separator may have its value on the next line: not blank."""
+        hi = len(self.norm) if hi is None else hi
+        for s, e, sep in self.label_iter(labels):
+            if s < lo or s >= hi:
+                continue
+            if self.value_after(e, sep) is not None or "\n" in sep or not sep.strip(" "):
+                return None
+            return s, e - len(sep)
+        return None
+
     def label_values(self, labels: Sequence[str]) -> list[tuple[int, int, int]]:
         """Every (label start, value start, value end) for the labels."""
         out = []
@@ -377,32 +390,51 @@ class Out:
         self.declared = frozenset(declared) if declared is not None else None
         self.fields: list[Field] = []
         self._names: set[str] = set()
+        self._blank: set[str] = set()
         self._pos: dict[str, tuple[int | None, int | None]] = {}
 
     def emit(self, name: str, value: Any, start: int | None, end: int | None, family: str,
              confidence: float = 1.0) -> None:
-        if name not in DOC_FIELD_NAMES:
-            raise KeyError(f"{name} is not a DOC_FIELDS name")
-        if self.declared is not None and name not in self.declared:
-            raise KeyError(f"{name} is not among the fields its extractor declares")
+        self._check(name)
         if name in self._names or value is None:
             return
+        if name in self._blank:  # a value read elsewhere outweighs a blank cell
+            self.fields = [f for f in self.fields if f.name != name]
+            self._blank.discard(name)
         span = self.t.span(start, end) if start is not None and end is not None else None
         self.fields.append(Field(name, value, span, f"{family}.{name}.v1", confidence))
         self._names.add(name)
         self._pos[name] = (start, end)
+
+    def blank(self, name: str, start: int, end: int, family: str, confidence: float = 1.0) -> None:
+        """Record that the slot ``name`` was found empty: its label (or cell) at [start, end) holds
+        nothing. Positive evidence of a missing value; a value emitted later replaces it."""
+        self._check(name)
+        if name in self._names or name in self._blank:
+            return
+        self.fields.append(Field(name, None, self.t.span(start, end), f"{family}.{name}.v1", confidence,
+                                 state="blank"))
+        self._blank.add(name)
+
+    def _check(self, name: str) -> None:
+        if name not in DOC_FIELD_NAMES:
+            raise KeyError(f"{name} is not a DOC_FIELDS name")
+        if self.declared is not None and name not in self.declared:
+            raise KeyError(f"{name} is not among the fields its extractor declares")
 
     def pos(self, name: str) -> tuple[int | None, int | None]:
         """Offsets (in the matching text) of an emitted field, to reuse its evidence."""
         return self._pos.get(name, (None, None))
 
     def has(self, name: str) -> bool:
+        """A value was read for ``name`` (a blank slot does not count)."""
         return name in self._names
 
     def drop(self, *names: str) -> None:
         """Forget emitted fields (a value found to belong to someone else)."""
         self.fields = [f for f in self.fields if f.name not in names]
         self._names -= set(names)
+        self._blank -= set(names)
         for n in names:
             self._pos.pop(n, None)
 

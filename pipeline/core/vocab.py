@@ -25,7 +25,9 @@ DOC_FIELDS: dict[str, tuple[str, str]] = {
     "party_id_number": ("str", "身份证号 or 统一社会信用代码 as printed (may be masked)"),
     "party_address": ("str", "当事人 address"),
     "party_representative": ("str", "法定代表人 / 负责人 / 经营者 of an organisation"),
-    "officers": ("list[{name, cert_no}]", "officers named with their 执法证号 (cert_no null if absent)"),
+    "officers": ("list[{name, cert_no, cert_state}]",
+                 "officers named with their 执法证号; cert_state found | blank (a certificate label or cell "
+                 "left empty) | not_found (cert_no null then)"),
     "place": ("str", "place of the act / inspection / inquiry"),
     "start_time": ("datetime", "start of an inspection/inquiry/hearing"),
     "end_time": ("datetime", "end of an inspection/inquiry/hearing"),
