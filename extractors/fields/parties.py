@@ -203,15 +203,15 @@ def read_officers(t: Text, o: Out, labels: Sequence[str] = labels("officers")) -
         before = [i for i, x in enumerate(names) if i not in given and x[2] <= group[0][0]
                   and (t.pdf or t.line_start(x[1]) == t.line_start(group[0][0]))]
         if len(group) >= 2 and len(before) >= len(group):
-            for i, c in zip(before[-len(group):], group):
-                take(i, c)
+            for i, g in zip(before[-len(group):], group):
+                take(i, g)
     # 2. a number right after its name: 张三（执法证号：311…） / 张三 311… / 张三 执法证号：311…
     for i, (_nm, _s, e) in enumerate(names):
         if i in given:
             continue
-        c = next((c for c in certs if c[0] >= e and c[0] not in used), None)
-        if c is not None and re.fullmatch(r"[ \t(|:]*(?:" + _CERT_LABEL + r")?[ \t:|]*", n[e:c[0]]):
-            take(i, c)
+        nc = next((c for c in certs if c[0] >= e and c[0] not in used), None)
+        if nc is not None and re.fullmatch(r"[ \t(|:]*(?:" + _CERT_LABEL + r")?[ \t:|]*", n[e:nc[0]]):
+            take(i, nc)
             continue
         bm = _BARE_CERT.match(n, e)
         if bm:
@@ -221,9 +221,9 @@ def read_officers(t: Text, o: Out, labels: Sequence[str] = labels("officers")) -
         if i in given:
             continue
         nxt = names[i + 1][1] if i + 1 < len(names) else len(n)
-        c = next((c for c in certs if e <= c[0] < min(nxt, e + 60) and c[0] not in used), None)
-        if c is not None:
-            take(i, c)
+        near = next((c for c in certs if e <= c[0] < min(nxt, e + 60) and c[0] not in used), None)
+        if near is not None:
+            take(i, near)
     out: list[dict[str, Any]] = []
     index: dict[str, int] = {}
     lo, hi = names[0][1], max(x[2] for x in names)
