@@ -133,7 +133,7 @@ def _x_simple(t: Text, o: Out, sd: Any) -> None:
     read_officers(t, o)
     read_place(t, o, ("违法地点", "违法行为地点", "地点", "发生地点", "处罚地点"))
     for _s, e, _sep in t.label_iter(("违法时间", "违法行为时间", "时间", "发生时间")):
-        dts = datetimes(t, e, min(len(t.norm), e + 40))
+        dts = datetimes(t, e, t.window(e, 40))
         if dts and t.norm[e:dts[0][1]].strip(" \t|:") == "":
             o.emit("start_time", dts[0][0], dts[0][1], dts[0][2], "dates")
             break

@@ -59,7 +59,7 @@ def _x_record(t: Text, o: Out, sd: Any) -> None:
         else:
             # an act date stated in the findings ("当事人于2022年3月1日…"), else the inspection date
             m = re.search(r"当事人(?:于|在)\s*", t.norm)
-            d = date_at(t, m.end(), min(len(t.norm), m.end() + 20)) if m else None
+            d = date_at(t, m.end(), t.window(m.end(), 20)) if m else None
             if m and d and d.start == m.end():
                 o.emit("violation_date", d.iso, d.start, d.end, "dates", d.confidence)
             elif o.has("start_time"):

@@ -178,6 +178,12 @@ class Text:
             yield i, e
             i = e + 1
 
+    def window(self, pos: int, width: int) -> int:
+        """The end of a look-ahead of ``width`` characters from ``pos`` that never reads the next
+        row: it stops at the line's end (PDF: at the next label, PDF lines being wrapped cells)."""
+        stop = self.next_cut(pos) if self.pdf else self.line_end(pos)
+        return min(len(self.norm), pos + width, stop)
+
     def is_break(self, i: int) -> bool:
         return i in self._break_set
 
@@ -280,7 +286,8 @@ class Text:
             b = self.breaks[k]
             nxt = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.norm)
             line = self.norm[b:nxt]
-            if b >= pos and (len(line) >= PDF_PARAGRAPH_LINE or _PARA_OPENER.match(line)):
+            if b >= pos and (len(line) >= PDF_PARAGRAPH_LINE or _PARA_OPENER.match(line)
+                             or _LABELISH.match(line)):
                 return b
             k += 1
         return end
@@ -340,6 +347,10 @@ class Text:
 PDF_PARAGRAPH_LINE = 26
 
 
+# a line that starts with a short label this file does not know (涉案物品 …, 整改要求：…) starts a
+# new cell: 2–8 characters ending like a label, then a separator
+_LABELISH = re.compile(r"[" + CJK + r"]{1,6}(?:时间|日期|地点|地址|名称|单位|意见|情况|号码|方式|金额|理由|"
+                       r"事项|物品|编号|原因|依据|结果|要求|期限|电话|人员|签名|姓名|类型|来源|内容)(?:[ :|]|$)")
 _PARA_OPENER = re.compile(r"(你|您|经查|经调查|本局|本机关|如不服|根据|依据|依照|"
                           r"执法人员已|执法人员出示|以上|上述|问:|答:|检查情况)")
 

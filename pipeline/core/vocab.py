@@ -96,6 +96,7 @@ DOC_FIELDS: dict[str, tuple[str, str]] = {
     "preservation_date": ("date", "date of 先行登记保存"),
     "handling_decision_date": ("date", "date of the handling decision on preserved evidence"),
     "payment_date": ("date", "date of payment"),
+    "payment_issued_date": ("date", "the day a payment slip was made out (开票 / 填制日期), not the day it was paid"),
     "amount_yuan": ("money", "amount paid (payment receipt; closing form 执行情况)"),
     "urge_notice": ("bool", "a 催告 / 加处罚款 / 强制执行申请 is recorded"),
     "closing_date": ("date", "结案 approval date"),
