@@ -20,7 +20,8 @@ from typing import Any
 
 from extractors.normalise import party as P
 from extractors.precedence import PRECEDENCE, Step
-from extractors.violations import match_violation
+from extractors.squads import SQUADS
+from extractors.violations import match_violation, violation_by_provisions
 from pipeline.core.models import (
     CASE_FIELD_KEYS,
     LIST_FIELDS,
@@ -154,6 +155,14 @@ def _violation_type(docs: Sequence[DocFields]) -> list[Field]:
     steps = PRECEDENCE["violation_type"].steps
     causes = _fields_of(docs, steps[0].doc_types, steps[0].field)
     for step in steps:
+        if step.match == "provision":
+            if not out:  # the cited article decides only when no wording matched
+                for f in _fields_of(docs, step.doc_types, step.field):
+                    key, _score = violation_by_provisions(f.value)
+                    if key:
+                        out.append(_as(f, "violation_type", key))
+                        break
+            continue
         for f in causes if step is steps[0] else _fields_of(docs, step.doc_types, step.field):
             if step.match == "violation":
                 key, _score = match_violation(f.value)
@@ -180,6 +189,32 @@ def _step_candidates(docs: Sequence[DocFields], key: str, step: Step, simple: bo
     if step.field == "start_time":  # a date key read from a date-time
         return [_as(f, key, f.value[:10]) for f in src]
     return [_as(f, key) for f in src]
+
+
+def _gazetteer_squads(case: CaseInput, docs: Sequence[DocFields],
+                      register_row: Mapping[str, Any] | None) -> list[Field]:
+    """Squads the gazetteer finds where no squad label is: the head and foot of each document (its
+    agency line, 落款), then the folder name, then the register row."""
+    out: list[Field] = []
+    order = PRECEDENCE["squad"].doc_types
+    ranked = sorted(docs, key=lambda d: order.index(d.doc.doc_type) if d.doc.doc_type in order else len(order))
+    for d in ranked:
+        text = d.doc.text
+        for lo in (0, max(0, len(text) - _EDGE)):
+            hit = SQUADS.find(text[lo:lo + _EDGE])
+            if hit:
+                s, e = lo + hit[0], lo + hit[1]
+                span = Span(d.doc.doc_id, d.doc.page_of(s), s, e, text[s:e])
+                out.append(Field("squad", hit[2], span, "assemble.squad.gazetteer.v1", 0.8))
+                break
+    for where, text in (("folder", case.source), ("register", str((register_row or {}).get("squad") or ""))):
+        hit = SQUADS.find(text)
+        if hit:
+            out.append(Field("squad", hit[2], None, f"assemble.squad.{where}.v1", 0.7))
+    return out
+
+
+_EDGE = 200  # characters of a document's head and foot searched for a squad name
 
 
 def _derived(key: str, value: Any, basis: Field | None = None, eid: str | None = None) -> Field:
@@ -233,7 +268,7 @@ def assemble(case: CaseInput, docs: Sequence[DocFields],
         F["outcome"] = [_derived("outcome", "pending")]
 
     sq = PRECEDENCE["squad"]
-    F["squad"] = _fields_of(docs, sq.doc_types, sq.field)
+    F["squad"] = _fields_of(docs, sq.doc_types, sq.field) + _gazetteer_squads(case, docs, register_row)
 
     F["party"] = _party_candidates(docs)
     F["violation_type"] = _violation_type(docs)
