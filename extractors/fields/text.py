@@ -308,17 +308,39 @@ class Text:
         return False if not seen else None
 
     def blank_label(self, labels: Sequence[str], lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
-        """(start, end) of the first of ``labels`` in [lo, hi) when its value is positively empty:
-        a separator (colon, TAB, |) follows it and then nothing, a line end or another label. A
-        label that ends its line with no separator may have its value on the next line: not blank."""
+        """(start, end) of the first of ``labels`` in [lo, hi) when its value is positively empty,
+        else None (no such label, a value, or nothing that proves the value missing)."""
         hi = len(self.norm) if hi is None else hi
         for s, e, sep in self.label_iter(labels):
             if s < lo or s >= hi:
                 continue
-            if self.value_after(e, sep) is not None or "\n" in sep or not sep.strip(" "):
+            if self.value_after(e, sep) is not None or not self._empty_after(s, e, sep):
                 return None
             return s, e - len(sep)
         return None
+
+    def _empty_after(self, s: int, pos: int, sep: str) -> bool:
+        """Whether the label at ``s`` (its separator ending at ``pos``) has no value, by the shape
+        of what follows: another cell (TAB, |), a table row's end (the reader drops empty cells),
+        another label, or the end of the text. A paragraph label whose line ends may have its
+        value on the next line: empty only when that line starts with a label."""
+        n = self.norm
+        if "\t" in sep or "|" in sep or pos >= len(n):
+            return True
+        cuts = self.cuts()
+        k = bisect.bisect_left(cuts, pos)
+        next_cut = cuts[k] if k < len(cuts) else len(n)
+        if self.pdf:
+            gap = n[pos:next_cut]
+            return not gap.strip() or next_cut == pos
+        le = self.line_end(pos if "\n" not in sep else s)
+        if n[pos:le].strip():
+            return True  # something on the line, and value_after found it is a label
+        line = n[self.line_start(s):le]
+        if "\t" in line:
+            return True  # a table row whose value cells were empty (dropped by the reader)
+        nxt = le + 1
+        return nxt >= len(n) or nxt == next_cut or not n[nxt:self.line_end(nxt)].strip()
 
     def label_values(self, labels: Sequence[str]) -> list[tuple[int, int, int]]:
         """Every (label start, value start, value end) for the labels."""
