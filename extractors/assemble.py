@@ -201,11 +201,11 @@ def _gazetteer_squads(case: CaseInput, docs: Sequence[DocFields],
     for d in ranked:
         text = d.doc.text
         for lo in (0, max(0, len(text) - _EDGE)):
-            hit = SQUADS.find(text[lo:lo + _EDGE])
+            hit = _squad_line(text, lo, min(len(text), lo + _EDGE))
             if hit:
-                s, e = lo + hit[0], lo + hit[1]
+                s, e, name = hit
                 span = Span(d.doc.doc_id, d.doc.page_of(s), s, e, text[s:e])
-                out.append(Field("squad", hit[2], span, "assemble.squad.gazetteer.v1", 0.8))
+                out.append(Field("squad", name, span, "assemble.squad.gazetteer.v1", 0.8))
                 break
     for where, text in (("folder", case.source), ("register", str((register_row or {}).get("squad") or ""))):
         hit = SQUADS.find(text)
@@ -215,6 +215,24 @@ def _gazetteer_squads(case: CaseInput, docs: Sequence[DocFields],
 
 
 _EDGE = 200  # characters of a document's head and foot searched for a squad name
+# what may stand beside a squad name on its own line: the agency, a seal mark, brackets, a date
+_LINE_REST = re.compile(r"[\s()（）〔〕\[\]【】:：]|上海市|青浦区|城市管理行政执法局|城管执法局|印章|公章|盖章|"
+                        r"[0-9０-９〇零一二三四五六七八九十年月日./-]")
+
+
+def _squad_line(text: str, lo: int, hi: int) -> tuple[int, int, str] | None:
+    """A squad the gazetteer knows on a line of [lo, hi) that names nothing else (an agency line,
+    a 落款): (start, end, squad name). A squad named inside a sentence or a field is not taken."""
+    pos = lo
+    while pos < hi:
+        end = text.find("\n", pos, hi)
+        end = hi if end == -1 else end
+        line = text[pos:end]
+        hit = SQUADS.find(line)
+        if hit and len(_LINE_REST.sub("", line[:hit[0]] + line[hit[1]:])) <= 2:
+            return pos + hit[0], pos + hit[1], hit[2]
+        pos = end + 1
+    return None
 
 
 def _derived(key: str, value: Any, basis: Field | None = None, eid: str | None = None) -> Field:

@@ -208,6 +208,8 @@ class Text:
             if not (s == 0 or self.is_break(s) or n[s - 1] in " \t|"):
                 return False
         before_ok = s == 0 or not is_cjk(n[s - 1]) or self.is_break(s)
+        # run-on text: a label glued to the number or title before it (…第0517号当事人：)
+        before_ok = before_ok or (":" in sep and n[s - 1] in _GLUE_BEFORE)
         if not before_ok:
             return False
         if not self.pdf:
@@ -382,6 +384,7 @@ def is_cjk(ch: str) -> bool:
 
 
 _WS = re.compile(r"\s")
+_GLUE_BEFORE = "号书"  # what a label may be glued to in run-on text when a colon follows it
 
 
 _COLON_END = re.compile(r"[\t|\n,;。]|\s{2,}|\s+[" + CJK + r"()]{1,12}:")
