@@ -15,6 +15,15 @@ The house
   imported: ``decisions``, ``records``, ``approvals``, ``forms``. ``all_extractors()`` lists them;
   ``tests/golden/extractors.json`` is their snapshot.
 
+What a slot holds
+-----------------
+A slot is found with a value (``Field``, state "found"), found blank (``state="blank"``, value
+None, the span quoting the label: a label followed by another cell, a table row's end, another
+label or the text's end; an empty signature or certificate cell; an unfilled ``年 月 日``), or not
+found (no Field). Only the layout proves a blank: a paragraph label whose value may sit on the next
+line is not blank. Officers carry ``cert_state`` found / blank / not_found. An extractor that
+raises leaves its document without fields and with an E210 error (``extract_document``).
+
 How values are found
 --------------------
 - **Label/value**: forms are label/value tables flattened by the reader (cells joined by a TAB

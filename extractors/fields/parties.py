@@ -2,6 +2,8 @@
 (kept apart from the person asked), officers with their 执法证号, the witness and the place."""
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -124,11 +126,21 @@ def _officer_region(t: Text, e: int, labels: Sequence[str]) -> int:
     """Where the names after an officer label end: the line's end (PDF: the next cut), or an
     earlier label that is neither an officer nor a certificate label."""
     end = t.line_end(e) if not t.pdf else t.next_cut(e)
-    for cut in t.cuts():
-        if e < cut < end and not re.match(r"(?:" + "|".join(map(re.escape, labels)) + r"|" + _CERT_LABEL + ")",
-                                            t.norm[cut:]):
+    cuts = t.cuts()
+    keep = _keep_labels(tuple(labels))
+    for k in range(bisect.bisect_right(cuts, e), len(cuts)):
+        cut = cuts[k]
+        if cut >= end:
+            break
+        if not keep.match(t.norm, cut):
             return cut
     return end
+
+
+@functools.lru_cache(maxsize=16)
+def _keep_labels(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Labels that do not end a list of officers: the officer labels and the certificate labels."""
+    return re.compile(r"(?:" + "|".join(map(re.escape, labels)) + r"|" + _CERT_LABEL + ")")
 
 
 def _officer_names(t: Text, labels: Sequence[str]) -> list[tuple[str, int, int]]:
