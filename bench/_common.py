@@ -72,9 +72,8 @@ class Stages:
 def read_extract(work: Path) -> Stages:
     """Read, type, extract and assemble every case of ``work/archive`` on one core."""
     from extractors.assemble import assemble
-    from extractors.fields import extract_document
+    from extractors.fields import extract_case
     from extractors.nlp import build_nlp
-    from extractors.ocrconf import with_ocr_confidence
     from pipeline.read.archive import list_cases, read_case
 
     nlp = build_nlp()
@@ -85,7 +84,7 @@ def read_extract(work: Path) -> Stages:
         ci = read_case(archive, entry)
         st.t_read += time.perf_counter() - t
         t = time.perf_counter()
-        docs = [with_ocr_confidence(extract_document(d, nlp)) for d in ci.docs]
+        ci, docs = extract_case(ci, nlp)
         st.t_extract += time.perf_counter() - t
         t = time.perf_counter()
         st.cases.append(assemble(ci, docs, None))

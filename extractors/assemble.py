@@ -21,7 +21,8 @@ from typing import Any
 from extractors.normalise import party as P
 from extractors.normalise.brackets import BRACKETS, pair_brackets
 from extractors.precedence import PRECEDENCE, Step
-from extractors.violations import match_violation
+from extractors.squads import SQUADS
+from extractors.violations import match_violation, violation_by_provisions
 from pipeline.core.models import (
     CASE_FIELD_KEYS,
     LIST_FIELDS,
@@ -53,7 +54,7 @@ def _fields_of(docs: Iterable[DocFields], doc_types: Sequence[str], name: str) -
     for dt in doc_types:
         for d in docs:
             if d.doc.doc_type == dt:
-                out.extend(d.all(name))
+                out.extend(d.found(name))
     return out
 
 
@@ -114,7 +115,7 @@ def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
     ordered.extend(d for d in docs if d.doc.doc_type not in PARTY_ORDER)
     cands: list[Field] = []
     for i, d in enumerate(ordered):
-        nf = d.get("party_name")
+        nf = next(iter(d.found("party_name")), None)
         if nf is None:
             continue
         val = {"name": nf.value, "kind": None,
@@ -154,6 +155,14 @@ def _violation_type(docs: Sequence[DocFields]) -> list[Field]:
     steps = PRECEDENCE["violation_type"].steps
     causes = _fields_of(docs, steps[0].doc_types, steps[0].field)
     for step in steps:
+        if step.match == "provision":
+            if not out:  # the cited article decides only when no wording matched
+                for f in _fields_of(docs, step.doc_types, step.field):
+                    key, _score = violation_by_provisions(f.value)
+                    if key:
+                        out.append(_as(f, "violation_type", key))
+                        break
+            continue
         for f in causes if step is steps[0] else _fields_of(docs, step.doc_types, step.field):
             if step.match == "violation":
                 key, _score = match_violation(f.value)
@@ -174,12 +183,56 @@ def _step_candidates(docs: Sequence[DocFields], key: str, step: Step, simple: bo
         return [_as(f, key) for f in _served(docs, step.served)]
     if step.order == "start_time":
         src = [f for d in _first_inspection([d for d in docs if d.doc.doc_type in step.doc_types])
-               for f in d.all(step.field)]
+               for f in d.found(step.field)]
     else:
         src = _fields_of(docs, step.doc_types, step.field)
     if step.field == "start_time":  # a date key read from a date-time
         return [_as(f, key, f.value[:10]) for f in src]
     return [_as(f, key) for f in src]
+
+
+def _gazetteer_squads(case: CaseInput, docs: Sequence[DocFields],
+                      register_row: Mapping[str, Any] | None) -> list[Field]:
+    """Squads the gazetteer finds where no squad label is: the head and foot of each document (its
+    agency line, 落款), then the folder name, then the register row."""
+    out: list[Field] = []
+    order = PRECEDENCE["squad"].doc_types
+    ranked = sorted(docs, key=lambda d: order.index(d.doc.doc_type) if d.doc.doc_type in order else len(order))
+    for d in ranked:
+        text = d.doc.text
+        for lo in (0, max(0, len(text) - _EDGE)):
+            hit = _squad_line(text, lo, min(len(text), lo + _EDGE))
+            if hit:
+                s, e, name = hit
+                span = Span(d.doc.doc_id, d.doc.page_of(s), s, e, text[s:e])
+                out.append(Field("squad", name, span, "assemble.squad.gazetteer.v1", 0.8))
+                break
+    for where, text in (("folder", case.source), ("register", str((register_row or {}).get("squad") or ""))):
+        hit = SQUADS.find(text)
+        if hit:
+            out.append(Field("squad", hit[2], None, f"assemble.squad.{where}.v1", 0.7))
+    return out
+
+
+_EDGE = 200  # characters of a document's head and foot searched for a squad name
+# what may stand beside a squad name on its own line: the agency, a seal mark, brackets, a date
+_LINE_REST = re.compile(r"[\s()（）〔〕\[\]【】:：]|上海市|青浦区|城市管理行政执法局|城管执法局|印章|公章|盖章|"
+                        r"[0-9０-９〇零一二三四五六七八九十年月日./-]")
+
+
+def _squad_line(text: str, lo: int, hi: int) -> tuple[int, int, str] | None:
+    """A squad the gazetteer knows on a line of [lo, hi) that names nothing else (an agency line,
+    a 落款): (start, end, squad name). A squad named inside a sentence or a field is not taken."""
+    pos = lo
+    while pos < hi:
+        end = text.find("\n", pos, hi)
+        end = hi if end == -1 else end
+        line = text[pos:end]
+        hit = SQUADS.find(line)
+        if hit and len(_LINE_REST.sub("", line[:hit[0]] + line[hit[1]:])) <= 2:
+            return pos + hit[0], pos + hit[1], hit[2]
+        pos = end + 1
+    return None
 
 
 def _derived(key: str, value: Any, basis: Field | None = None, eid: str | None = None) -> Field:
@@ -191,7 +244,7 @@ def _served(docs: Sequence[DocFields], targets: Sequence[str]) -> list[Field]:
     for d in docs:
         if d.doc.doc_type != "service_receipt" or d.value("served_doc") not in targets:
             continue
-        out.extend(d.all("service_date"))
+        out.extend(d.found("service_date"))
     return out
 
 
@@ -233,7 +286,7 @@ def assemble(case: CaseInput, docs: Sequence[DocFields],
         F["outcome"] = [_derived("outcome", "pending")]
 
     sq = PRECEDENCE["squad"]
-    F["squad"] = _fields_of(docs, sq.doc_types, sq.field)
+    F["squad"] = _fields_of(docs, sq.doc_types, sq.field) + _gazetteer_squads(case, docs, register_row)
 
     F["party"] = _party_candidates(docs)
     F["violation_type"] = _violation_type(docs)

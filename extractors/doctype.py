@@ -64,6 +64,7 @@ class TitleTable:
     continuation_marks: tuple[str, ...]
     forbidden: frozenset[str]
     tie_breakers: tuple[tuple[str, tuple[str, ...], str], ...]
+    content_rules: tuple[tuple[str, tuple[re.Pattern[str], ...], tuple[re.Pattern[str], ...]], ...] = ()
 
 
 def _build(data: dict[str, Any]) -> TitleTable:
@@ -81,7 +82,14 @@ def _build(data: dict[str, Any]) -> TitleTable:
     for when, _, becomes in tbs:
         if when not in DOC_TYPES or becomes not in DOC_TYPES:
             raise ValueError(f"doctype_titles.yaml: unknown doc_type in tie_breakers ({when}, {becomes})")
+    rules = []
+    for r in data.get("content_rules", []):
+        if r["doc_type"] not in DOC_TYPES:
+            raise ValueError(f"doctype_titles.yaml: unknown doc_type in content_rules ({r['doc_type']})")
+        rules.append((r["doc_type"], tuple(re.compile(x) for x in r.get("all", ())),
+                      tuple(re.compile(x) for x in r.get("none", ()))))
     return TitleTable(
+        content_rules=tuple(rules),
         by_title=by_title,
         titles=tuple(sorted(by_title, key=lambda t: (-len(t), t))),
         ratio_min=float(fz.get("ratio_min", 80)),
@@ -228,7 +236,21 @@ def classify(text: str, title: str | None = None) -> tuple[str, float]:
         m = _match_line(raw)
         if m is not None and m[2] >= 0.95:
             return _tie_break(m[1], text), 0.5
+    by_content = classify_by_content(text)
+    if by_content is not None:
+        return _tie_break(by_content, text), 0.4
     return "other", 0.1
+
+
+def classify_by_content(text: str) -> str | None:
+    """The doc type of a document without a title line, from what it says (``content_rules`` of
+    doctype_titles.yaml), or None."""
+    body = "\n".join(re.sub(r"[ \t\u3000]+", "", line) for line in text.splitlines()[:200])
+    body = body.translate(_BRACKETS)
+    for doc_type, need, refuse in load_table().content_rules:
+        if all(p.search(body) for p in need) and not any(p.search(body) for p in refuse):
+            return doc_type
+    return None
 
 
 def _is_continuation(lines: Sequence[str], index: int) -> bool:

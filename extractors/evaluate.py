@@ -3,7 +3,8 @@
 ``evaluate(pred, truth)`` compares, per case, the schema ``fields`` objects: a field counts tp when
 equal to the truth, fp when non-null and different (whether the truth is null or not), fn when
 null while the truth is not null — so a wrong value lowers precision only. Lists are compared
-as wholes (an empty list counts as null); ``party`` and ``remedy`` are compared per sub-key
+as wholes (an empty list counts as null; a mapping inside one is compared on the truth's keys);
+``party`` and ``remedy`` are compared per sub-key
 (``party.name`` …). Money compares numerically (``200 == 200.0``).
 """
 from __future__ import annotations
@@ -30,8 +31,9 @@ def _eq(a: Any, b: Any) -> bool:
     if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
         return len(a) == len(b) and all(_eq(x, y) for x, y in zip(a, b))
     if isinstance(a, Mapping) and isinstance(b, Mapping):
-        keys = set(a) | set(b)
-        return all(_eq(a.get(k), b.get(k)) for k in keys)
+        # the truth's keys are graded: a detail the truth does not state (an officer's
+        # cert_state) is not held against the prediction
+        return all(_eq(a.get(k), b.get(k)) for k in b)
     return a == b
 
 

@@ -25,7 +25,7 @@ class Step:
     doc_types: tuple[str, ...]
     field: str
     served: tuple[str, ...] = ()
-    match: str | None = None   # "violation": the text matched against the catalogue
+    match: str | None = None   # "violation": the text matched against the catalogue; "provision": the citations
     order: str | None = None   # "start_time": documents taken earliest first
     when: str | None = None    # "simple": only for a case with an on-the-spot decision
 
@@ -60,7 +60,7 @@ def _step(doc: Doc, node: yaml.Node, what: str) -> Step:
     if field not in DOC_FIELD_NAMES:
         raise doc.fail(m["field"], f"{what}：未知的文书字段“{field}”")
     return Step(doc_types=types, field=field, served=served,
-                match=doc.scalar(m["match"], f"{what}的 match", ("violation",)) if "match" in m else None,
+                match=doc.scalar(m["match"], f"{what}的 match", ("violation", "provision")) if "match" in m else None,
                 order=doc.scalar(m["order"], f"{what}的 order", ("start_time",)) if "order" in m else None,
                 when=doc.scalar(m["when"], f"{what}的 when", ("simple",)) if "when" in m else None)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -333,6 +334,23 @@ def match_violation(text: str, catalogue: dict[str, Violation] | None = None) ->
     if catalogue is None:
         return _match_default(text)
     return _match(text, catalogue)
+
+
+def violation_by_provisions(cites: Sequence[str],
+                            catalogue: dict[str, Violation] | None = None) -> tuple[str | None, float]:
+    """The catalogue key whose violated provision the cited ``cites`` name (canonical citation
+    strings, ``《…》第二十五条第五款``), for a file whose 案由 wording is unknown. A citation that
+    several entries share (第四十四条 …) decides nothing; several citations that point to
+    different entries decide nothing either. RETURNS (key | None, confidence)."""
+    cat = catalogue if catalogue is not None else _default_catalogue()
+    by_cite: dict[str, set[str]] = {}
+    for key, v in cat.items():
+        for p in v.violated:
+            by_cite.setdefault(p.canonical(), set()).add(key)
+    keys = {next(iter(by_cite[c])) for c in cites if len(by_cite.get(c, ())) == 1}
+    if len(keys) == 1:
+        return keys.pop(), 0.8
+    return None, 0.0
 
 
 @lru_cache(maxsize=8192)

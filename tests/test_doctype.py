@@ -140,7 +140,8 @@ def test_doctype_no_title_is_other_low_confidence() -> None:
 
 
 def test_doctype_title_lower_on_page_gives_half_confidence() -> None:
-    text = "\n".join(["第一行", "第二行", "第三行", "第四行", "第五行", "第六行", "第七行", "送达回证", "受送达人：张三"])
+    text = "\n".join(["第一行", "第二行", "第三行", "第四行", "第五行", "第六行", "第七行", "送达回证",
+                      "受送达人：张三"])
     assert classify(text) == ("service_receipt", 0.5)
 
 

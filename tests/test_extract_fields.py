@@ -212,7 +212,8 @@ INSPECTION_NO_CERT = """现场勘验笔录
 
 def test_extract_inspection_table_cells():
     f = _fields(INSPECTION_TABLE, "inspection_record", "现场检查笔录")
-    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012"}, {"name": "李强", "cert_no": "31010013"}]
+    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012", "cert_state": "found"},
+                             {"name": "李强", "cert_no": "31010013", "cert_state": "found"}]
     assert f["start_time"] == "2024-03-01T09:30"
     assert f["end_time"] == "2024-03-01T10:15"
     assert f["place"] == "青浦区华新镇华志路100号"
@@ -226,7 +227,8 @@ def test_extract_inspection_table_cells():
 
 def test_extract_inquiry_prose_refusal():
     f = _fields(INQUIRY_PROSE, "inquiry_record", "询问笔录")
-    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012"}, {"name": "李强", "cert_no": "31010013"}]
+    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012", "cert_state": "found"},
+                             {"name": "李强", "cert_no": "31010013", "cert_state": "found"}]
     assert f["start_time"] == "2024-03-05T14:00" and f["end_time"] == "2024-03-05T14:40"
     assert f["place"] == "上海市青浦区城市管理行政执法局"
     assert f["party_signed"] is False and f["refusal_note"] is True
@@ -236,9 +238,12 @@ def test_extract_inquiry_prose_refusal():
 
 def test_extract_inspection_officers_without_cert():
     f = _fields(INSPECTION_NO_CERT, "inspection_record", "现场勘验笔录")
-    assert f["officers"] == [{"name": "张伟", "cert_no": None}, {"name": "李强", "cert_no": None}]
+    assert f["officers"] == [{"name": "张伟", "cert_no": None, "cert_state": "not_found"},
+                             {"name": "李强", "cert_no": None, "cert_state": "not_found"}]
     assert f["start_time"] == "2024-06-03T10:00" and f["end_time"] == "2024-06-03T10:30"
-    assert f["party_signed"] is False  # the signature line is blank
+    assert f["party_signed"] is None  # the signature line is blank: found blank, no value
+    df = extract_document(_doc(INSPECTION_NO_CERT, "inspection_record", "现场勘验笔录"), NLP)
+    assert df.state("party_signed") == "blank" and df.get("party_signed").span.quote == "当事人（签名）"
     assert f["party_name"] == "上海某某商贸有限公司"
 
 
@@ -285,7 +290,8 @@ def test_extract_filing_table():
     assert f["approver"] == "钱七"
     assert f["case_cause"] == "跨门营业" and f["violation_type"] == "kua_men_ying_ye"
     assert f["squad"] == "华新中队"
-    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012"}, {"name": "李强", "cert_no": "31010013"}]
+    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012", "cert_state": "found"},
+                             {"name": "李强", "cert_no": "31010013", "cert_state": "found"}]
 
 
 def test_extract_filing_blank_approval_date_takes_no_neighbour():
@@ -298,7 +304,8 @@ def test_extract_filing_prose():
     f = _fields(FILING_PROSE, "filing_approval", "立案审批表")
     assert f["approval_date"] == "2024-06-05" and f["filing_date"] == "2024-06-05"
     assert f["approver"] == "钱七"
-    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012"}, {"name": "李强", "cert_no": "31010013"}]
+    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012", "cert_state": "found"},
+                             {"name": "李强", "cert_no": "31010013", "cert_state": "found"}]
 
 
 def test_extract_extension_and_withdrawal():
@@ -382,7 +389,8 @@ def test_extract_simple_decision():
     assert f["start_time"] == "2024-06-10T14:20" and f["place"] == "青浦区公园路500号"
     assert f["reconsideration_first"] is True and f["collected_on_spot"] is True
     assert f["remote_area"] is False
-    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012"}, {"name": "李强", "cert_no": "31010013"}]
+    assert f["officers"] == [{"name": "张伟", "cert_no": "31010012", "cert_state": "found"},
+                             {"name": "李强", "cert_no": "31010013", "cert_state": "found"}]
     assert f["decision_date"] == "2024-06-10" and f["party_signed"] is True
 
 

@@ -125,7 +125,8 @@ def test_extract_pdf_filing_wrapped_labels_and_values():
     assert f["party_id_number"] == "91310118MA1P******"
     assert f["party_address"] == "上海市青浦区新府路794号3幢5层"
     assert f["party_kind"] == "organisation"
-    assert f["officers"] == [{"name": "余立新", "cert_no": "31016040"}, {"name": "郭子涵", "cert_no": "31180769"}]
+    assert f["officers"] == [{"name": "余立新", "cert_no": "31016040", "cert_state": "found"},
+                             {"name": "郭子涵", "cert_no": "31180769", "cert_state": "found"}]
     assert f["approval_date"] == "2024-05-09" and f["filing_date"] == "2024-05-09"  # not the 承办人 date
     assert f["approver"] == "顾建明"
     assert f["doc_number"] == "青城管立字［2024］第0294号"
@@ -139,7 +140,8 @@ def test_extract_pdf_blank_approval_takes_no_neighbour():
 def test_extract_pdf_inspection_prose_labels_are_not_officers():
     f = _fields(INSPECTION_PDF, "inspection_record", "现场检查笔录")
     # "执法人员" at the end of a wrapped prose line is not a label
-    assert f["officers"] == [{"name": "罗金凤", "cert_no": "31009984"}, {"name": "陆小红", "cert_no": "31011409"}]
+    assert f["officers"] == [{"name": "罗金凤", "cert_no": "31009984", "cert_state": "found"},
+                             {"name": "陆小红", "cert_no": "31011409", "cert_state": "found"}]
     assert f["start_time"] == "2024-03-01T09:20" and f["end_time"] == "2024-03-01T10:01"
     assert f["place"] == "青浦区浦祥路630号门口人行道"
     assert f["party_name"] == "青浦区练塘杨姐水果店"
@@ -161,7 +163,8 @@ def test_extract_pdf_simple_decision_with_glued_receipt():
     assert f["remedy"]["reconsideration_body"] == "上海市青浦区人民政府"
     assert f["remedy"]["litigation_court"] == "有管辖权的人民法院"
     assert f["reconsideration_first"] is True
-    assert f["officers"] == [{"name": "郑卫东", "cert_no": "31181621"}, {"name": "袁德华", "cert_no": "31018235"}]
+    assert f["officers"] == [{"name": "郑卫东", "cert_no": "31181621", "cert_state": "found"},
+                             {"name": "袁德华", "cert_no": "31018235", "cert_state": "found"}]
     # the 落款 date after the remedy clause, not the glued receipt's date
     assert f["decision_date"] == "2024-06-12"
     assert f["violation_type"] == "zhan_dao_she_tan"
@@ -170,10 +173,11 @@ def test_extract_pdf_simple_decision_with_glued_receipt():
 
 
 def test_nlp_spans_labels():
-    doc = NLP("你有权进行陈述和申辩。逾期视为放弃听证权利。如不服本决定，可在六十日内向青浦区人民政府申请行政复议。当事人拒绝签名。（印章）")
+    doc = NLP("你有权进行陈述和申辩。逾期视为放弃听证权利。如不服本决定，"
+              "可在六十日内向青浦区人民政府申请行政复议。当事人拒绝签名。（印章）")
     labels = {(s.label_, s.text) for s in doc.spans["anjuan"]}
     assert ("RIGHT_STATEMENT", "陈述") in labels
-    assert not any(l == "RIGHT_HEARING" for l, _ in labels)  # 放弃 vetoes it
+    assert not any(lab == "RIGHT_HEARING" for lab, _ in labels)  # 放弃 vetoes it
     assert ("REMEDY_RECON", "行政复议") in labels
     assert ("REFUSAL_NOTE", "拒绝签名") in labels and ("SEAL", "（印章）") in labels
     assert ("DATE", "六十日") not in labels
@@ -195,7 +199,8 @@ def test_nlp_pattern_files_validated(tmp_path):
 
 
 def test_extract_pdf_squad_wrapped_over_three_lines():
-    text = "立案审批表\n立案号 青城管立字[2024]第0154号 承办单位 青浦区城管\n执法局练塘\n中队\n案由 涉嫌占道设摊 案件来源 巡查\n"
+    text = ("立案审批表\n立案号 青城管立字[2024]第0154号 承办单位 青"
+            "浦区城管\n执法局练塘\n中队\n案由 涉嫌占道设摊 案件来源 巡查\n")
     f = _fields(text, "filing_approval", "立案审批表")
     assert f["squad"] == "青浦区城管执法局练塘中队"
     assert f["source_kind"] == "巡查"

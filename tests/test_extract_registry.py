@@ -88,7 +88,8 @@ def test_extract_precedence_covers_every_case_key() -> None:
     assert set(PRECEDENCE) == set(CASE_FIELD_KEYS)
     assert PRECEDENCE["decision_service_date"].steps[0].served == ("decision", "non_penalty_decision",
                                                                      "simple_decision")
-    assert [s.field for s in PRECEDENCE["violation_type"].steps] == ["case_cause", "violation_type", "facts"]
+    assert [s.field for s in PRECEDENCE["violation_type"].steps] == ["case_cause", "violation_type", "facts",
+                                                                    "violated_provisions"]
 
 
 _KEYS_REST = "".join(f"  {k}: {{from: [decision], field: doc_date}}\n" for k in (

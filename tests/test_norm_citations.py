@@ -6,7 +6,12 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from extractors.normalise.citations import (
-    CITATION_STYLES, LOSSLESS_STYLES, Cite, find_citations, format_citation, normalise_law_name,
+    CITATION_STYLES,
+    LOSSLESS_STYLES,
+    Cite,
+    find_citations,
+    format_citation,
+    normalise_law_name,
 )
 
 SR = "《上海市市容环境卫生管理条例》"
@@ -46,10 +51,12 @@ WY = "《上海市住宅物业管理规定》"
         ("第二十五条第五款", "上海市市容环境卫生管理条例", [SR + "第二十五条第五款"]),
         ("第二十五条第五款", "市容条例", [SR + "第二十五条第五款"]),
         ("依据《上海市市容环境卫生管理条例》（2018年修正）第二十五条", None, [SR + "第二十五条"]),
-        ("第一百一十五条第一款第(一)项，第(六)项", None, ["第一百一十五条第一款第（一）项", "第一百一十五条第一款第（六）项"]),
+        ("第一百一十五条第一款第(一)项，"
+         "第(六)项", None, ["第一百一十五条第一款第（一）项", "第一百一十五条第一款第（六）项"]),
         (SR + "第二十五条第五款。" + CF + "第七十二条第一款第（一）项", None,
          [SR + "第二十五条第五款", CF + "第七十二条第一款第（一）项"]),
-        ("《中华人民共和国大气污染防治法》第一百一十八条第一款", None, ["《中华人民共和国大气污染防治法》第一百一十八条第一款"]),
+        ("《中华人民共和国大气污染防"
+         "治法》第一百一十八条第一款", None, ["《中华人民共和国大气污染防治法》第一百一十八条第一款"]),
         ("《大气法》第118条第3款", None, ["《中华人民共和国大气污染防治法》第一百一十八条第三款"]),
         ("《上海市生活垃圾管理条例》第二十四条第一款、第五十七条", None,
          ["《上海市生活垃圾管理条例》第二十四条第一款", "《上海市生活垃圾管理条例》第五十七条"]),

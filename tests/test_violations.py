@@ -69,7 +69,8 @@ def test_violations_laws_are_full_names():
         ("yun_shu_wei_mi_bi", [(SHIRONG, 27, 2, None)], [(SHIRONG, 27, 2, None)], None, (1000, 10000)),
         ("diao_gua_liang_shai", [(SHIRONG, 26, None, None)], [(SHIRONG, 26, None, None)],
          (20, 20), (20, 200)),
-        ("wei_fa_da_jian_zhu_zhai", [("上海市住宅物业管理规定", 56, 2, 2)], [("上海市住宅物业管理规定", 84, None, None)],
+        ("wei_fa_da_j"
+         "ian_zhu_zhai", [("上海市住宅物业管理规定", 56, 2, 2)], [("上海市住宅物业管理规定", 84, None, None)],
          (10000, 100000), (10000, 100000)),
         ("la_ji_wei_fen_lei", [("上海市生活垃圾管理条例", 24, 1, None)], [("上海市生活垃圾管理条例", 57, None, None)],
          (50, 200), (5000, 50000)),
@@ -122,7 +123,8 @@ def test_violations_refuses_correction_precondition(key):
 def test_violations_provision_canonical():
     assert Provision(SHIRONG, 25, 5).canonical() == "《上海市市容环境卫生管理条例》第二十五条第五款"
     assert Provision(SHIRONG, 28, 1, 4).canonical() == "《上海市市容环境卫生管理条例》第二十八条第一款第（四）项"
-    assert Provision("中华人民共和国大气污染防治法", 118).canonical() == "《中华人民共和国大气污染防治法》第一百一十八条"
+    assert Provision("中华人民共和国大气污染防治法", 118).canonical() == ("《中华人民共和国大气污"
+                                                                          "染防治法》第一百一十八条")
 
 
 def test_violations_fine_range_by_kind_and_tier():

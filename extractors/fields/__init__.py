@@ -15,6 +15,15 @@ The house
   imported: ``decisions``, ``records``, ``approvals``, ``forms``. ``all_extractors()`` lists them;
   ``tests/golden/extractors.json`` is their snapshot.
 
+What a slot holds
+-----------------
+A slot is found with a value (``Field``, state "found"), found blank (``state="blank"``, value
+None, the span quoting the label: a label followed by another cell, a table row's end, another
+label or the text's end; an empty signature or certificate cell; an unfilled ``年 月 日``), or not
+found (no Field). Only the layout proves a blank: a paragraph label whose value may sit on the next
+line is not blank. Officers carry ``cert_state`` found / blank / not_found. An extractor that
+raises leaves its document without fields and with an E210 error (``extract_document``).
+
 How values are found
 --------------------
 - **Label/value**: forms are label/value tables flattened by the reader (cells joined by a TAB
@@ -39,6 +48,7 @@ Field extractor ids are ``<family>.<field>.v1`` (e.g. ``dates.decision_date.v1``
 """
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 from typing import Any
@@ -46,9 +56,11 @@ from typing import Any
 from extractors.fields.registry import REGISTRY, ExtractorSpec
 from extractors.fields.text import Out, Text, find_dates
 from extractors.nlp import DATES_KEY, build_nlp
-from pipeline.core.models import DocFields, SourceDoc
+from extractors.ocrconf import with_ocr_confidence
+from pipeline.core.errors import msg
+from pipeline.core.models import CaseInput, DocFields, InputError, SourceDoc
 
-__all__ = ["all_extractors", "extract_document", "extractor_for", "find_dates"]
+__all__ = ["all_extractors", "extract_case", "extract_document", "extraction_error", "extractor_for", "find_dates"]
 
 _HELPERS = {"labels", "registry", "text"}
 
@@ -74,14 +86,46 @@ def extractor_for(doc_type: str) -> ExtractorSpec:
     return _BY_TYPE.get(doc_type, _FALLBACK)
 
 
-def extract_document(doc: SourceDoc, nlp: Any = None) -> DocFields:
+def extract_document(doc: SourceDoc, nlp: Any = None, *, debug: bool = False) -> DocFields:
     """Every document-level field ``doc`` states, each with its Span.
+
+    An exception inside an extractor never escapes (unless ``debug``): the document keeps no
+    fields and carries an E210 error naming it, so the rest of its case is still read.
 
     doc (SourceDoc): a typed document (``doc_type`` set).
     nlp (Language | None): the pipeline from ``extractors.nlp.build_nlp()`` (built if None).
+    debug (bool): re-raise an extractor's exception instead of recording it.
     RETURNS (DocFields): the document with its fields (names from ``pipeline.core.vocab.DOC_FIELDS``).
     """
     nlp = nlp if nlp is not None else build_nlp()
+    try:
+        return _extract(doc, nlp)
+    except MemoryError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - one document's failure must not cost the case
+        if debug:
+            raise
+        return DocFields(doc=doc, fields=(), errors=(extraction_error(doc, exc),))
+
+
+def extract_case(case: CaseInput, nlp: Any = None, *,
+                 debug: bool = False) -> tuple[CaseInput, tuple[DocFields, ...]]:
+    """Every document of ``case`` extracted (OCR confidence applied), and the case with the E210
+    error of each document whose extraction failed added to its ``errors``."""
+    nlp = nlp if nlp is not None else build_nlp()
+    docs = tuple(with_ocr_confidence(extract_document(d, nlp, debug=debug)) for d in case.docs)
+    errors = tuple(e for df in docs for e in df.errors)
+    return (dataclasses.replace(case, errors=case.errors + errors) if errors else case), docs
+
+
+def extraction_error(doc: SourceDoc, exc: BaseException) -> InputError:
+    """The E210 error of ``doc`` whose extraction raised ``exc``."""
+    name = doc.doc_id + (f"《{doc.title}》" if doc.title else "")
+    return InputError(doc.path, "E210", msg("E210", doc=name, doc_type=doc.doc_type,
+                                            detail=f"{type(exc).__name__}: {exc}"))
+
+
+def _extract(doc: SourceDoc, nlp: Any) -> DocFields:
     t = Text(doc)
     sd = nlp(t.raw)
     if sd.user_data.get(DATES_KEY) is not None:

@@ -82,7 +82,7 @@ def _x_approval(t: Text, o: Out, sd: Any) -> None:
         else:
             m = re.search(r"延长(?:办案期限)?至", n)
             if m:
-                d = date_at(t, m.end(), min(len(n), m.end() + 20))
+                d = date_at(t, m.end(), t.window(m.end(), 20))
                 if d:
                     o.emit("extension_until", d.iso, d.start, d.end, "dates", d.confidence)
     elif dt == "withdrawal_approval":

@@ -134,6 +134,15 @@ def penalty_region(t: Text, proposed: bool) -> tuple[int, int] | None:
     return s, (e.start() if e else min(len(n), s + 300))
 
 
+_BOUND_AFTER = re.compile(r"\s*(?:以上|以下|至|到|[-－—~～])")
+_BOUND_BEFORE = re.compile(r"(?:以上|至|到|[-－—~～])\s*$")
+
+
+def _range_bound(n: str, start: int, end: int) -> bool:
+    """The amount at [start, end) is a bound of a range (…元以上…元以下, …至…元), not an amount."""
+    return bool(_BOUND_AFTER.match(n, end) or _BOUND_BEFORE.search(n[max(0, start - 3):start]))
+
+
 def read_penalties(t: Text, o: Out, proposed: bool) -> None:
     reg = penalty_region(t, proposed)
     name_kinds = "proposed_penalty_kinds" if proposed else "penalty_kinds"
@@ -156,7 +165,8 @@ def read_penalties(t: Text, o: Out, proposed: bool) -> None:
         o.emit("has_penalty", True, s, e, "penalties")
     else:
         o.emit("has_penalty", False, None, None, "penalties")
-    money = find_money(t.raw[s:e], s)
+    # a statute's range quoted inline (处五十元以上五百元以下罚款) bounds the fine; it is not the fine
+    money = [mm for mm in find_money(t.raw[s:e], s) if not _range_bound(t.norm, mm.start, mm.end)]
     # the amount next to 罚款
     fk = [m.start() + s for m in re.finditer(r"罚款|罚金|处以", seg)]
     pick = None

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from extractors.fields.labels import labels
+from extractors.fields.labels import label_set, labels
 from extractors.fields.marks import AGENCY_RE
 from extractors.fields.text import (
+    DATE_BLANK,
     DateHit,
     Out,
     Text,
@@ -107,16 +108,73 @@ def closing_date(t: Text, after: int | None = None) -> DateHit | None:
     return None
 
 
-def read_label_date(t: Text, o: Out, name: str, labels: Sequence[str], family: str = "dates") -> bool:
-    """A date after one of ``labels``; True when a label was seen (blank or not)."""
-    v = t.label_value(labels)
-    if v is False:
-        return False
-    if v:
-        d = date_at(t, *v)
-        if d:
-            o.emit(name, d.iso, d.start, d.end, family, d.confidence)
-    return True
+# words that say which of two dated events in one cell a date is: received, or sent
+RECEIVED = ("签收", "收到", "收讫", "妥投", "送达", "收件", "领取")
+SENT = ("寄出", "邮寄", "交寄", "发出", "寄送", "投寄")
+
+
+def event_date(t: Text, lo: int, hi: int, want: Sequence[str], other: Sequence[str],
+               named_only: bool = False) -> DateHit | None:
+    """The date in [lo, hi) that the words ``want`` name; a date the words ``other`` name is never
+    it. The words stand on one side of their dates, the same side for the cell (``6月5日寄出
+    6月7日签收`` or ``邮寄6月5日，妥投6月7日``). With no date named either way: the first date
+    (None when ``named_only``)."""
+    ds = t.dates_in(lo, hi)
+    if not ds:
+        return None
+    n = t.norm
+    words = tuple(want) + tuple(other)
+    gaps = [n[lo:ds[0].start]] + [n[a.end:b.start] for a, b in zip(ds, ds[1:])] + [n[ds[-1].end:hi]]
+    # words after their dates when the text after the last date names an event, else before
+    after = any(w in gaps[-1] for w in words)
+
+    def says(k: int, vocab: Sequence[str]) -> bool:
+        gap = gaps[k + 1][:6] if after else gaps[k][-6:]
+        return any(w in gap for w in vocab)
+
+    named = [d for k, d in enumerate(ds) if says(k, want) and not says(k, other)]
+    if named or named_only:
+        return named[0] if named else None
+    rest = [d for k, d in enumerate(ds) if not says(k, other)]
+    return rest[0] if rest else None
+
+
+def read_label_date(t: Text, o: Out, name: str, labels: Sequence[str] | str, family: str = "dates",
+                    events: tuple[Sequence[str], Sequence[str]] | None = None) -> bool:
+    """A date after one of ``labels``; True when a label was seen (blank or not). A label with
+    nothing after it, or an unfilled ``年 月 日``, records ``name`` as blank.
+
+    labels (Sequence[str] | str): the labels, or the key of a labels.yaml field (then its
+        ``priority: listed`` is honoured: the first synonym present wins, not the first in the text).
+    events ((want, other) | None): when the value holds two dated events (寄出 … 签收 …), the
+        date the ``want`` words name (``event_date``).
+    """
+    if isinstance(labels, str):
+        ls = label_set(labels)
+        groups = [(x,) for x in ls.synonyms] if ls.priority == "listed" else [ls.synonyms]
+    else:
+        groups = [tuple(labels)]
+    seen = False
+    blank: tuple[int, int] | None = None
+    for group in groups:  # the first group with a value; else the first blank one
+        v = t.label_value(group)
+        if v is False:
+            continue
+        seen = True
+        if v:
+            d = event_date(t, v[0], v[1], *events) if events else date_at(t, *v)
+            if d:
+                o.emit(name, d.iso, d.start, d.end, family, d.confidence)
+                return True
+            if blank is None and DATE_BLANK.match(t.norm[v[0]:v[1]]):
+                blank = v
+            if len(groups) == 1:
+                break
+        elif blank is None:
+            blank = t.blank_label(group)
+    if blank is not None:
+        o.blank(name, *blank, family)
+    return seen
 
 
 def end_of(o: Out, *names: str) -> int | None:

@@ -5,6 +5,7 @@ import re
 from typing import Any
 
 from extractors.fields.clauses import (
+    read_av,
     read_citations,
     read_facts,
     read_flag,
@@ -114,7 +115,7 @@ def read_act_violation(t: Text, o: Out) -> None:
 
 
 @extracts("decisions.simple_decision.v1", doc_types=("simple_decision",),
-          fields=("agency", "collected_on_spot", "decision_date", "doc_date", "doc_number", "fine_yuan",
+          fields=("av_reference", "agency", "collected_on_spot", "decision_date", "doc_date", "doc_number", "fine_yuan",
                   "has_facts", "has_penalty", "has_remedy", "has_seal", "officers",
                   "party_address", "party_id_number", "party_kind", "party_name",
                   "party_representative", "party_signed", "penalty_basis", "penalty_kinds",
@@ -133,7 +134,7 @@ def _x_simple(t: Text, o: Out, sd: Any) -> None:
     read_officers(t, o)
     read_place(t, o, ("违法地点", "违法行为地点", "地点", "发生地点", "处罚地点"))
     for _s, e, _sep in t.label_iter(("违法时间", "违法行为时间", "时间", "发生时间")):
-        dts = datetimes(t, e, min(len(t.norm), e + 40))
+        dts = datetimes(t, e, t.window(e, 40))
         if dts and t.norm[e:dts[0][1]].strip(" \t|:") == "":
             o.emit("start_time", dts[0][0], dts[0][1], dts[0][2], "dates")
             break
@@ -148,6 +149,7 @@ def _x_simple(t: Text, o: Out, sd: Any) -> None:
     else:
         o.emit("collected_on_spot", False, None, None, "clauses")
     read_flag(t, o, "remote_area", r"边远|水上|交通不便", "clauses")
+    read_av(t, o)  # 执法记录仪 / 录音录像 mentioned on the form
     read_remedy(t, o, sd)
     read_agency(t, o)
     read_labelled_squad(t, o)

@@ -13,13 +13,16 @@ from extractors.fields.clauses import (
     read_waivers,
 )
 from extractors.fields.dates import (
+    RECEIVED,
+    SENT,
     closing_date,
     date_at,
+    event_date,
     read_doc_date,
     read_label_date,
 )
 from extractors.fields.identity import read_case_cause, read_doc_number
-from extractors.fields.labels import labels
+from extractors.fields.labels import label_set, labels
 from extractors.fields.marks import read_agency, read_refusal, read_seal, read_signatures
 from extractors.fields.parties import (
     read_party,
@@ -81,14 +84,20 @@ def _x_service(t: Text, o: Out, sd: Any) -> None:
             dt = served_fallback(m.group(1))
             if dt:
                 o.emit("served_doc", dt, m.start(), m.end(), "service", 0.7)
-    got = read_label_date(t, o, "service_date", labels("service_date"))
+    got = read_label_date(t, o, "service_date", "service_date", events=(RECEIVED, SENT))
     if not got:
         reg = t.region_after_label(labels("receiver_sign"), ("送达人", "送达人签名", "见证人", "备注", "送达方式"))
         if reg:
             d = date_at(t, *reg)
             if d:
                 o.emit("service_date", d.iso, d.start, d.end, "dates", d.confidence)
-    read_label_date(t, o, "dispatch_date", labels("dispatch_date"))
+    if not read_label_date(t, o, "dispatch_date", "dispatch_date", events=(SENT, RECEIVED)):
+        for group in label_set("service_date").synonyms:  # 2024年6月5日寄出，6月7日签收 in one cell
+            v = t.label_value((group,))
+            d = event_date(t, v[0], v[1], SENT, RECEIVED, named_only=True) if v else None
+            if d:
+                o.emit("dispatch_date", d.iso, d.start, d.end, "dates", d.confidence)
+                break
     v = t.label_value(labels("service_method"))
     meth = None
     if v:
@@ -124,7 +133,7 @@ def served_fallback(name: str) -> str | None:
 
 @extracts("forms.payment_receipt.v1", doc_types=("payment_receipt",),
           fields=("amount_yuan", "doc_date", "party_address", "party_id_number", "party_kind", "party_name",
-                  "party_representative", "payment_date", "urge_notice"))
+                  "party_representative", "payment_date", "payment_issued_date", "urge_notice"))
 def _x_payment(t: Text, o: Out, sd: Any) -> None:
     for _s, vs, ve in t.label_values(labels("pay_amount")):
         ms = find_money(t.raw[vs:ve], vs)
@@ -142,8 +151,9 @@ def _x_payment(t: Text, o: Out, sd: Any) -> None:
         ms = find_money(t.raw)
         if ms:
             o.emit("amount_yuan", ms[0].value, ms[0].start, ms[0].end, "money", 0.7)
-    got = read_label_date(t, o, "payment_date", labels("pay_date"))
-    if not got:
+    got = read_label_date(t, o, "payment_date", "pay_date")
+    issued = read_label_date(t, o, "payment_issued_date", "pay_issue_date")
+    if not got and not issued:  # a slip with no dated label: its stamp date (never the issue date)
         d = closing_date(t)
         if d:
             o.emit("payment_date", d.iso, d.start, d.end, "dates", 0.8)
@@ -165,7 +175,7 @@ def _x_correction(t: Text, o: Out, sd: Any) -> None:
     if not got:
         m = re.search(r"(?:限(?:你|你单位|当事人)?|于|在)\s*(?=(?:19|20)\d{2}|[〇零○一二三四五六七八九]{4})", t.norm)
         if m:
-            d = date_at(t, m.end(), min(len(t.norm), m.end() + 20))
+            d = date_at(t, m.end(), t.window(m.end(), 20))
             if d and re.match(r"\s*(?:前|之前|以前|内)", t.norm[d.end:d.end + 4]):
                 o.emit("correction_deadline", d.iso, d.start, d.end, "dates", d.confidence)
     read_citations(t, o)

@@ -14,8 +14,33 @@ from extractors.nlp import CASE_NO, CASE_NO_MIDYEAR, CASE_NO_SH_DIGITS, DOC_NO_A
 from extractors.violations import match_violation
 
 
+def _number(t: Text, m: re.Match[str], lo: int) -> tuple[str, int, int, float]:
+    """(value, start, end, confidence) of a number matched at ``lo + m.start()`` of the text."""
+    n = t.norm
+    s, e = lo + m.start(), lo + m.end()
+    # a PDF title and number are joined: the number starts at a line start
+    # (CASE_NO_SH_DIGITS has no year: its serial starts the number)
+    first = m.start("year") if "year" in m.re.groupindex else m.start("serial")
+    for b in t.breaks:
+        if s < b < lo + first:
+            s = b
+    # trim a leading 编号/文号 label or stray punctuation
+    while s < e and not re.match(r"[" + CJK + r"A-Za-z0-9(（〔\[［﹝【第]", n[s]):
+        s += 1
+    raw = t.raw[s:e]
+    val = re.sub(r"\s+", "", raw)
+    val = re.sub(r"^(?:文号|编号|案号)[:：]?", "", val)
+    return val, s, e, 1.0 if re.search(_CLOSE_CHARS, raw) else 0.6
+
+
+def _malformed(value: str) -> bool:
+    """An opening bracket with no closing one (``青城管罚决字〔2024第12号``): a damaged number."""
+    return bool(re.search(_OPEN_CHARS, value)) and not re.search(_CLOSE_CHARS, value)
+
+
 def read_doc_number(t: Text, o: Out, decision: bool) -> None:
-    """The number directly after the title (decision) or the first printed 文号."""
+    """The number directly after the title (decision) or the first printed 文号; a damaged number
+    there gives way to a clean decision number printed later in the document."""
     n = t.norm
     title = t.doc.title
     lo = 0
@@ -31,18 +56,12 @@ def read_doc_number(t: Text, o: Out, decision: bool) -> None:
         for m in rx.finditer(window):
             if bad.search(m.group(0)) and decision:
                 continue
-            s, e = lo + m.start(), lo + m.end()
-            # a PDF title and number are joined: the number starts at a line start
-            for b in t.breaks:
-                if s < b < lo + m.start("year"):
-                    s = b
-            # trim a leading 编号/文号 label or stray punctuation
-            while s < e and not re.match(r"[" + CJK + r"A-Za-z0-9(（〔\[［﹝【第]", n[s]):
-                s += 1
-            raw = t.raw[s:e]
-            val = re.sub(r"\s+", "", raw)
-            val = re.sub(r"^(?:文号|编号|案号)[:：]?", "", val)
-            conf = 1.0 if re.search(_CLOSE_CHARS, raw) else 0.6
+            val, s, e, conf = _number(t, m, lo)
+            if decision and _malformed(val):
+                clean = next((c for c in (_number(t, m2, 0) for rx2 in rxs[:2] for m2 in rx2.finditer(n, lo + 1))
+                              if c[1] > s and not _malformed(c[0]) and c[3] == 1.0 and not bad.search(c[0])), None)
+                if clean is not None:
+                    val, s, e, conf = clean
             o.emit("doc_number", val, s, e, "numbers", conf)
             return
     sm = SERIAL_NO.search(n, lo, lo + 160) or SERIAL_NO.search(n, 0, 300)
@@ -51,6 +70,7 @@ def read_doc_number(t: Text, o: Out, decision: bool) -> None:
                "numbers", 0.8)
 
 
+_OPEN_CHARS = r"[〔\[［(（﹝【]"
 _CLOSE_CHARS = r"[〕\]］)）﹞】]"
 
 

@@ -23,11 +23,12 @@ def read_signatures(t: Text, o: Out, sign_labels: Sequence[str], field: str) -> 
             o.emit(field, False, v[0], v[1], "signatures")
         elif re.match(r"[" + CJK + r"*＊]{2,}", seg) and not DATE_BLANK.match(seg):
             o.emit(field, True, v[0], v[1], "signatures")
-        else:
-            o.emit(field, False, v[0], v[1], "signatures")
-    else:
-        lab = next(iter(t.label_iter(sign_labels)))
-        o.emit(field, False, lab[0], lab[1], "signatures")
+        else:  # nothing but an unfilled date or a stroke: the signature cell is empty
+            o.blank(field, v[0], v[1], "signatures")
+    else:  # the signature label with nothing after it (blank only when the layout proves it)
+        lab = t.blank_label(sign_labels)
+        if lab:
+            o.blank(field, *lab, "signatures")
 
 
 def read_refusal(t: Text, o: Out, sd) -> None:

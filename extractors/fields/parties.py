@@ -2,6 +2,8 @@
 (kept apart from the person asked), officers with their 执法证号, the witness and the place."""
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -13,7 +15,6 @@ from extractors.fields.text import (
     Out,
     Text,
 )
-from extractors.nlp import CERT_RE
 from extractors.normalise import party as _p
 
 # --- small value helpers --------------------------------------------------------------------------
@@ -90,54 +91,169 @@ def party_kind_of(o: Out) -> str | None:
     return _p.party_kind(id_number=idn, name=name, text=o.t.raw)
 
 
-def read_officers(t: Text, o: Out, labels: Sequence[str] = labels("officers")) -> None:
-    """Officers named after an officer label, each paired with the next 执法证号 before the next name."""
+# a certificate label, and a certificate number: an optional agency prefix (沪青城管, 青) then letters
+# and digits; the bare form (no label) needs six digits or more
+_CERT_LABEL = r"(?:执法证件号码|执法证件号|执法证号码|执法证编号|执法证号|执法证|证件号码|证件号|证号)"
+_CERT_NO = r"(?:[" + CJK + r"]{1,6}(?=[A-Za-z0-9]))?[A-Za-z0-9][A-Za-z0-9\-]{3,19}"
+_CERT_LIST = re.compile(_CERT_LABEL + r"[ \t]*(?:[:|][ \t]*)?(?P<list>" + _CERT_NO
+                        + r"(?:[ \t]*[、,;/][ \t]*" + _CERT_NO + r")*)")
+_CERT_LABEL_RX = re.compile(_CERT_LABEL)
+_BARE_CERT = re.compile(r"[ \t]*[(\[]?[ \t]*(?P<no>(?:[" + CJK + r"]{1,6}(?=\d))?[A-Za-z]{0,3}\d{6,14})(?![0-9])")
+_NAME_PART = re.compile(r"[" + CJK + r"*＊]{2,4}(?![" + CJK + r"])")
+_NAME_CERT = re.compile(r"(?<![" + CJK + r"])(?P<n>[" + CJK + r"]{2,4})\s*\(\s*(?:执法证号|执法证件号|"
+                        r"证号|执法证编号)\s*:?\s*[A-Za-z0-9]")
+_NOT_NAME = ("执法", "证号", "签名", "意见", "人员")
+
+
+def _names_in(t: Text, vs: int, ve: int) -> list[tuple[str, int, int]]:
+    """The officers' names in one value: 张三、李四 / 张三 李四 / 张三（执法证号…）、李四 31190012377."""
+    out: list[tuple[str, int, int]] = []
+    seg = t.norm[vs:ve]
+    pos = 0
+    for part in re.split(r"[、,;/ \t]|和", seg):
+        ps = seg.find(part, pos) if part else -1
+        if ps < 0:
+            continue
+        pos = ps + len(part)
+        m = _NAME_PART.match(part)
+        if not m or m.group(0) in ALL_LABELS or any(x in m.group(0) for x in _NOT_NAME):
+            continue
+        out.append((m.group(0), vs + ps, vs + ps + len(m.group(0))))
+    return out
+
+
+def _officer_region(t: Text, e: int, labels: Sequence[str]) -> int:
+    """Where the names after an officer label end: the line's end (PDF: the next cut), or an
+    earlier label that is neither an officer nor a certificate label."""
+    end = t.line_end(e) if not t.pdf else t.next_cut(e)
+    cuts = t.cuts()
+    keep = _keep_labels(tuple(labels))
+    for k in range(bisect.bisect_right(cuts, e), len(cuts)):
+        cut = cuts[k]
+        if cut >= end:
+            break
+        if not keep.match(t.norm, cut):
+            return cut
+    return end
+
+
+@functools.lru_cache(maxsize=16)
+def _keep_labels(labels: tuple[str, ...]) -> re.Pattern[str]:
+    """Labels that do not end a list of officers: the officer labels and the certificate labels."""
+    return re.compile(r"(?:" + "|".join(map(re.escape, labels)) + r"|" + _CERT_LABEL + ")")
+
+
+def _officer_names(t: Text, labels: Sequence[str]) -> list[tuple[str, int, int]]:
     names: list[tuple[str, int, int]] = []
-    for _ls, vs, ve in t.label_values(labels):
-        seg = t.norm[vs:ve]
-        # several names in one value: 张三、李四 / 张三 李四
-        pos = 0
-        for part in re.split(r"[、,/ ]|和", seg):
-            ps = seg.find(part, pos) if part else -1
-            if ps < 0:
-                continue
-            pos = ps + len(part)
-            m = re.match(r"[" + CJK + r"*＊]{2,4}(?![" + CJK + r"])", part)
-            if not m or m.group(0) in ALL_LABELS:
-                continue
-            nm = m.group(0)
-            if any(x in nm for x in ("执法", "证号", "签名", "意见", "人员")):
-                continue
-            names.append((nm, vs + ps, vs + ps + len(nm)))
+    for _s, e, sep in t.label_iter(labels):
+        if t.value_after(e, sep) is not None:
+            names.extend(_names_in(t, e, _officer_region(t, e, labels)))
+    # a two-column table: a header row (officer label, certificate label), then one officer a row
+    for _s, e, _sep in t.label_iter(labels):
+        le = t.line_end(e)
+        if not re.match(r"[ \t|]*" + _CERT_LABEL + r"[ \t|]*$", t.norm[e:le]):
+            continue
+        row = le + (0 if t.pdf else 1)
+        while row < len(t.norm):
+            re_ = t.line_end(row)
+            m = re.match(r"[ \t|]*(?P<n>[" + CJK + r"*＊]{2,4})[ \t|]+" + _CERT_NO + r"[ \t|]*$", t.norm[row:re_])
+            if not m or m.group("n") in ALL_LABELS:
+                break
+            names.append((m.group("n"), row + m.start("n"), row + m.end("n")))
+            row = re_ + (0 if t.pdf else 1)
     # names written as 张三（执法证号：123）without a label before each
-    for m in re.finditer(r"(?<![" + CJK + r"])(?P<n>[" + CJK + r"]{2,4})\s*\(\s*(?:执法证号|执法证件号|"
-                                        r"证号|执法证编号)\s*:?\s*[A-Za-z0-9]", t.norm):
+    for m in _NAME_CERT.finditer(t.norm):
         nm = m.group("n")
         if nm not in ALL_LABELS and not any(n == nm for n, _, _ in names):
             names.append((nm, m.start("n"), m.end("n")))
-    names.sort(key=lambda x: x[1])
-    certs = [(m.start("no"), m.end("no"), m.group("no")) for m in CERT_RE.finditer(t.norm)]
-    seen: dict[str, dict[str, Any]] = {}
-    order: list[str] = []
-    starts: dict[str, int] = {}
-    ends: dict[str, int] = {}
+    return sorted(set(names), key=lambda x: x[1])
+
+
+def _cert_tokens(t: Text) -> tuple[list[tuple[int, int, str, int]], list[int]]:
+    """Every labelled certificate number (start, end, number, index of its label) and the start
+    of every certificate label that is followed by nothing."""
+    certs: list[tuple[int, int, str, int]] = []
+    for k, m in enumerate(_CERT_LIST.finditer(t.norm)):
+        base = m.start("list")
+        for nm in re.finditer(_CERT_NO, m.group("list")):
+            certs.append((base + nm.start(), base + nm.end(), t.raw[base + nm.start():base + nm.end()], k))
+    cuts = set(t.cuts())
+    empty = []
+    for m in _CERT_LABEL_RX.finditer(t.norm):
+        after = m.end() + len(re.match(r"[ \t]*[:|]?[ \t]*", t.norm[m.end():]).group(0))  # type: ignore[union-attr]
+        if after >= len(t.norm) or t.norm[after] == "\n" or t.is_break(after) or after in cuts:
+            empty.append(m.start())
+    return certs, empty
+
+
+def read_officers(t: Text, o: Out, labels: Sequence[str] = labels("officers")) -> None:
+    """Officers with their 执法证号: ``[{"name", "cert_no", "cert_state"}]``.
+
+    Names come from the officer labels' values (several to a value), from a two-column table under
+    an officer/certificate header row, and from ``张三（执法证号…）``. A name's number is the first
+    certificate after it and before the next name on its line (labelled, with or without an agency
+    prefix, or a bare number right after the name); several numbers after one certificate label
+    (``执法证号 31190012345、31190012377``) go to the names before it that have none, in order.
+    ``cert_state``: "found"; "blank" when a certificate label after the name holds nothing; else
+    "not_found" (no number printed where one could be read: never evidence of a missing one).
+    """
+    names = _officer_names(t, labels)
+    if not names:
+        return
+    certs, empty = _cert_tokens(t)
+    n = t.norm
+    given: dict[int, tuple[int, int, str, int]] = {}  # name index -> its certificate
+    used: set[int] = set()
+
+    def take(i: int, c: tuple[int, int, str, int]) -> None:
+        given[i] = c
+        used.add(c[0])
+
+    # 1. several numbers after one label go, in order, to as many names before it that have none
+    for k in sorted({c[3] for c in certs if c[0] not in used}):
+        group = [c for c in certs if c[3] == k and c[0] not in used]
+        before = [i for i, x in enumerate(names) if i not in given and x[2] <= group[0][0]
+                  and (t.pdf or t.line_start(x[1]) == t.line_start(group[0][0]))]
+        if len(group) >= 2 and len(before) >= len(group):
+            for i, g in zip(before[-len(group):], group):
+                take(i, g)
+    # 2. a number right after its name: 张三（执法证号：311…） / 张三 311… / 张三 执法证号：311…
+    for i, (_nm, _s, e) in enumerate(names):
+        if i in given:
+            continue
+        nc = next((c for c in certs if c[0] >= e and c[0] not in used), None)
+        if nc is not None and re.fullmatch(r"[ \t(|:]*(?:" + _CERT_LABEL + r")?[ \t:|]*", n[e:nc[0]]):
+            take(i, nc)
+            continue
+        bm = _BARE_CERT.match(n, e)
+        if bm:
+            take(i, (bm.start("no"), bm.end("no"), t.raw[bm.start("no"):bm.end("no")], -1))
+    # 3. else the first number after the name, before the next name and within 60 characters
+    for i, (_nm, _s, e) in enumerate(names):
+        if i in given:
+            continue
+        nxt = names[i + 1][1] if i + 1 < len(names) else len(n)
+        near = next((c for c in certs if e <= c[0] < min(nxt, e + 60) and c[0] not in used), None)
+        if near is not None:
+            take(i, near)
+    out: list[dict[str, Any]] = []
+    index: dict[str, int] = {}
+    lo, hi = names[0][1], max(x[2] for x in names)
     for i, (nm, s, e) in enumerate(names):
-        nxt = names[i + 1][1] if i + 1 < len(names) else len(t.norm)
-        # the cert belongs to this name when it lies before the next name and within 60 chars
-        cert = next((c for c in certs if e <= c[0] < min(nxt, e + 60)), None)
-        # or a cert label directly before the name in a table row "证号 | 123 | 姓名 | 张三" is not supported
-        if nm not in seen:
-            seen[nm] = {"name": t.raw[s:e], "cert_no": cert[2] if cert else None}
-            order.append(nm)
-            starts[nm] = s
-            ends[nm] = cert[1] if cert else e
-        elif seen[nm]["cert_no"] is None and cert:
-            seen[nm]["cert_no"] = cert[2]
-    if order:
-        lo = min(starts.values())
-        hi = max(ends.values())
-        o.emit("officers", [seen[n] for n in order], lo, hi, "officers",
-               1.0 if all(seen[n]["cert_no"] for n in order) else 0.9)
+        cert = given.get(i)
+        nxt = names[i + 1][1] if i + 1 < len(names) else len(n)
+        stop = min(nxt, e + 60)
+        state = "found" if cert else ("blank" if any(e <= x < stop for x in empty) else "not_found")
+        if cert:
+            hi = max(hi, cert[1])
+        if nm in index:  # named twice (a signature row): keep the first, fill a missing number
+            entry = out[index[nm]]
+            if entry["cert_no"] is None and cert:
+                entry.update(cert_no=cert[2], cert_state="found")
+            continue
+        index[nm] = len(out)
+        out.append({"name": t.raw[s:e], "cert_no": cert[2] if cert else None, "cert_state": state})
+    o.emit("officers", out, lo, hi, "officers", 1.0 if all(x["cert_no"] for x in out) else 0.9)
 
 
 def read_place(t: Text, o: Out, labels: Sequence[str] = labels("place")) -> None:

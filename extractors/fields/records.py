@@ -51,15 +51,11 @@ def _x_record(t: Text, o: Out, sd: Any) -> None:
     read_record_body(t, o)
     read_av(t, o)
     if dt == "inspection_record":
-        v = t.label_value(("违法时间", "违法行为时间", "发现时间", "违法日期"))
-        if v:
-            d = date_at(t, *v)
-            if d:
-                o.emit("violation_date", d.iso, d.start, d.end, "dates", d.confidence)
-        else:
+        # a labelled act date (a blank label is a blank date: no fall-back then)
+        if not read_label_date(t, o, "violation_date", ("违法时间", "违法行为时间", "发现时间", "违法日期")):
             # an act date stated in the findings ("当事人于2022年3月1日…"), else the inspection date
             m = re.search(r"当事人(?:于|在)\s*", t.norm)
-            d = date_at(t, m.end(), min(len(t.norm), m.end() + 20)) if m else None
+            d = date_at(t, m.end(), t.window(m.end(), 20)) if m else None
             if m and d and d.start == m.end():
                 o.emit("violation_date", d.iso, d.start, d.end, "dates", d.confidence)
             elif o.has("start_time"):

@@ -178,6 +178,12 @@ class Text:
             yield i, e
             i = e + 1
 
+    def window(self, pos: int, width: int) -> int:
+        """The end of a look-ahead of ``width`` characters from ``pos`` that never reads the next
+        row: it stops at the line's end (PDF: at the next label, PDF lines being wrapped cells)."""
+        stop = self.next_cut(pos) if self.pdf else self.line_end(pos)
+        return min(len(self.norm), pos + width, stop)
+
     def is_break(self, i: int) -> bool:
         return i in self._break_set
 
@@ -202,6 +208,8 @@ class Text:
             if not (s == 0 or self.is_break(s) or n[s - 1] in " \t|"):
                 return False
         before_ok = s == 0 or not is_cjk(n[s - 1]) or self.is_break(s)
+        # run-on text: a label glued to the number or title before it (…第0517号当事人：)
+        before_ok = before_ok or (":" in sep and n[s - 1] in _GLUE_BEFORE)
         if not before_ok:
             return False
         if not self.pdf:
@@ -280,7 +288,8 @@ class Text:
             b = self.breaks[k]
             nxt = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.norm)
             line = self.norm[b:nxt]
-            if b >= pos and (len(line) >= PDF_PARAGRAPH_LINE or _PARA_OPENER.match(line)):
+            if b >= pos and (len(line) >= PDF_PARAGRAPH_LINE or _PARA_OPENER.match(line)
+                             or _LABELISH.match(line)):
                 return b
             k += 1
         return end
@@ -299,6 +308,41 @@ class Text:
                 return v
             return None
         return False if not seen else None
+
+    def blank_label(self, labels: Sequence[str], lo: int = 0, hi: int | None = None) -> tuple[int, int] | None:
+        """(start, end) of the first of ``labels`` in [lo, hi) when its value is positively empty,
+        else None (no such label, a value, or nothing that proves the value missing)."""
+        hi = len(self.norm) if hi is None else hi
+        for s, e, sep in self.label_iter(labels):
+            if s < lo or s >= hi:
+                continue
+            if self.value_after(e, sep) is not None or not self._empty_after(s, e, sep):
+                return None
+            return s, e - len(sep)
+        return None
+
+    def _empty_after(self, s: int, pos: int, sep: str) -> bool:
+        """Whether the label at ``s`` (its separator ending at ``pos``) has no value, by the shape
+        of what follows: another cell (TAB, |), a table row's end (the reader drops empty cells),
+        another label, or the end of the text. A paragraph label whose line ends may have its
+        value on the next line: empty only when that line starts with a label."""
+        n = self.norm
+        if "\t" in sep or "|" in sep or pos >= len(n):
+            return True
+        cuts = self.cuts()
+        k = bisect.bisect_left(cuts, pos)
+        next_cut = cuts[k] if k < len(cuts) else len(n)
+        if self.pdf:
+            gap = n[pos:next_cut]
+            return not gap.strip() or next_cut == pos
+        le = self.line_end(pos if "\n" not in sep else s)
+        if n[pos:le].strip():
+            return True  # something on the line, and value_after found it is a label
+        line = n[self.line_start(s):le]
+        if "\t" in line:
+            return True  # a table row whose value cells were empty (dropped by the reader)
+        nxt = le + 1
+        return nxt >= len(n) or nxt == next_cut or not n[nxt:self.line_end(nxt)].strip()
 
     def label_values(self, labels: Sequence[str]) -> list[tuple[int, int, int]]:
         """Every (label start, value start, value end) for the labels."""
@@ -327,6 +371,10 @@ class Text:
 PDF_PARAGRAPH_LINE = 26
 
 
+# a line that starts with a short label this file does not know (涉案物品 …, 整改要求：…) starts a
+# new cell: 2–8 characters ending like a label, then a separator
+_LABELISH = re.compile(r"[" + CJK + r"]{1,6}(?:时间|日期|地点|地址|名称|单位|意见|情况|号码|方式|金额|理由|"
+                       r"事项|物品|编号|原因|依据|结果|要求|期限|电话|人员|签名|姓名|类型|来源|内容)(?:[ :|]|$)")
 _PARA_OPENER = re.compile(r"(你|您|经查|经调查|本局|本机关|如不服|根据|依据|依照|"
                           r"执法人员已|执法人员出示|以上|上述|问:|答:|检查情况)")
 
@@ -336,6 +384,7 @@ def is_cjk(ch: str) -> bool:
 
 
 _WS = re.compile(r"\s")
+_GLUE_BEFORE = "号书"  # what a label may be glued to in run-on text when a colon follows it
 
 
 _COLON_END = re.compile(r"[\t|\n,;。]|\s{2,}|\s+[" + CJK + r"()]{1,12}:")
@@ -377,32 +426,51 @@ class Out:
         self.declared = frozenset(declared) if declared is not None else None
         self.fields: list[Field] = []
         self._names: set[str] = set()
+        self._blank: set[str] = set()
         self._pos: dict[str, tuple[int | None, int | None]] = {}
 
     def emit(self, name: str, value: Any, start: int | None, end: int | None, family: str,
              confidence: float = 1.0) -> None:
-        if name not in DOC_FIELD_NAMES:
-            raise KeyError(f"{name} is not a DOC_FIELDS name")
-        if self.declared is not None and name not in self.declared:
-            raise KeyError(f"{name} is not among the fields its extractor declares")
+        self._check(name)
         if name in self._names or value is None:
             return
+        if name in self._blank:  # a value read elsewhere outweighs a blank cell
+            self.fields = [f for f in self.fields if f.name != name]
+            self._blank.discard(name)
         span = self.t.span(start, end) if start is not None and end is not None else None
         self.fields.append(Field(name, value, span, f"{family}.{name}.v1", confidence))
         self._names.add(name)
         self._pos[name] = (start, end)
+
+    def blank(self, name: str, start: int, end: int, family: str, confidence: float = 1.0) -> None:
+        """Record that the slot ``name`` was found empty: its label (or cell) at [start, end) holds
+        nothing. Positive evidence of a missing value; a value emitted later replaces it."""
+        self._check(name)
+        if name in self._names or name in self._blank:
+            return
+        self.fields.append(Field(name, None, self.t.span(start, end), f"{family}.{name}.v1", confidence,
+                                 state="blank"))
+        self._blank.add(name)
+
+    def _check(self, name: str) -> None:
+        if name not in DOC_FIELD_NAMES:
+            raise KeyError(f"{name} is not a DOC_FIELDS name")
+        if self.declared is not None and name not in self.declared:
+            raise KeyError(f"{name} is not among the fields its extractor declares")
 
     def pos(self, name: str) -> tuple[int | None, int | None]:
         """Offsets (in the matching text) of an emitted field, to reuse its evidence."""
         return self._pos.get(name, (None, None))
 
     def has(self, name: str) -> bool:
+        """A value was read for ``name`` (a blank slot does not count)."""
         return name in self._names
 
     def drop(self, *names: str) -> None:
         """Forget emitted fields (a value found to belong to someone else)."""
         self.fields = [f for f in self.fields if f.name not in names]
         self._names -= set(names)
+        self._blank -= set(names)
         for n in names:
             self._pos.pop(n, None)
 

@@ -214,10 +214,17 @@ class Field:
 
 @dataclass(frozen=True, slots=True)
 class DocFields:
-    """A typed document together with the fields extracted from it."""
+    """A typed document together with the fields extracted from it.
+
+    ``fields`` holds found and blank slots (``Field.state``); ``get`` returns either, ``value``
+    is None for a blank one, ``found`` skips blanks and ``state`` tells which (None: not found).
+    ``errors`` holds the E2xx error of an extractor that failed on this document (its fields are
+    then empty; the rest of the case is read and checked).
+    """
 
     doc: SourceDoc
     fields: tuple[Field, ...] = ()
+    errors: tuple[InputError, ...] = ()
 
     def get(self, name: str) -> Field | None:
         for f in self.fields:
@@ -227,10 +234,19 @@ class DocFields:
 
     def value(self, name: str, default: Any = None) -> Any:
         f = self.get(name)
-        return default if f is None else f.value
+        return default if f is None or f.blank else f.value
 
     def all(self, name: str) -> tuple[Field, ...]:
         return tuple(f for f in self.fields if f.name == name)
+
+    def found(self, name: str) -> tuple[Field, ...]:
+        """The fields ``name`` read with a value (blank slots left out)."""
+        return tuple(f for f in self.fields if f.name == name and not f.blank)
+
+    def state(self, name: str) -> str | None:
+        """"found", "blank" or None (not found) for the first slot ``name``."""
+        f = self.get(name)
+        return None if f is None else f.state
 
 
 @dataclass(frozen=True, slots=True)

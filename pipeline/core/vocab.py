@@ -25,7 +25,9 @@ DOC_FIELDS: dict[str, tuple[str, str]] = {
     "party_id_number": ("str", "身份证号 or 统一社会信用代码 as printed (may be masked)"),
     "party_address": ("str", "当事人 address"),
     "party_representative": ("str", "法定代表人 / 负责人 / 经营者 of an organisation"),
-    "officers": ("list[{name, cert_no}]", "officers named with their 执法证号 (cert_no null if absent)"),
+    "officers": ("list[{name, cert_no, cert_state}]",
+                 "officers named with their 执法证号; cert_state found | blank (a certificate label or cell "
+                 "left empty) | not_found (cert_no null then)"),
     "place": ("str", "place of the act / inspection / inquiry"),
     "start_time": ("datetime", "start of an inspection/inquiry/hearing"),
     "end_time": ("datetime", "end of an inspection/inquiry/hearing"),
@@ -94,6 +96,7 @@ DOC_FIELDS: dict[str, tuple[str, str]] = {
     "preservation_date": ("date", "date of 先行登记保存"),
     "handling_decision_date": ("date", "date of the handling decision on preserved evidence"),
     "payment_date": ("date", "date of payment"),
+    "payment_issued_date": ("date", "the day a payment slip was made out (开票 / 填制日期), not the day it was paid"),
     "amount_yuan": ("money", "amount paid (payment receipt; closing form 执行情况)"),
     "urge_notice": ("bool", "a 催告 / 加处罚款 / 强制执行申请 is recorded"),
     "closing_date": ("date", "结案 approval date"),

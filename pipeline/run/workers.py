@@ -26,9 +26,8 @@ from pathlib import Path
 from typing import Any
 
 from extractors.assemble import assemble
-from extractors.fields import extract_document
+from extractors.fields import extract_case
 from extractors.nlp import build_nlp
-from extractors.ocrconf import with_ocr_confidence
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.core.models import CaseFile, CaseInput, InputError
 from pipeline.read.archive import CaseEntry, display_path, read_case
@@ -87,8 +86,7 @@ def _nlp() -> Any:
 def read_one(config: WorkerConfig, root: str, entry: CaseEntry) -> tuple[CaseInput, CaseFile]:
     """Read, type, extract and assemble one case (the expensive, parallel part)."""
     case_input = read_case(Path(root), entry, limits=config.limits or ReadLimits())
-    nlp = _nlp()
-    docfields = [with_ocr_confidence(extract_document(d, nlp)) for d in case_input.docs]
+    case_input, docfields = extract_case(case_input, _nlp(), debug=config.debug)
     return case_input, assemble(case_input, docfields, None)
 
 
