@@ -34,7 +34,9 @@ def _f(check_id, severity, stage, message="问题", related=()):
 
 
 def _case(case_id, squad, procedure, total, grade, findings=(), *, vetoed=False, docs=(), **kw):
-    score = Score(total=total, grade=grade, vetoed=vetoed, sheet_id="qingpu-cg-2024")
+    # a general-procedure file is scored on the sheet (it has stage points); a simple one is not
+    stages = {"立案": total} if procedure == "general" else {}
+    score = Score(total=total, grade=grade, vetoed=vetoed, sheet_id="qingpu-cg-2024", stages=stages)
     documents = tuple(DocumentEntry(path=f"{case_id}/{d}.docx", doc_type=d, pages=1, text_source="docx",
                                     confidence=1.0) for d in docs)
     return CaseResult(case_id=case_id, source=case_id, status="ok", documents=documents,

@@ -313,8 +313,8 @@ def _case_result(entry: CaseEntry, read: ReadResult, findings: list[Finding], cr
         errors.append(crash)
     all_findings = tuple(sorted(list(findings) + list(cross_findings), key=_finding_key))
     fields = case_fields(casefile) if casefile is not None else empty_case_fields()
-    score = (score_case(fields, all_findings, sheet, decisions=decisions, case_id=entry.case_id)
-             if casefile is not None else None)
+    score = score_case(fields, all_findings, sheet, decisions=decisions, case_id=entry.case_id,
+                       documents=[d.doc_type for d in documents], error_codes=[e.code for e in errors])
     if not documents:
         status = "error"
     elif errors:

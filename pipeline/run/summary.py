@@ -73,7 +73,7 @@ def build_summary(archive: Path, out: Path, results: Sequence[CaseResult], orpha
             by_grade[r.score.grade] += 1
             if r.score.vetoed:
                 s["vetoed"] += 1
-            if r.score.stages:  # scored on the 100-point sheet (simple-procedure files are not)
+            if r.score.has_points:  # scored on the 100-point sheet (simple-procedure files are not)
                 s["score_sum"] += r.score.total
                 s["scored"] += 1
     for s in by_squad.values():

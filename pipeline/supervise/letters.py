@@ -31,7 +31,7 @@ from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.core.months import last_day, month_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import SEVERITY_LABELS
+from pipeline.supervise.labels import SEVERITY_LABELS, check_title
 from pipeline.supervise.scoring import decision_of
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
@@ -399,11 +399,12 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
     for cid in sorted(squads_by):
         n_sq, n_cs = len(squads_by[cid]), len(cases_by[cid])
         if sysconf.get("min_squads") and n_sq >= int(sysconf["min_squads"]):
-            systemic[cid] = f"{cid}问题在{n_sq}个中队出现"
+            systemic[cid] = f"“{check_title(cid)}”问题在{n_sq}个中队出现"
         elif (sysconf.get("min_share_pct") and n_files
               and n_cs >= int(sysconf.get("min_share_cases", 1))
               and n_cs * 100 >= float(sysconf["min_share_pct"]) * n_files):
-            systemic[cid] = f"{cid}问题出现在本月抽查案卷的{round(n_cs * 100 / n_files)}%（{n_cs}/{n_files}件）"
+            systemic[cid] = (f"“{check_title(cid)}”问题出现在本月抽查案卷的{round(n_cs * 100 / n_files)}%"
+                             f"（{n_cs}/{n_files}件）")
 
     # serious situations (§6), per squad
     serious: dict[tuple[str, str, str], str] = {}  # (squad, case, check) -> situation
@@ -437,11 +438,11 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
             rung, kind, why = "suggest", "systemic", systemic[cid]
         elif c.finding.severity in sup_sev:
             sev = SEVERITY_LABELS.get(c.finding.severity, c.finding.severity)
-            rung, kind, why = "supervise", "veto", f"{cid}属{sev}"
+            rung, kind, why = "supervise", "veto", f"“{check_title(cid)}”属{sev}"
         elif cid in sup_ids:
-            rung, kind, why = "supervise", "ids", f"{cid}（{labels[cid]}）" if cid in labels else cid
+            rung, kind, why = "supervise", "ids", labels.get(cid) or check_title(cid)
         elif rep_min and total >= rep_min:
-            rung, kind, why = "supervise", "repeat", f"{cid}问题本季度累计出现{total}次"
+            rung, kind, why = "supervise", "repeat", f"“{check_title(cid)}”问题本季度累计出现{total}次"
         elif c.finding.severity in tip_sev:
             rung, kind, why = "tip", "tip", "案卷评查发现的问题"
         else:

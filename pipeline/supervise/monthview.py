@@ -169,9 +169,9 @@ def _squad_block(name: str, rs: Sequence[CaseResult], defects: Mapping[str, list
         else:
             grades[g] += 1
             graded += 1
-            if proc != "simple" or r.score.stages:  # type: ignore[union-attr]
+            if r.score is not None and r.score.has_points:
                 # a simple-procedure file is only graded (不合格 on a veto), not scored on the sheet
-                scores.append(float(r.score.total))  # type: ignore[union-attr]
+                scores.append(float(r.score.total))
         if r.score is not None and r.score.vetoed:
             vetoed += 1
         k = len(defects.get(r.case_id, []))
