@@ -61,14 +61,18 @@ def set_fonts(el: Any, east: str, latin: str = LATIN) -> None:
     lang.set(qn("w:eastAsia"), "zh-CN")
 
 
-def fmt(par: Any, *, align: Any = J, indent: float = 0, right: float = 0, line: Length = LINE,
+def fmt(par: Any, *, align: Any = J, indent: float = 0, right: float = 0, line: Length | None = LINE,
         size: Length = BODY, keep: bool = False) -> Any:
     """Paragraph format: alignment, first-line indent and right indent in characters, exact line
-    spacing, no space before or after; ``keep`` keeps it on the page of the next paragraph."""
+    spacing (``line=None``: single, for a paragraph that holds a picture), no space before or after;
+    ``keep`` keeps it on the page of the next paragraph."""
     pf = par.paragraph_format
     pf.alignment = align
-    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-    pf.line_spacing = line
+    if line is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        pf.line_spacing = line
     pf.space_before = pf.space_after = Pt(0)
     if indent:
         pf.first_line_indent = Pt(size.pt * indent)

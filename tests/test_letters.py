@@ -300,3 +300,16 @@ def test_state_at_and_month_counts():
     assert c["overdue_at_month_end"] == 1
     empty = count_month([], "2024-03")
     assert empty["closure_rate"] is None and empty["issued_total"] == 0
+
+
+def test_letters_count_month_counts_the_letters_of_the_months_review() -> None:
+    """The June review's letters are issued on 1 July: the June meeting material counts them
+    (issue 17: "0 of every kind although the run drafted 16 letters")."""
+    from dataclasses import replace
+
+    june = replace(rec(1, "tip", "due", "2024-07-01", "2024-07-08"), month="2024-06")
+    c = count_month([june], "2024-06")
+    assert c["issued"]["tip"] == 1 and c["issued_total"] == 1
+    assert c["letters"] == [{"number": "N1", "rung_name": "执法监督提示单", "squad": "夏阳中队", "state": "due",
+                             "due_date": "2024-07-08"}]
+    assert count_month([june], "2024-07")["issued_total"] == 0

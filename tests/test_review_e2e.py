@@ -116,3 +116,20 @@ def test_schema_copy_matches_contract() -> None:
     if not shared.exists():
         pytest.skip("../shared/contract is not beside this checkout")
     assert json.loads(shared.read_text(encoding="utf-8")) == SCHEMA
+
+
+def test_review_terminal_lists_read_errors_and_where_the_full_list_is(tmp_path: Path) -> None:
+    """Issue 17: "5 个读取错误" and none listed. The report prints code, file and message of each (the
+    first 20) and says where the full list is."""
+    from pipeline.run.summary import ReviewSummary
+
+    errors = [{"case_id": f"C{i}", "code": "E104", "path": f"C{i}/决定书.pdf",
+               "message": f"[E104] PDF 已加密，无法读取文本：C{i}/决定书.pdf。"} for i in range(25)]
+    data = {"counts": {"cases": 25, "documents": 0, "findings": 0, "errors": 25}, "read_errors": errors,
+            "unscored": [{"case_id": "C0", "reasons": ["有文件未能读取"]}], "outputs": []}
+    text = ReviewSummary(out=tmp_path, data=data).report()
+    assert "25 个读取错误" in text and "读取错误（25 个）" in text
+    assert "  E104  C0/决定书.pdf  PDF 已加密，无法读取文本：C0/决定书.pdf。" in text
+    assert "C19/决定书.pdf" in text and "C20/决定书.pdf" not in text and "另有 5 个未列出" in text
+    assert "summary.json" in text and "read_errors" in text
+    assert "不评分、需人工核对的案卷 1 件" in text

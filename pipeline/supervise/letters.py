@@ -29,7 +29,7 @@ import yaml
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
-from pipeline.core.months import last_day, month_cn
+from pipeline.core.months import date_cn, last_day, month_cn
 from pipeline.core.workdays import WorkCalendar
 from pipeline.supervise.labels import SEVERITY_LABELS, check_title
 from pipeline.supervise.scoring import decision_of
@@ -236,13 +236,6 @@ def rung_name(settings: Mapping[str, Any], rung: str) -> str:
 
 def _d(x: str | dt.date) -> dt.date:
     return x if isinstance(x, dt.date) else dt.date.fromisoformat(str(x)[:10])
-
-
-def date_cn(value: str | dt.date | None, blank: str = "　　年　　月　　日") -> str:
-    if not value:
-        return blank
-    d = _d(value)
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def street_of(squad: str, settings: Mapping[str, Any]) -> str:
@@ -589,7 +582,9 @@ def state_at(letter: LetterRecord, date: str) -> str | None:
 def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     """The bulletin's letter block (monthly.md §4).
 
-    issued: letters issued in the month, by rung; closed: letters closed in the month;
+    issued: the month's letters (drafted by its review or escalated by its run: ``LetterRecord.month``),
+    by rung; letters: those letters (number, name, squad, state at month end, due date); closed: letters
+    closed in the month;
     base: letters whose (first) due date fell in the month; closure_rate = base letters closed by
     month end ÷ base; on_time_rate = base letters closed by month end without passing ``overdue``
     ÷ base (None when the base is empty); overdue_at_month_end: letters in ``overdue`` at the end of
@@ -600,9 +595,12 @@ def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     closed = 0
     base = closed_base = on_time = 0
     overdue = escalated = talks = 0
+    listed = []
     for x in letters:
-        if x.issued_date[:7] == month:
+        if x.month == month:
             issued[x.rung] = issued.get(x.rung, 0) + 1
+            listed.append({"number": x.number, "rung_name": x.rung_name, "squad": x.squad,
+                           "state": x.state, "due_date": x.due_date or ""})
         if x.closed_date and x.closed_date[:7] == month:
             closed += 1
         if x.first_due_date and x.first_due_date[:7] == month:
@@ -621,4 +619,5 @@ def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
         "closure_rate": round(closed_base / base, 4) if base else None,
         "on_time_rate": round(on_time / base, 4) if base else None,
         "overdue_at_month_end": overdue, "escalated_at_month_end": escalated, "talks": talks,
+        "letters": listed,
     }

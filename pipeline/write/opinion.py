@@ -54,6 +54,7 @@ from pipeline.core.models import (
     Finding,
     FindingEffect,
 )
+from pipeline.core.months import BLANK_DATE, date_cn
 from pipeline.core.workdays import WorkCalendar
 from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title
 from pipeline.supervise.scoring import ScoreSheet, load_sheet
@@ -65,6 +66,7 @@ DEFAULT_BUREAU = "上海市青浦区城市管理行政执法局"
 DEFAULT_PREFIX = "青城管监评"
 DEFAULT_REPLY_WORKDAYS = 10
 DEFAULT_SEAL = "（印章）"
+NOT_STATED = "未载明"
 CN_ORDINALS = "一二三四五六七八九十"
 QUOTE_MAX = 80
 
@@ -75,13 +77,6 @@ def _cn_ordinal(n: int) -> str:
     if n < 20:
         return "十" + CN_ORDINALS[n - 11]
     return str(n)
-
-
-def _date_cn(value: str | dt.date | None, blank: str = "未载明") -> str:
-    if not value:
-        return blank
-    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _money(v: Any) -> str:
@@ -116,7 +111,7 @@ def _evidence(f: Finding) -> str:
 
 def _cause(value: Any) -> str:
     if not value:
-        return "未载明"
+        return NOT_STATED
     try:
         cat = load_catalogue()
         if value in cat:
@@ -143,7 +138,7 @@ def reply_deadline(issue_date: str | None, workdays: int) -> str:
     if not issue_date:
         return f"收到本意见书之日起{workdays}个工作日内"
     d = WorkCalendar.default().add_workdays(dt.date.fromisoformat(issue_date), workdays)
-    return _date_cn(d) + "前"
+    return date_cn(d) + "前"
 
 
 def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -191,6 +186,8 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
                 effect.append("不扣分")
             elif e.status == REPEAT:
                 effect.append("同一检查项已扣分，不重复扣分")
+        if result.score is not None and result.score.unscored:
+            effect = ["本案卷不评分，不计分"]
         return {"no": n, "check_id": fd.check_id, "check": check_title(fd.check_id),
                 "message": mask_personal(fd.message).rstrip("。") + "。",
                 "citation": fd.citation or "—", "evidence": _evidence(fd),
@@ -240,7 +237,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
     case_number = f.get("case_number") or ""
     cause = _cause(f.get("violation_type"))
     party_name = mask_personal(str(party.get("name") or "")) if isinstance(party, Mapping) else ""
-    if party_name and cause != "未载明":
+    if party_name and cause != NOT_STATED:
         case_label = f"{party_name}{cause}一案（案卷编号{result.case_id}" + (
             f"，案号{case_number}）" if case_number else "）")
     elif case_number:
@@ -264,14 +261,14 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         "h": headings,
         "case_label": case_label,
         "case_id": result.case_id,
-        "case_number": case_number or "未载明",
-        "squad": f.get("squad") or "未载明",
-        "party": party_name or "未载明",
+        "case_number": case_number or NOT_STATED,
+        "squad": f.get("squad") or NOT_STATED,
+        "party": party_name or NOT_STATED,
         "cause": cause,
-        "procedure": PROCEDURE_LABELS.get(f.get("procedure") or "", "未载明"),
-        "outcome": OUTCOME_LABELS.get(f.get("outcome") or "", "未载明"),
-        "filing_date": _date_cn(f.get("filing_date")),
-        "decision_date": _date_cn(f.get("decision_date")),
+        "procedure": PROCEDURE_LABELS.get(f.get("procedure") or "", NOT_STATED),
+        "outcome": OUTCOME_LABELS.get(f.get("outcome") or "", NOT_STATED),
+        "filing_date": date_cn(f.get("filing_date"), blank=NOT_STATED),
+        "decision_date": date_cn(f.get("decision_date"), blank=NOT_STATED),
         "fine": _money(f.get("fine_yuan")),
         "has_problems": bool(groups),
         "groups": groups,
@@ -286,7 +283,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         "reply_deadline": reply_deadline(issue, workdays),
         "reply_workdays": workdays,
         "reply_to": settings.get("reply_to", "我局"),
-        "issue_date": _date_cn(issue, blank="　　年　　月　　日"),
+        "issue_date": date_cn(issue, blank=BLANK_DATE),
         "note": note,
         "seal": settings.get("seal_placeholder", DEFAULT_SEAL),
     }
