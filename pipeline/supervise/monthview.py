@@ -396,7 +396,7 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
         if r.score is not None and r.score.vetoed:
             ids = sorted({f.check_id for f in r.findings if f.severity == "veto"})
             vetoed.append({"case_id": r.case_id, "case_number": _case_number(r), "squad": _squad(r),
-                           "total": _r(r.score.total), "grade": r.score.grade,
+                           "total": _r(r.score.total) if r.score.has_points else None, "grade": r.score.grade,
                            "checks": [{"check_id": i, "title": _title_of(i, specs)} for i in ids]})
     vetoed.sort(key=lambda x: (x["squad"], x["case_number"]))
 
