@@ -24,13 +24,16 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from pipeline.core.models import CaseResult, DocumentEntry, Evidence, Finding, Unverified, empty_case_fields
+from pipeline.supervise.monthview import load_settings as load_report_settings
 from pipeline.supervise.monthview import month_view
+from pipeline.supervise.sampling import KIND_CASE, Plan, PlanItem, QuotaRow
 from pipeline.supervise.scoring import load_sheet, score_case
 from pipeline.write.docx import docx_text
 from pipeline.write.govdoc import is_numeric
 from pipeline.write.letterdocs import render_letter_bytes
 from pipeline.write.meeting import bulletin_docx, meeting_docx
 from pipeline.write.opinion import render_opinion_bytes
+from pipeline.write.planwriter import plan_docx
 from tests.test_letterdocs import S as LETTER_SETTINGS
 from tests.test_letterdocs import scenario
 
@@ -93,7 +96,15 @@ def documents(month: list[CaseResult]) -> dict[str, bytes]:
     view = month_view(month, month="2024-05", letters=letters, issue_date="2024-06-03")
     out["meeting"] = meeting_docx(view)
     out["bulletin"] = bulletin_docx(view)
+    out["plan"] = plan_docx(_plan(), load_report_settings())
     return out
+
+
+def _plan() -> Plan:
+    items = tuple(PlanItem(f"青城管罚字〔2024〕第24050{i}号", "青浦区城管执法局朱家角中队", (KIND_CASE,), "general",
+                           ("本半年尚未抽查",)) for i in range(1, 4))
+    return Plan(month="2024-06", seed=202406, last_month="2024-05", squads=("青浦区城管执法局朱家角中队",),
+                items=items, quotas=(QuotaRow("案卷抽查（上月办结案件≥10%）", 21, 3, 3),))
 
 
 OUTGOING = ("opinion", "letter", "bulletin")  # documents that leave the supervision office

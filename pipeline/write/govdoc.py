@@ -1,5 +1,6 @@
 """GovDoc: an official-document (.docx) builder after GB/T 9704 (A4, 37/35/28/26 mm margins,
-仿宋_GB2312 三号 body, 黑体/楷体 headings, tables with repeated header rows, page numbers in the footer).
+仿宋_GB2312 三号 body, 黑体/楷体 headings, tables with repeated header rows and rows that never break
+across pages, page numbers in the footer).
 
 Used by the plan writer (督察任务单.docx) and by the template builders. ``bytes()`` gives the same
 bytes for the same content (``pipeline.write.docx.fixed_zip``).
@@ -156,9 +157,10 @@ class GovDoc:
             col.width = Mm(widths[ci])
         for ri, values in enumerate([list(head), *[list(r) for r in rows]]):
             row = t.rows[ri]
-            if ri == 0:  # repeat the header row on every page
-                trpr = row._tr.get_or_add_trPr()
-                el = OxmlElement("w:tblHeader")
+            trpr = row._tr.get_or_add_trPr()
+            # no row breaks across two pages; the header row repeats on every page (schema order)
+            for flag in ("w:cantSplit", "w:tblHeader") if ri == 0 else ("w:cantSplit",):
+                el = OxmlElement(flag)
                 el.set(qn("w:val"), "true")
                 trpr.append(el)
             for ci, value in enumerate(values):
