@@ -6,15 +6,73 @@ shown as ``[Exxx] 中文说明`` through click.ClickException.
 from __future__ import annotations
 
 import functools
+import importlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+import yaml
 
 from pipeline import __version__
 from pipeline.core.errors import AnjuanError
+
+CLICK_WORDS = Path(__file__).resolve().parent / "data" / "click_zh.yaml"
+_CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
+                  "click.types", "click.termui", "click.utils", "click._termui_impl")
+_TYPE_NAMES = {"StringParamType": "文字", "IntParamType": "整数", "FloatParamType": "小数", "IntRange": "整数范围",
+               "FloatRange": "小数范围", "BoolParamType": "是或否", "DateTime": "日期时间"}
+
+
+def localise_click() -> None:
+    """click's own words (Usage, Options, [required], Error: …) in Chinese.
+
+    click looks every word up through ``gettext`` (``_`` and ``ngettext`` in each of its modules) and
+    names value types in English (TEXT, INTEGER); both are replaced here, before the commands are
+    declared, with the table in ``pipeline/data/click_zh.yaml``. A word missing from it stays English.
+    """
+    words: dict[str, str] = yaml.safe_load(CLICK_WORDS.read_text(encoding="utf-8")) or {}
+
+    def zh(message: str) -> str:
+        return words.get(message, message)
+
+    def nzh(singular: str, plural: str, n: int) -> str:
+        return words.get(singular if n == 1 else plural) or words.get(singular) or (singular if n == 1 else plural)
+
+    for name in _CLICK_MODULES:
+        module = importlib.import_module(name)
+        if hasattr(module, "_"):
+            vars(module)["_"] = zh
+        if hasattr(module, "ngettext"):
+            vars(module)["ngettext"] = nzh
+    for type_name, label in _TYPE_NAMES.items():
+        getattr(click.types, type_name).name = label
+    for instance in (click.STRING, click.INT, click.FLOAT, click.BOOL):
+        instance.name = _TYPE_NAMES[type(instance).__name__]
+    click.Context.formatter_class = _ZhHelpFormatter
+
+
+class _ZhHelpFormatter(click.HelpFormatter):
+    """Headings and the usage line with Chinese punctuation (``选项：``, ``用法：anjuan …``)."""
+
+    def write_heading(self, heading: str) -> None:
+        self.write(f"{'':>{self.current_indent}}{heading}：\n")
+
+    def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
+        super().write_usage(prog, args, prefix="用法：" if prefix is None else prefix)
+
+
+def _localise_usage(command: click.Command) -> None:
+    """``[OPTIONS]`` and ``COMMAND [ARGS]...`` in the usage lines of every command, in Chinese."""
+    command.options_metavar = "[选项]"
+    if isinstance(command, click.Group):
+        command.subcommand_metavar = "命令 [参数]..."
+        for sub in command.commands.values():
+            _localise_usage(sub)
+
+
+localise_click()
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -98,6 +156,9 @@ def extract_cmd(file: Path, as_json: bool) -> None:
     from pipeline.run.commands import extract_file
 
     data = extract_file(file)
+    if not data["documents"] and data["errors"]:
+        # nothing could be read: an error with its code and a non-zero exit
+        raise click.ClickException("\n".join(e["message"] for e in data["errors"]))
     if as_json:
         click.echo(json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True))
         return
@@ -328,6 +389,9 @@ def demo_cmd(out: Path, n: int, seed: int) -> None:
     from pipeline.run.commands import run_demo
 
     click.echo(run_demo(out, n=n, seed=seed))
+
+
+_localise_usage(cli)
 
 
 def main() -> None:  # pragma: no cover

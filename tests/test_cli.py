@@ -87,3 +87,58 @@ def test_cli_corpus_generate_and_extract(tmp_path: Path) -> None:
             assert data["fields"].get("fine_yuan") == t["fields"]["fine_yuan"]
             return
     pytest.skip("no single-file decision in this small corpus")
+
+
+# --- issue 17: click's own words in Chinese, coded errors and non-zero exits everywhere ---------------
+
+@pytest.mark.parametrize("args", [["--help"], ["review", "--help"], ["findings", "confirm", "--help"]])
+def test_cli_click_words_are_chinese(args: list[str]) -> None:
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    for english in ("Usage", "Options", "Commands", "[required]", "Show this message", "TEXT", "INTEGER",
+                    "PATH", "[OPTIONS]"):
+        assert english not in result.output, english
+    assert result.output.startswith("用法：")  # CliRunner names the program "cli"
+    assert "选项：" in result.output
+
+
+def test_cli_click_errors_are_chinese(tmp_path: Path) -> None:
+    result = CliRunner().invoke(cli, ["review", str(tmp_path)])  # --out missing
+    assert result.exit_code == 2
+    assert "错误：" in result.output and "缺少选项" in result.output and "Error" not in result.output
+    result = CliRunner().invoke(cli, ["no-such-command"])
+    assert result.exit_code == 2 and "没有命令" in result.output
+
+
+@pytest.mark.parametrize("option, value, what", [("--month", "2024-13", "月份"),
+                                               ("--review-date", "2024/07/01", "日期")])
+def test_cli_review_bad_month_or_date_is_e306_like_run(tmp_path: Path, option: str, value: str, what: str) -> None:
+    result = CliRunner().invoke(cli, ["review", str(tmp_path), "--out", str(tmp_path.parent / "o"), option, value])
+    assert result.exit_code == 1
+    assert "[E306]" in result.output and what in result.output and "Traceback" not in result.output
+    result = CliRunner().invoke(cli, ["run", str(tmp_path), "--month", "2024-13", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and "[E306]" in result.output
+
+
+def test_cli_findings_confirm_unknown_ids_are_coded_errors(tmp_path: Path) -> None:
+    db = tmp_path / "a.db"
+    missing = CliRunner().invoke(cli, ["findings", "confirm", "9999999", "DEC-01", "--reason", "核实",
+                                       "--db", str(db)])
+    assert missing.exit_code == 1 and "[E501]" in missing.output and not db.exists()  # no database is made
+    from pipeline.store.db import Store
+
+    Store.open(db).close()
+    unknown_check = CliRunner().invoke(cli, ["findings", "confirm", "9999999", "XXX-99", "--reason", "核实",
+                                             "--db", str(db)])
+    assert unknown_check.exit_code == 1 and "[E305]" in unknown_check.output
+    unknown_case = CliRunner().invoke(cli, ["findings", "confirm", "9999999", "DEC-01", "--reason", "核实",
+                                            "--db", str(db)])
+    assert unknown_case.exit_code == 1 and "[E308]" in unknown_case.output and "9999999" in unknown_case.output
+
+
+def test_cli_extract_unreadable_file_exits_non_zero(tmp_path: Path) -> None:
+    bad = tmp_path / "决定书.pdf"
+    bad.write_bytes(b"not a pdf at all")
+    result = CliRunner().invoke(cli, ["extract", str(bad)])
+    assert result.exit_code == 1
+    assert re.search(r"\[E1\d\d\]", result.output) and "错误：" in result.output

@@ -243,7 +243,7 @@ def test_letterdb_quarter_repeat_uses_earlier_letters(conn):
     assert db.quarter_counts(conn, "2024-05") == {("夏阳中队", "FIL-02"): 2}
     m = run(conn, [case("2405001", "夏阳中队", fd("FIL-02"))], "2024-05", "2024-05-20")
     new = [x for x in m.issued if x.month == "2024-05"]
-    assert [(x.rung, x.reason) for x in new] == [("supervise", "FIL-02问题本季度累计出现3次")]
+    assert [(x.rung, x.reason) for x in new] == [("supervise", "“立案不及时”问题本季度累计出现3次")]
     # a new quarter starts again from zero
     assert db.quarter_counts(conn, "2024-07") == {}
 

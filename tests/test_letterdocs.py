@@ -145,9 +145,10 @@ def test_letterdocs_layout_and_fonts(letters):
         assert title.text == letters[rung].rung_name
         assert all(r.font.size == Pt(22) and r._r.rPr.rFonts.get(qn("w:eastAsia")) == "方正小标宋简体"
                    for r in title.runs)
-        addressee = doc.paragraphs[4]
+        addressee = doc.paragraphs[3]
         assert addressee.text == letters[rung].addressee + "："
-        assert all(r.font.size == Pt(16) and r._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+        # letters are 专用文书 in 仿宋 四号, so that a letter of one or two problems holds on one page
+        assert all(r.font.size == Pt(14) and r._r.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
                    for r in addressee.runs)
 
 

@@ -74,8 +74,10 @@ def test_letters_veto_and_overdue_ids_go_to_supervise(S):
     sup = keys[("夏阳中队", "supervise")]
     assert [i.check_id for i in sup.items] == ["NOT-01", "DEC-01"]
     assert [i.check_id for i in keys[("夏阳中队", "tip")].items] == ["FIL-02"]
-    assert sup.addressee == "夏阳中队、夏阳中队中队长"
-    assert "NOT-01属否决项" in sup.reason and "DEC-01（案件超期未作出处理决定）" in sup.reason
+    assert sup.addressee == "夏阳中队"  # issue 17: not "夏阳中队、夏阳中队中队长"
+    # the reason names the checks in words (it is printed in the letter), never by their ids
+    assert "“未履行事先告知”属否决项" in sup.reason and "案件超期未作出处理决定" in sup.reason
+    assert "NOT-01" not in sup.reason and "DEC-01" not in sup.reason
 
 
 def test_letters_dismissed_finding_never_appears(S):
@@ -95,7 +97,7 @@ def test_letters_cross_case_only_when_confirmed(S):
     (d,) = draft_letters(results, "2024-03", settings=S,
                          decisions={("2403001", "MIS-01"): "confirmed"})
     # MIS-01 is a 随意撤案拆案 signal (§6): confirmed → 建议书 addressed to the 街道办事处
-    assert d.rung == "suggest" and d.addressee == "夏阳街道办事处" and d.cc == ("局领导",)
+    assert d.rung == "suggest" and d.addressee == "夏阳街道办事处" and d.cc == ("夏阳中队",)  # 抄送 an organ
     assert d.items[0].message.endswith("（关联案卷：2403002）")
     assert "随意撤案拆案" in d.reason and d.reasons == ("serious",)
 
@@ -104,7 +106,7 @@ def test_letters_repeat_in_quarter_goes_to_supervise(S):
     results = [case("2405001", "夏阳中队", fd("FIL-02"))]
     # two files in April + this one in May = 3 in the quarter → 督办单
     (d,) = draft_letters(results, "2024-05", settings=S, prior_counts={("夏阳中队", "FIL-02"): 2})
-    assert d.rung == "supervise" and "FIL-02问题本季度累计出现3次" in d.reason
+    assert d.rung == "supervise" and "“立案不及时”问题本季度累计出现3次" in d.reason
     # only one earlier → still a 提示单
     (d,) = draft_letters(results, "2024-05", settings=S, prior_counts={("夏阳中队", "FIL-02"): 1})
     assert d.rung == "tip"
@@ -117,10 +119,10 @@ def test_letters_systemic_in_three_squads_goes_to_suggest(S):
     keys = by_key(draft_letters(results, "2024-03", settings=S))
     for sq in squads:
         assert keys[(sq, "suggest")].items[0].check_id == "OFF-02"
-        assert "OFF-02问题在3个中队出现" in keys[(sq, "suggest")].reason
+        assert "“执法人员无执法证号”问题在3个中队出现" in keys[(sq, "suggest")].reason
     # CON-01: 12 of 15 files (80 %) in one squad → systemic by share
     d = keys[("盈浦中队", "suggest")]
-    assert "CON-01问题出现在本月抽查案卷的80%（12/15件）" in d.reason
+    assert "“当事人信息前后不一致”问题出现在本月抽查案卷的80%（12/15件）" in d.reason
     assert d.facts == ("2024年3月共抽查案卷15件，盈浦中队有12件案卷存在下列问题，共12项。",)
 
 
@@ -298,3 +300,16 @@ def test_state_at_and_month_counts():
     assert c["overdue_at_month_end"] == 1
     empty = count_month([], "2024-03")
     assert empty["closure_rate"] is None and empty["issued_total"] == 0
+
+
+def test_letters_count_month_counts_the_letters_of_the_months_review() -> None:
+    """The June review's letters are issued on 1 July: the June meeting material counts them
+    (issue 17: "0 of every kind although the run drafted 16 letters")."""
+    from dataclasses import replace
+
+    june = replace(rec(1, "tip", "due", "2024-07-01", "2024-07-08"), month="2024-06")
+    c = count_month([june], "2024-06")
+    assert c["issued"]["tip"] == 1 and c["issued_total"] == 1
+    assert c["letters"] == [{"number": "N1", "rung_name": "执法监督提示单", "squad": "夏阳中队", "state": "due",
+                             "due_date": "2024-07-08"}]
+    assert count_month([june], "2024-07")["issued_total"] == 0

@@ -44,6 +44,8 @@ def test_month_run_writes_every_contract_output(month_run: dict) -> None:
 
 
 def test_month_opinion_and_workbook_name_the_cases_and_findings(month_run: dict) -> None:
+    from pipeline.supervise.labels import check_title
+
     out = month_run["out"]
     wb = openpyxl.load_workbook(out / "评查评分表.xlsx", read_only=True)
     sheet_text = "\n".join(str(c) for row in wb.worksheets[0].iter_rows(values_only=True) for c in row if c)
@@ -55,7 +57,8 @@ def test_month_opinion_and_workbook_name_the_cases_and_findings(month_run: dict)
         for f in line["findings"]:
             if f["check_id"].startswith("MIS-") or f["severity"] == "info":
                 continue  # unconfirmed signals and info stay out of the opinion
-            assert f["check_id"] in text, (line["case_id"], f["check_id"])
+            # the opinion names the check in words, not by its id (issue 17)
+            assert check_title(f["check_id"]) in text and f["check_id"] not in text, (line["case_id"], f["check_id"])
 
 
 def test_month_letters_listed_and_rerun_issues_nothing_twice(month_run: dict) -> None:
@@ -77,7 +80,8 @@ def test_month_dismissed_finding_leaves_opinion_and_score(month_run: dict, tmp_p
     db = tmp_path / "a.db"
     shutil.copy(month_run["db"], db)
     lines = read_jsonl(month_run["out"] / "cases.jsonl")
-    target = next(x for x in lines if x["status"] != "error" and x["score"]["grade"] not in ("不评分(简易程序)",)
+    target = next(x for x in lines if x["status"] != "error"
+                  and x["score"]["grade"] not in ("不评分(简易程序)", "不评分")
                   and any(f["severity"] in ("major", "minor") and not f["check_id"].startswith("MIS-")
                           for f in x["findings"]) and not x["score"]["vetoed"])
     finding = next(f for f in target["findings"] if f["severity"] in ("major", "minor")
@@ -126,7 +130,9 @@ def test_month_confirmed_signal_deducts(month_run: dict, tmp_path: Path) -> None
     new = next(x for x in read_jsonl(out / "cases.jsonl") if x["case_id"] == target["case_id"])
     assert new["score"]["vetoed"] or new["score"]["total"] < target["score"]["total"]
     text = _doc_text(out / "评查意见书" / f"{target['case_id']}.docx")
-    assert sig["check_id"] in text
+    from pipeline.supervise.labels import check_title
+
+    assert check_title(sig["check_id"]) in text
 
 
 def test_month_decision_needs_a_reason(tmp_path: Path) -> None:

@@ -102,12 +102,15 @@ def test_opinion_view_groups_vetoes_first_then_stage_order():
                      "（五）送达执行阶段"]
     assert [f["check_id"] for g in v["groups"] for f in g["findings"]] == [
         "NOT-01", "FIL-02", "OFF-02", "REC-01", "DEC-02", "SRV-01"]
-    # numbering runs across groups; the seal element is scored apart (B18 −2, V11 −2)
+    # numbering runs across groups; the seal element is scored apart (B18 −2, V11 −2), each named by the
+    # score item's wording, never by its id
     dec02 = v["groups"][3]["findings"][0]
-    assert dec02["no"] == 5 and dec02["effect"] == "扣2分（B18）、扣2分（V11）"
+    assert dec02["no"] == 5
+    assert dec02["effect"] == "扣2分（决定书缺少法定要素（每缺一项））、扣2分（决定书未盖执法机关印章）"
+    assert dec02["check"] == "决定书缺少法定事项"
     # the dismissed CON-01 and the unconfirmed MIS-01 are not shown to the squad
     assert all(f["check_id"] not in ("CON-01", "MIS-01") for g in v["groups"] for f in g["findings"])
-    assert v["doc_number"] == "青城管监评〔2024〕第7号"
+    assert v["doc_number"] == "青城管监评〔2024〕7号"
     assert v["cause"] == "跨门营业" and v["fine"] == "300元"
     assert v["filing_date"] == "2024年3月4日" and v["issue_date"] == "2024年4月1日"
     assert v["total"] == "0（否决）" and v["vetoed"] is True
@@ -134,11 +137,11 @@ def test_opinion_settings_override_bureau_prefix_and_days():
     v = opinion_view(golden_case(), {"issue_date": "2024-04-01", "opinion_number": 12,
                                      "opinion_number_prefix": "青城管督评", "reply_workdays": 5,
                                      "bureau": "上海市青浦区城市管理行政执法局（测试）"})
-    assert v["doc_number"] == "青城管督评〔2024〕第12号"
+    assert v["doc_number"] == "青城管督评〔2024〕12号"  # GB/T 9704: no 第, no padding
     assert v["reply_deadline"] == "2024年4月9日前"  # 2,3,7,8,9
     assert v["bureau"].endswith("（测试）")
     blank = opinion_view(golden_case(), {})
-    assert blank["doc_number"] == "青城管监评〔　　〕第　号"
+    assert blank["doc_number"] == "青城管监评〔　　〕　号"
     assert blank["issue_date"] == "　　年　　月　　日"
 
 

@@ -34,7 +34,9 @@ def _f(check_id, severity, stage, message="问题", related=()):
 
 
 def _case(case_id, squad, procedure, total, grade, findings=(), *, vetoed=False, docs=(), **kw):
-    score = Score(total=total, grade=grade, vetoed=vetoed, sheet_id="qingpu-cg-2024")
+    # a general-procedure file is scored on the sheet (it has stage points); a simple one is not
+    stages = {"立案": total} if procedure == "general" else {}
+    score = Score(total=total, grade=grade, vetoed=vetoed, sheet_id="qingpu-cg-2024", stages=stages)
     documents = tuple(DocumentEntry(path=f"{case_id}/{d}.docx", doc_type=d, pages=1, text_source="docx",
                                     confidence=1.0) for d in docs)
     return CaseResult(case_id=case_id, source=case_id, status="ok", documents=documents,
@@ -69,7 +71,7 @@ def results():
 
 @pytest.fixture(scope="module")
 def letters():
-    return {"issued": {"提示单": 2, "督办单": 1, "建议书": 0, "决定书": 0}, "closed": 1, "closure_rate": 0.5,
+    return {"issued": {"tip": 2, "supervise": 1, "suggest": 0, "decide": 0}, "closed": 1, "closure_rate": 0.5,
             "on_time_rate": 0.25, "overdue_at_month_end": 1,
             "letters": [{"number": "青城管监提〔2024〕3号", "rung_name": "执法监督提示单", "squad": "练塘中队",
                          "state": "issued", "due_date": "2024-06-14"}]}
@@ -179,8 +181,10 @@ def test_report_legal_review_and_signals(view):
 def test_report_letters_block(view):
     lt = view["letters"]
     assert lt["issued_total"] == 3 and lt["closure_rate"] == 50.0 and lt["on_time_rate"] == 25.0
-    assert [i["rung"] for i in lt["issued"]] == ["提示单", "督办单", "建议书", "决定书"]
-    assert lt["letters"][0]["state_label"] == "已发出"
+    # the rung keys of letters.month_counts, each with its name: no English key reaches a page
+    assert [(i["rung"], i["rung_label"], i["count"]) for i in lt["issued"]] == [
+        ("tip", "提示单", 2), ("supervise", "督办单", 1), ("suggest", "建议书", 0), ("decide", "决定书", 0)]
+    assert lt["letters"][0]["state_label"] == "已制发"
 
 
 def test_report_view_has_no_personal_data(view):
@@ -290,10 +294,13 @@ def test_report_bulletin_masked_and_complete(written):
     text = _docx_text(out / "月通报.docx")
     for secret in ("张三丰", "李四海", "王五", "赵六", "钱七", "孙八", ID_NUMBER, "身份证"):
         assert secret not in text
-    for s in ("朱家角中队", "练塘中队", "全区合计", "FIL-02", "青城管罚字〔2024〕2405002号", "办结率 50%"):
+    for s in ("朱家角中队", "练塘中队", "全区合计", "立案不及时", "青城管罚字〔2024〕2405002号", "办结率 50%"):
         assert s in text
-    # top five defects only
-    assert "CLS-01" in text  # the overdue table names it
+    # the bulletin leaves the office: problems in words, no internal code (issue 17)
+    assert "FIL-02" not in text and "CLS-01" not in text
+    assert "应结未结（悬案）" in text  # the overdue table names CLS-01 in words
+    # 文号 (GB/T 9704: no 第, no padding), 成文日期 and the seal placeholder
+    assert "青城管监通〔2024〕5号" in text and "（印章）" in text
     doc = Document(str(out / "月通报.docx"))
     top = next(t for t in doc.tables if t.rows[0].cells[0].text == "序号")
     assert len(top.rows) == 1 + 5
@@ -353,3 +360,14 @@ def test_report_unidentified_squad_is_not_ranked(results):
     names = [s["name"] for s in v["squads"]]
     assert names[-1] == "（未识别中队）" and v["squads"][-1]["rank"] is None
     assert next(s for s in v["squads"] if s["name"] == "练塘中队")["rank"] == 1
+
+
+def test_report_every_check_family_has_a_chinese_label() -> None:
+    """``OFF`` unquoted in YAML is the boolean false: the family showed as "OFF OFF" (issue 17)."""
+    from checks.registry import all_checks
+    from pipeline.supervise.monthview import load_settings
+
+    families = load_settings()["families"]
+    assert all(isinstance(k, str) for k in families)
+    missing = sorted({cid.split("-")[0] for cid in all_checks()} - set(families))
+    assert not missing, missing

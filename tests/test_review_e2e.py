@@ -121,3 +121,57 @@ def test_schema_keeps_every_contract_key() -> None:
     finding = SCHEMA["properties"]["findings"]["items"]
     assert {"check_id", "severity", "message", "citation", "evidence"} <= set(finding["required"])
     assert {"total", "grade", "vetoed"} <= set(SCHEMA["properties"]["score"]["required"])
+
+
+def test_review_terminal_lists_read_errors_and_where_the_full_list_is(tmp_path: Path) -> None:
+    """Issue 17: "5 个读取错误" and none listed. The report prints code, file and message of each (the
+    first 20) and says where the full list is."""
+    from pipeline.run.summary import ReviewSummary
+
+    errors = [{"case_id": f"C{i}", "code": "E104", "path": f"C{i}/决定书.pdf",
+               "message": f"[E104] PDF 已加密，无法读取文本：C{i}/决定书.pdf。"} for i in range(25)]
+    data = {"counts": {"cases": 25, "documents": 0, "findings": 0, "errors": 25}, "read_errors": errors,
+            "unscored": [{"case_id": "C0", "reasons": ["有文件未能读取"]}], "outputs": []}
+    text = ReviewSummary(out=tmp_path, data=data).report()
+    assert "25 个读取错误" in text and "读取错误（25 个）" in text
+    assert "  E104  C0/决定书.pdf  PDF 已加密，无法读取文本：C0/决定书.pdf。" in text
+    assert "C19/决定书.pdf" in text and "C20/决定书.pdf" not in text and "另有 5 个未列出" in text
+    assert "summary.json" in text and "read_errors" in text
+    assert "不评分、需人工核对的案卷 1 件" in text
+
+
+def test_review_unreadable_blank_and_stray_files_are_not_scored(small_corpus: Path, tmp_path: Path) -> None:
+    """Issue 17: a stray readme.txt, a blank .docx and an encrypted PDF came out 优秀 (100). Each is
+    不评分 with its reason, listed first in the workbook; the blank one's opinion says why first."""
+    import shutil
+
+    import openpyxl
+    from docx import Document
+
+    from pipeline.run.review import ReviewSettings, review_archive
+    from pipeline.write.docx import docx_text
+
+    archive = tmp_path / "archive"
+    shutil.copytree(small_corpus / "archive", archive)
+    (archive / "readme.txt").write_text("案卷说明", encoding="utf-8")
+    (archive / "2406998").mkdir()
+    Document().save(str(archive / "2406998" / "空白.docx"))
+    (archive / "2406999").mkdir()
+    (archive / "2406999" / "决定书.pdf").write_bytes(b"%PDF-1.4\n1 0 obj<</Encrypt 2 0 R>>endobj\n%%EOF")
+    out = tmp_path / "out"
+    review_archive(archive, out, ReviewSettings(db_path=None, jobs=1, month="2024-06", progress=False))
+    lines = {x["case_id"]: x for x in read_jsonl(out / "cases.jsonl")}
+    odd = {cid: x for cid, x in lines.items() if cid in ("readme", "2406998", "2406999")}
+    assert set(odd) == {"readme", "2406998", "2406999"}, sorted(lines)[-5:]
+    for cid, x in odd.items():
+        assert x["score"]["grade"] == "不评分" and x["score"]["unscored"], (cid, x["score"])
+    ws = openpyxl.load_workbook(out / "评查评分表.xlsx").worksheets[0]
+    header = [c.value for c in ws[2]]
+    unscored = {cid for cid, x in lines.items() if x["score"].get("unscored")}
+    first = [ws.cell(row=3 + i, column=header.index("案卷编号") + 1).value for i in range(len(unscored))]
+    assert set(first) == unscored and set(odd) <= unscored  # every file not scored comes first
+    blank = docx_text(out / "评查意见书" / "2406998.docx")
+    assert "本案卷不评分" in blank.partition("案卷基本情况")[0] and "评查等级为优秀" not in blank
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert {x["case_id"] for x in summary["unscored"]} >= set(odd)
+    assert any(e["case_id"] == "readme" for e in summary["read_errors"])

@@ -307,3 +307,48 @@ def test_scoring_element_matched_in_message_not_in_quote():
                  (Evidence("决定书.docx", 1, "上海市青浦区城市管理行政执法局（印章）"),))
     s = score_case(GENERAL, [f2], load_sheet())
     assert [(d.item, d.points) for d in s.deductions] == [("B18", 2)]
+
+
+# --- files that cannot be scored (不评分, issue 17) ------------------------------------------------------
+
+@pytest.mark.parametrize("fields, documents, codes, reason", [
+    (GENERAL, ["filing_approval", "decision"], ["E104"], "未能读取或未能完整读取（E104）"),
+    (GENERAL, [], ["E107"], "未读取到任何案卷文书"),
+    ({"procedure": None, "outcome": None}, ["other"], [], "未能识别办案程序"),
+    (GENERAL, ["other"], [], "未见一般程序案卷的主要文书"),  # a blank .docx typed 其他文书
+    ({"procedure": "general", "outcome": "pending"}, ["filing_approval"], [], "尚未作出处理决定"),
+    ({"procedure": "simple", "outcome": "penalized"}, ["inquiry_record"], [], "未见简易程序案卷的主要文书"),
+])
+def test_scoring_unscored_with_the_reason(fields, documents, codes, reason) -> None:
+    s = score_case(fields, [F("FIL-02", "minor")], load_sheet(), documents=documents, error_codes=codes)
+    assert s.grade == "不评分" and not s.has_points and not s.vetoed
+    assert any(reason in r for r in s.unscored), s.unscored
+    assert s.to_dict()["unscored"] == list(s.unscored) and s.to_dict()["total"] == 0
+    assert [e.finding.check_id for e in s.effects] == ["FIL-02"]  # the findings are still listed
+
+
+def test_scoring_the_220_day_pending_case_is_not_excellent() -> None:
+    """The 悬案 of issue 17: DEC-01 −3 (B19) and CLS-01 −2 (B2) as scoring.md §6 says give 95, 优秀,
+    for a file that was never decided; a file not finished is 不评分 and listed for the reviewer."""
+    pending = {"procedure": "general", "outcome": "pending"}
+    found = [F("DEC-01", stage="审核决定"), F("CLS-01", "minor", stage="结案")]
+    assert score_case(pending, found, load_sheet()).total == 95  # the sheet alone (no document rule)
+    s = score_case(pending, found, load_sheet(), documents=["filing_approval"])
+    assert s.grade == "不评分" and "未办结" in s.unscored[0]
+
+
+def test_scoring_errors_that_leave_the_file_read_do_not_unscore() -> None:
+    s = score_case(GENERAL, [], load_sheet(), documents=["filing_approval", "decision"],
+                   error_codes=["E115", "E154"])  # a duplicate read once; low OCR confidence
+    assert s.grade == "优秀" and s.has_points and not s.unscored
+
+
+def test_scoring_sheet_unscored_block_is_validated(tmp_path: Path) -> None:
+    data = yaml.safe_load(DEFAULT_SHEET.read_text(encoding="utf-8"))
+    data["unscored"] = {"required_documents": {"general": ["no_such_doc"], "odd": []}, "colour": 1}
+    path = tmp_path / "sheet.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ScoreSheetError) as e:
+        load_sheet(path)
+    text = "\n".join(e.value.problems)
+    assert "no_such_doc" in text and "odd" in text and "colour" in text

@@ -146,3 +146,36 @@ def test_workbook_manual_check_column_lists_ocr_fields_and_scan_errors(tmp_path)
     col = header.index("需人工核对") + 1
     assert ws.cell(row=3, column=col).value == "决定日期（置信度0.62，“2024年6月5日”）；扫描件读取：E154"
     assert ws.cell(row=4, column=col).value is None
+
+
+def test_workbook_unscored_files_first_with_reason_and_no_score(tmp_path) -> None:
+    """Issue 17: a file that cannot be scored is 不评分 with its reason, listed first; a simple-procedure
+    file and an unscored file show an empty 得分, never 0; points not verified are listed."""
+    import openpyxl
+
+    from pipeline.core.models import Unverified
+
+    fine = make_result("2406001", [])
+    simple = make_result("2406002", [], procedure="simple")
+    fields = empty_case_fields()
+    fields.update(procedure="general", outcome="pending", squad="第一中队")
+    pending = CaseResult("2406003", "2406003", "ok", (), fields, (),
+                         score_case(fields, (), load_sheet(), documents=["filing_approval"]), (),
+                         unverified=(Unverified("NOT-02", "告知书是否载明陈述申辩权", "告知书第二页未能读取"),))
+    path = tmp_path / "w.xlsx"
+    write_workbook(path, [fine, simple, pending], title="t", sheet=load_sheet())
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    header = [c.value for c in ws[2]]
+    rows = [[c.value for c in r] for r in ws.iter_rows(min_row=3)]
+    by_id = {r[header.index("案卷编号")]: r for r in rows}
+    assert rows[0][header.index("案卷编号")] == "2406003"  # the file not scored comes first
+    assert by_id["2406003"][header.index("等级")] == "不评分"
+    manual = by_id["2406003"][header.index("需人工核对")]
+    assert "不评分：案件尚未作出处理决定" in manual
+    assert "未能核实（事先告知内容不全）：告知书是否载明陈述申辩权" in manual
+    assert by_id["2406003"][header.index("得分")] is None
+    assert by_id["2406002"][header.index("得分")] is None
+    assert by_id["2406002"][header.index("等级")] == "不评分(简易程序)"
+    assert by_id["2406001"][header.index("得分")] == 100
+    detail = [c.value for row in openpyxl.load_workbook(path)["2406003"].iter_rows() for c in row if c.value]
+    assert any(str(v).startswith("未能核实，需人工核对（事先告知内容不全）") for v in detail)

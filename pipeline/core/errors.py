@@ -52,6 +52,7 @@ MESSAGES: dict[str, str] = {
     "E305": "未知的检查项编号：{check_id}。可用 `anjuan checks list` 查看全部编号。",
     "E306": "{what}格式不正确：{value}。请写成 {form}。",
     "E307": "确认或排除问题时必须写明理由（--reason）：案卷 {case_id}，检查项 {check_id}。",
+    "E308": "数据库 {path} 中没有案卷 {case_id}。请核对案卷编号，或先用 anjuan review --db {path} 评查该案卷。",
     # --- rendering -------------------------------------------------------------------------
     "E401": "模板 {template} 第 {line} 行出错：{detail}。请检查模板变量名。",
     "E402": "评分表文件 {path} 第 {line} 行：键“{key}”{problem}。请修改评分表后重试。",

@@ -418,10 +418,19 @@ class FindingEffect:
         return text
 
 
+UNSCORED_GRADE = "不评分"
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
     """A file's score. ``effects`` holds every finding's effect (in finding order), so the writers
-    print what scoring decided and never compute it again; it is not part of ``to_dict``."""
+    print what scoring decided and never compute it again; it is not part of ``to_dict``.
+
+    ``unscored`` holds the reasons a file is not scored at all (grade 不评分: read errors, no
+    documents, a file that is not finished …); such a file is listed first for manual review.
+    A file has points only when it was scored on the 100-point sheet (``has_points``): not an
+    unscored file, not a simple-procedure file the sheet does not score.
+    """
 
     total: float
     grade: str
@@ -430,6 +439,11 @@ class Score:
     stages: Mapping[str, float] = field(default_factory=dict)
     sheet_id: str | None = None
     effects: tuple[FindingEffect, ...] = ()
+    unscored: tuple[str, ...] = ()
+
+    @property
+    def has_points(self) -> bool:
+        return bool(self.stages) and not self.unscored
 
     def effects_of(self, index: int) -> tuple[FindingEffect, ...]:
         """The effects of the finding at ``index``."""
@@ -446,6 +460,8 @@ class Score:
             d["stages"] = dict(self.stages)
         if self.sheet_id:
             d["sheet_id"] = self.sheet_id
+        if self.unscored:
+            d["unscored"] = list(self.unscored)
         return d
 
 
@@ -497,7 +513,7 @@ class CaseResult:
 
     def to_dict(self) -> dict[str, Any]:
         score = self.score.to_dict() if self.score else {
-            "total": 0, "grade": "未评分", "vetoed": False, "deductions": []}
+            "total": 0, "grade": UNSCORED_GRADE, "vetoed": False, "deductions": []}
         d: dict[str, Any] = {
             "case_id": self.case_id,
             "source": self.source,

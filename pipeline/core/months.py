@@ -2,7 +2,8 @@
 
 A month is written ``'2024-06'`` (four-digit year, two-digit month). ``parse_month`` is the only
 parser; everything else is built on it, so ``'2024-13'`` or ``'2024/06'`` fail the same way
-everywhere (``ValueError``; the command line turns it into E306).
+everywhere (``ValueError``; ``require_month`` / ``require_date`` raise the coded error E306 that
+every command shows).
 """
 from __future__ import annotations
 
@@ -10,7 +11,10 @@ import datetime as dt
 import re
 from typing import Any
 
+from pipeline.core.errors import AnjuanError
+
 _MONTH_RE = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def parse_month(month: str) -> tuple[int, int]:
@@ -74,6 +78,35 @@ def month_cn(month: str) -> str:
     return f"{y}年{m}月"
 
 
+def require_month(text: Any) -> str:
+    """``text`` when it is a month; else the coded error every command gives (E306)."""
+    if not is_month(text):
+        raise AnjuanError("E306", value=text, what="月份", form="YYYY-MM，例如 2024-06")
+    return str(text)
+
+
+def require_date(text: Any) -> str:
+    """``text`` when it is an ISO date (YYYY-MM-DD); else E306."""
+    try:
+        if isinstance(text, str) and _DATE_RE.fullmatch(text):
+            dt.date.fromisoformat(text)
+            return text
+    except ValueError:
+        pass
+    raise AnjuanError("E306", value=text, what="日期", form="YYYY-MM-DD，例如 2024-07-15")
+
+
+BLANK_DATE = "　　年　　月　　日"
+
+
+def date_cn(value: str | dt.date | None, blank: str = BLANK_DATE) -> str:
+    """``'2024-07-01'`` (or a date) → ``'2024年7月1日'``; ``blank`` when there is none."""
+    if not value:
+        return blank
+    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+    return f"{d.year}年{d.month}月{d.day}日"
+
+
 def month_of(value: Any) -> str | None:
     """The ``'YYYY-MM'`` of a date, a datetime or an ISO date text; None when there is none."""
     if value is None:
@@ -84,5 +117,6 @@ def month_of(value: Any) -> str | None:
     return s[:7] if len(s) >= 7 and s[4] == "-" else None
 
 
-__all__ = ["add_months", "first_day", "is_month", "last_day", "month_at", "month_cn", "month_index", "month_of",
-           "next_month", "parse_month", "previous_month", "quarter_months"]
+__all__ = ["BLANK_DATE", "add_months", "date_cn", "first_day", "is_month", "last_day", "month_at", "month_cn",
+           "month_index", "month_of", "next_month", "parse_month", "previous_month", "quarter_months",
+           "require_date", "require_month"]

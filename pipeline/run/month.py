@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from checks.registry import get as get_check
 from pipeline.core.errors import AnjuanError
-from pipeline.core.months import is_month, next_month
+from pipeline.core.months import next_month, require_date, require_month
 from pipeline.read.archive import find_register
 from pipeline.read.register import read_register
 from pipeline.run.review import ReviewSettings, review_archive
@@ -34,7 +35,7 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
               squads: Sequence[str] = ()) -> PlanResult:
     """Draw ``month``'s sampling plan from a register, taking earlier draws and closed-case counts
     from the database, write 督察任务单.xlsx/.docx and record the draw."""
-    _check_month(month)
+    require_month(month)
     register = Path(register)
     if not register.is_file():
         raise AnjuanError("E119", path=str(register), detail="文件不存在")
@@ -88,14 +89,14 @@ def letters_table(db_path: Path, *, state: str | None = None, month: str | None 
 
 
 def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: str) -> str:
-    _check_date(date)
+    require_date(date)
     with _open(db_path) as store:
         rec = reply(store.conn, letter_id, date=date, note=note, who=who)
     return f"已登记回复：{rec.number}（{rec.rung_name}，{rec.squad}），当前状态：{rec.state}"
 
 
 def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str) -> str:
-    _check_date(date)
+    require_date(date)
     with _open(db_path) as store:
         rec = assess(store.conn, letter_id, accept=accept, date=date, note=note, who=who)
     return f"已登记审核意见：{rec.number}，当前状态：{rec.state}"
@@ -107,13 +108,16 @@ def decide(db_path: Path, case_id: str, check_id: str, decision: str, *, reason:
            date: str | None) -> str:
     if not reason.strip():
         raise AnjuanError("E307", case_id=case_id, check_id=check_id)
+    check = get_check(check_id.upper())  # an unknown id is E305
     at = date or dt.date.today().isoformat()
-    _check_date(at)
-    with Store.open(db_path) as store:
+    require_date(at)
+    with _open(db_path) as store:
+        if not store.has_case(case_id):
+            raise AnjuanError("E308", case_id=case_id, path=str(db_path))
         record_decision(store.conn, case_id, check_id.upper(), decision, reason=reason, who=who, at=at)
         history = store.decisions()[(case_id, check_id.upper())]["history"]
     word = "确认" if decision == "confirmed" else "排除"
-    return (f"已{word}：案卷 {case_id} 的 {check_id.upper()}（理由：{reason}；{who}，{at}）。"
+    return (f"已{word}：案卷 {case_id} 的 {check.id}（{check.title}；理由：{reason}；{who}，{at}）。"
             f"该问题共有 {len(history)} 条审核记录；重新运行 anjuan review 后意见书、评分表和监督文书随之更新。")
 
 
@@ -130,27 +134,13 @@ def decisions_table(db_path: Path, case_id: str | None = None) -> str:
     return "\n".join(lines) if lines else "没有审核记录。"
 
 
-# --- helpers ---------------------------------------------------------------------------------------
-
-def _check_month(month: str) -> None:
-    if not is_month(month):
-        raise AnjuanError("E306", value=month, what="月份", form="YYYY-MM，例如 2024-06")
-
-
-def _check_date(date: str) -> None:
-    try:
-        dt.date.fromisoformat(date)
-    except ValueError as exc:
-        raise AnjuanError("E306", value=date, what="日期", form="YYYY-MM-DD，例如 2024-07-15") from exc
-
-
 # --- the whole month ---------------------------------------------------------------------------------
 
 def run_whole_month(archive: Path, month: str, *, out: Path, db_path: Path | None,
                     rules_path: Path | None = None, jobs: int = 0, progress: bool = True) -> str:
     """Review the month's archive (scores, opinions, letters with escalation, meeting material,
     bulletin) and, when the archive holds a register, draw next month's sampling plan."""
-    _check_month(month)
+    require_month(month)
     summary = review_archive(Path(archive), Path(out), ReviewSettings(
         rules_path=rules_path, db_path=db_path, jobs=jobs, month=month, progress=progress))
     lines = [summary.report()]

@@ -19,6 +19,7 @@ half-written file under its final name.
 from __future__ import annotations
 
 import collections
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -27,7 +28,7 @@ import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -42,7 +43,7 @@ from pipeline import __version__
 from pipeline.core.caseno import RegisterIndex, match_register_row
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseFile, CaseResult, DocumentEntry, Finding, InputError, dumps, empty_case_fields
-from pipeline.core.months import first_day, next_month, previous_month
+from pipeline.core.months import first_day, next_month, previous_month, require_date, require_month
 from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases
 from pipeline.read.readers import ReadLimits
 from pipeline.read.register import read_register
@@ -115,6 +116,10 @@ class ReviewJob:
 def review_archive(archive: Path, out: Path, settings: ReviewSettings = ReviewSettings()) -> ReviewSummary:
     """Review every case of ``archive`` into ``out`` (see the module docstring for resume)."""
     started = time.perf_counter()
+    if settings.month is not None:
+        require_month(settings.month)
+    if settings.review_date is not None:
+        require_date(settings.review_date)
     archive = Path(archive)
     if not archive.is_dir():
         raise AnjuanError("E100", path=str(archive))
@@ -171,23 +176,26 @@ def _read_all(job: ReviewJob, store: Store | None) -> tuple[list[ReadResult], in
             to_read.append(i)
         store.forget_case_results(archive_key, keep=[db_key(e.source) for e in entries])
     pending = [entries[i] for i in to_read]
-    bar = None
-    if settings.progress and pending and (sys.stderr.isatty() or os.environ.get("ANJUAN_PROGRESS")):
-        bar = click.progressbar(length=len(pending), label="评查案卷", file=sys.stderr)
-        bar.__enter__()
-    try:
+    with _progress(settings, len(pending), "读取案卷") as tick:
         for j, blob in iter_reads(job.archive, pending, settings.worker_config(), settings.jobs):
             i = to_read[j]
             result = decode_result(blob)
             if store is not None and result[2] is None:  # a crash (E900) is not kept: retried next time
                 store.save_case_result(archive_key, db_key(entries[i].source), fingerprints[i], blob)
             results[i] = result
-            if bar is not None:
-                bar.update(1)
-    finally:
-        if bar is not None:
-            bar.__exit__(None, None, None)
+            tick()
     return [r if r is not None else (None, None, None) for r in results], len(to_read)
+
+
+@contextlib.contextmanager
+def _progress(settings: ReviewSettings, length: int, label: str) -> Iterator[Callable[[], None]]:
+    """A progress bar on the terminal (stderr) for ``length`` steps, or nothing when the output is not
+    a terminal (set ANJUAN_PROGRESS to force it); yields the function that advances it by one."""
+    if not (settings.progress and length and (sys.stderr.isatty() or os.environ.get("ANJUAN_PROGRESS"))):
+        yield lambda: None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield lambda: bar.update(1)
 
 
 def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
@@ -249,9 +257,13 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
     conn = store.conn if store is not None else _memory_db()
     try:
         if settings.write_documents:
-            outputs += _write_documents(staging, results, sheet, settings, review_date)
-            outputs += _write_month(staging, results, month, review_date, conn, store, rules, settings,
-                                    decisions)
+            steps = 1 + sum(1 for r in results if r.status != "error") + 3  # workbook, opinions, letters, month
+            with _progress(settings, steps, "写出文书") as tick:
+                outputs += _write_documents(staging, results, sheet, settings, review_date, tick)
+                outputs += _write_month(staging, results, month, review_date, conn, store, rules, settings,
+                                        decisions)
+                for _ in range(3):
+                    tick()
         if store is not None:
             run_id = store.start_run(archive=job.archive.name, month=month, version=__version__,
                                      settings_hash=hashlib.sha256(dumps(rules).encode("utf-8")).hexdigest())
@@ -322,8 +334,8 @@ def _case_result(entry: CaseEntry, read: ReadResult, findings: list[Finding], cr
         errors.append(crash)
     all_findings = tuple(sorted(list(findings) + list(cross_findings), key=_finding_key))
     fields = case_fields(casefile) if casefile is not None else empty_case_fields()
-    score = (score_case(fields, all_findings, sheet, decisions=decisions, case_id=entry.case_id)
-             if casefile is not None else None)
+    score = score_case(fields, all_findings, sheet, decisions=decisions, case_id=entry.case_id,
+                       documents=[d.doc_type for d in documents], error_codes=[e.code for e in errors])
     if not documents:
         status = "error"
     elif errors:
@@ -346,11 +358,12 @@ def _finding_key(f: Finding) -> tuple[Any, ...]:
 
 
 def _write_documents(out: Path, results: Sequence[CaseResult], sheet: ScoreSheet, settings: ReviewSettings,
-                     review_date: str) -> list[str]:
-    """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order)."""
+                     review_date: str, tick: Callable[[], None] = lambda: None) -> list[str]:
+    """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order); ``tick`` after each file."""
     written = []
     write_workbook(out / "评查评分表.xlsx", results, title="案卷评查评分表", sheet=sheet)
     written.append("评查评分表.xlsx")
+    tick()
     op_dir = out / "评查意见书"
     op_dir.mkdir(exist_ok=True)
     number = 0
@@ -362,6 +375,7 @@ def _write_documents(out: Path, results: Sequence[CaseResult], sheet: ScoreSheet
                             "opinion_number": number, "opinion_year": int(review_date[:4])}
         render_opinion(r, settings=opinion_settings, out_path=op_dir / f"{_safe_name(r.case_id)}.docx",
                        templates_dir=settings.templates_dir)
+        tick()
     written.append("评查意见书/")
     return written
 
@@ -385,9 +399,10 @@ def _write_month(out: Path, results: Sequence[CaseResult], month: str, review_da
     written.append("监督文书/")
 
     previous = store.month_view(previous_month(month)) if store is not None else None
-    view = month_view(results, month=month, letters=month_counts(conn, month), previous=previous)
+    view = month_view(results, month=month, letters=month_counts(conn, month), previous=previous,
+                      issue_date=review_date)
     write_meeting_material(view, out, templates_dir=settings.templates_dir)
-    write_bulletin(view, out / "月通报.docx")
+    write_bulletin(view, out / "月通报.docx", templates_dir=settings.templates_dir)
     if store is not None:
         store.save_month_view(month, view)
     written += ["讲评会材料.docx", "讲评会材料.html", "月通报.docx"]

@@ -32,6 +32,19 @@ class ReviewSummary:
         grades = d.get("by_grade") or {}
         if grades:
             lines.append("等级分布：" + "，".join(f"{g} {n}" for g, n in grades.items()))
+        unscored = d.get("unscored") or []
+        if unscored:
+            lines.append(f"不评分、需人工核对的案卷 {len(unscored)} 件（已列在评查评分表「汇总」的最前面）："
+                         + "、".join(x["case_id"] for x in unscored[:SHOWN]) + ("等" if len(unscored) > SHOWN else ""))
+        errors = d.get("read_errors") or []
+        if errors:
+            lines.append(f"读取错误（{len(errors)} 个）：")
+            for e in errors[:SHOWN]:
+                lines.append(f"  {e['code']}  {e['path']}  {_message(e)}")
+            if len(errors) > SHOWN:
+                lines.append(f"  ……另有 {len(errors) - SHOWN} 个未列出。")
+            lines.append(f"  完整列表：{self.out / 'summary.json'} 的 read_errors，以及 cases.jsonl 中各案卷的 errors；"
+                         "评查评分表「需人工核对」列逐案列出。")
         timing = d.get("timing") or {}
         if timing.get("cases_reused"):
             lines.append(f"其中 {timing['cases_reused']} 件案卷的文件未变化，沿用了数据库中的读取结果"
@@ -40,6 +53,16 @@ class ReviewSummary:
         for name in d.get("outputs", []):
             lines.append(f"  {name}")
         return "\n".join(lines)
+
+
+SHOWN = 20  # read errors and unscored cases printed on the terminal (all are in summary.json)
+
+
+def _message(error: dict[str, Any]) -> str:
+    """The message without its ``[E123]`` prefix (the code is printed in its own column)."""
+    text = str(error.get("message") or "")
+    prefix = f"[{error.get('code')}] "
+    return text[len(prefix):] if text.startswith(prefix) else text
 
 
 def _grade_order(grade: str) -> tuple[int, str]:
@@ -73,7 +96,7 @@ def build_summary(archive: Path, out: Path, results: Sequence[CaseResult], orpha
             by_grade[r.score.grade] += 1
             if r.score.vetoed:
                 s["vetoed"] += 1
-            if r.score.stages:  # scored on the 100-point sheet (simple-procedure files are not)
+            if r.score.has_points:  # scored on the 100-point sheet (simple-procedure files are not)
                 s["score_sum"] += r.score.total
                 s["scored"] += 1
     for s in by_squad.values():
@@ -102,6 +125,9 @@ def build_summary(archive: Path, out: Path, results: Sequence[CaseResult], orpha
         "by_check": dict(sorted(by_check.items())),
         "by_grade": {g: by_grade[g] for g in sorted(by_grade, key=_grade_order)},
         "by_doc_type": dict(sorted(by_doc_type.items())),
+        "read_errors": [{"case_id": r.case_id, **e.to_dict()} for r in results for e in r.errors],
+        "unscored": [{"case_id": r.case_id, "reasons": list(r.score.unscored)} for r in results
+                     if r.score is not None and r.score.unscored],
         "register": register_info,
         "register_only_findings": {cid: [f.to_dict() for f in fs] for cid, fs in sorted(orphan.items())},
         "inputs": {"archive": archive.name, "cases": len(results)},

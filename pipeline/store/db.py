@@ -420,6 +420,10 @@ class Store:
             "SELECT month, case_number, squad, kind FROM plan_draws WHERE month < ? "
             "ORDER BY month, case_number, kind", (before_month,))]
 
+    def has_case(self, case_id: str) -> bool:
+        """True when a review with this database has seen the case (its digest is kept)."""
+        return bool(self._read("SELECT 1 FROM case_digests WHERE case_id = ? LIMIT 1", (case_id,)))
+
     def iter_months(self) -> Iterator[tuple[str, int]]:
         """(month, number of digests) for every month kept, oldest first."""
         yield from self._read("SELECT month, COUNT(*) FROM case_digests GROUP BY month ORDER BY month")

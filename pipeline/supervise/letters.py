@@ -29,9 +29,9 @@ import yaml
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
-from pipeline.core.months import last_day, month_cn
+from pipeline.core.months import date_cn, last_day, month_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import SEVERITY_LABELS
+from pipeline.supervise.labels import SEVERITY_LABELS, check_title
 from pipeline.supervise.scoring import decision_of
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
@@ -238,13 +238,6 @@ def _d(x: str | dt.date) -> dt.date:
     return x if isinstance(x, dt.date) else dt.date.fromisoformat(str(x)[:10])
 
 
-def date_cn(value: str | dt.date | None, blank: str = "　　年　　月　　日") -> str:
-    if not value:
-        return blank
-    d = _d(value)
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def street_of(squad: str, settings: Mapping[str, Any]) -> str:
     """The 街道办事处 / 镇人民政府 in charge of ``squad`` (exact, suffix, then contained key)."""
     streets: Mapping[str, str] = settings.get("streets") or {}
@@ -399,11 +392,12 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
     for cid in sorted(squads_by):
         n_sq, n_cs = len(squads_by[cid]), len(cases_by[cid])
         if sysconf.get("min_squads") and n_sq >= int(sysconf["min_squads"]):
-            systemic[cid] = f"{cid}问题在{n_sq}个中队出现"
+            systemic[cid] = f"“{check_title(cid)}”问题在{n_sq}个中队出现"
         elif (sysconf.get("min_share_pct") and n_files
               and n_cs >= int(sysconf.get("min_share_cases", 1))
               and n_cs * 100 >= float(sysconf["min_share_pct"]) * n_files):
-            systemic[cid] = f"{cid}问题出现在本月抽查案卷的{round(n_cs * 100 / n_files)}%（{n_cs}/{n_files}件）"
+            systemic[cid] = (f"“{check_title(cid)}”问题出现在本月抽查案卷的{round(n_cs * 100 / n_files)}%"
+                             f"（{n_cs}/{n_files}件）")
 
     # serious situations (§6), per squad
     serious: dict[tuple[str, str, str], str] = {}  # (squad, case, check) -> situation
@@ -437,11 +431,11 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
             rung, kind, why = "suggest", "systemic", systemic[cid]
         elif c.finding.severity in sup_sev:
             sev = SEVERITY_LABELS.get(c.finding.severity, c.finding.severity)
-            rung, kind, why = "supervise", "veto", f"{cid}属{sev}"
+            rung, kind, why = "supervise", "veto", f"“{check_title(cid)}”属{sev}"
         elif cid in sup_ids:
-            rung, kind, why = "supervise", "ids", f"{cid}（{labels[cid]}）" if cid in labels else cid
+            rung, kind, why = "supervise", "ids", labels.get(cid) or check_title(cid)
         elif rep_min and total >= rep_min:
-            rung, kind, why = "supervise", "repeat", f"{cid}问题本季度累计出现{total}次"
+            rung, kind, why = "supervise", "repeat", f"“{check_title(cid)}”问题本季度累计出现{total}次"
         elif c.finding.severity in tip_sev:
             rung, kind, why = "tip", "tip", "案卷评查发现的问题"
         else:
@@ -588,7 +582,9 @@ def state_at(letter: LetterRecord, date: str) -> str | None:
 def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     """The bulletin's letter block (monthly.md §4).
 
-    issued: letters issued in the month, by rung; closed: letters closed in the month;
+    issued: the month's letters (drafted by its review or escalated by its run: ``LetterRecord.month``),
+    by rung; letters: those letters (number, name, squad, state at month end, due date); closed: letters
+    closed in the month;
     base: letters whose (first) due date fell in the month; closure_rate = base letters closed by
     month end ÷ base; on_time_rate = base letters closed by month end without passing ``overdue``
     ÷ base (None when the base is empty); overdue_at_month_end: letters in ``overdue`` at the end of
@@ -599,9 +595,12 @@ def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     closed = 0
     base = closed_base = on_time = 0
     overdue = escalated = talks = 0
+    listed = []
     for x in letters:
-        if x.issued_date[:7] == month:
+        if x.month == month:
             issued[x.rung] = issued.get(x.rung, 0) + 1
+            listed.append({"number": x.number, "rung_name": x.rung_name, "squad": x.squad,
+                           "state": x.state, "due_date": x.due_date or ""})
         if x.closed_date and x.closed_date[:7] == month:
             closed += 1
         if x.first_due_date and x.first_due_date[:7] == month:
@@ -620,4 +619,5 @@ def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
         "closure_rate": round(closed_base / base, 4) if base else None,
         "on_time_rate": round(on_time / base, 4) if base else None,
         "overdue_at_month_end": overdue, "escalated_at_month_end": escalated, "talks": talks,
+        "letters": listed,
     }

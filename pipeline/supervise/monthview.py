@@ -33,8 +33,10 @@ from checks.registry import all_checks
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_name, mask_personal
 from pipeline.core.models import CaseResult, Finding, dumps
-from pipeline.core.months import month_cn
+from pipeline.core.months import date_cn, month_cn
 from pipeline.supervise.labels import SEVERITY_LABELS
+from pipeline.supervise.letters import RUNGS, STATE_LABELS
+from pipeline.supervise.letters import load_settings as letter_settings
 
 if TYPE_CHECKING:
     from pipeline.supervise.sampling import Plan
@@ -169,9 +171,9 @@ def _squad_block(name: str, rs: Sequence[CaseResult], defects: Mapping[str, list
         else:
             grades[g] += 1
             graded += 1
-            if proc != "simple" or r.score.stages:  # type: ignore[union-attr]
+            if r.score is not None and r.score.has_points:
                 # a simple-procedure file is only graded (不合格 on a veto), not scored on the sheet
-                scores.append(float(r.score.total))  # type: ignore[union-attr]
+                scores.append(float(r.score.total))
         if r.score is not None and r.score.vetoed:
             vetoed += 1
         k = len(defects.get(r.case_id, []))
@@ -235,14 +237,13 @@ def _change_block(cur: Mapping[str, Any], prev: Mapping[str, Any] | None) -> dic
     return out
 
 
-def _letters_block(letters: Mapping[str, Any] | None, cfg: Mapping[str, Any]) -> dict[str, Any] | None:
+def _letters_block(letters: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """The month's letters (``letters.count_month``) with every rung and state in words."""
     if not letters:
         return None
     issued_raw = dict(letters.get("issued") or {})
-    rungs = list(cfg.get("letter_rungs") or [])
-    rungs += sorted(k for k in issued_raw if k not in rungs)
-    issued = [{"rung": k, "count": int(issued_raw.get(k) or 0)} for k in rungs]
-    states = cfg.get("letter_states") or {}
+    names = {r: str(c.get("short") or c.get("name") or r) for r, c in (letter_settings().get("rungs") or {}).items()}
+    issued = [{"rung": r, "rung_label": names.get(r, r), "count": int(issued_raw.get(r) or 0)} for r in RUNGS]
     items = []
     for x in letters.get("letters") or []:
         state = str(x.get("state") or "")
@@ -251,7 +252,7 @@ def _letters_block(letters: Mapping[str, Any] | None, cfg: Mapping[str, Any]) ->
             "rung_name": str(x.get("rung_name") or ""),
             "squad": str(x.get("squad") or ""),
             "state": state,
-            "state_label": str(states.get(state, state)),
+            "state_label": STATE_LABELS.get(state, state),
             "due_date": str(x.get("due_date") or ""),
         })
     items.sort(key=lambda x: (x["number"], x["squad"]))
@@ -289,10 +290,33 @@ def _needs_review(r: CaseResult, cfg: Mapping[str, Any], major: set[str]) -> tup
     return needs, has_record
 
 
+def _manual_review(results: Sequence[CaseResult], names: Sequence[tuple[str, str]]) -> list[dict[str, Any]]:
+    """The files a reviewer must look at by hand, first: not scored (不评分, with the reasons) or holding
+    points a check could not verify (未能核实)."""
+    out = []
+    for r in results:
+        reasons = [f"不评分：{x}" for x in (r.score.unscored if r.score is not None else ())]
+        reasons += [f"未能核实：{mask_personal(u.point, names).rstrip('。')}" for u in r.unverified]
+        if reasons:
+            out.append({"case_id": r.case_id, "case_number": _case_number(r), "squad": _squad(r),
+                        "scored": r.score is not None and not r.score.unscored, "reasons": reasons})
+    out.sort(key=lambda x: (x["scored"], x["squad"], x["case_number"]))
+    return out
+
+
+def _bulletin_number(cfg: Mapping[str, Any], month: str) -> str:
+    """月通报 文号 after GB/T 9704: ``青城管监通〔2024〕6号`` (no 第, no padding)."""
+    year, mon = (month.split("-") + [""])[:2]
+    serial = cfg.get("bulletin_number")
+    n = int(serial) if serial is not None else int(mon) if mon.isdigit() else ""
+    return f"{cfg.get('bulletin_number_prefix', '')}〔{year}〕{n}号"
+
+
 def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | None = None,
                previous: Mapping | None = None, plan: Plan | None = None,
-               settings: Mapping | None = None) -> dict[str, Any]:
-    """The month's JSON-ready view model (see the module docstring for the definitions)."""
+               settings: Mapping | None = None, issue_date: str | None = None) -> dict[str, Any]:
+    """The month's JSON-ready view model (see the module docstring for the definitions).
+    ``issue_date`` (ISO) is the date the material and the bulletin are issued (成文日期)."""
     cfg = load_settings(settings)
     specs = _check_specs()
     prefixes = list(cfg.get("signal_prefixes") or ["MIS"])
@@ -372,7 +396,7 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
         if r.score is not None and r.score.vetoed:
             ids = sorted({f.check_id for f in r.findings if f.severity == "veto"})
             vetoed.append({"case_id": r.case_id, "case_number": _case_number(r), "squad": _squad(r),
-                           "total": _r(r.score.total), "grade": r.score.grade,
+                           "total": _r(r.score.total) if r.score.has_points else None, "grade": r.score.grade,
                            "checks": [{"check_id": i, "title": _title_of(i, specs)} for i in ids]})
     vetoed.sort(key=lambda x: (x["squad"], x["case_number"]))
 
@@ -429,7 +453,7 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
                    for _, s in sorted(sig.items())]
 
     # --- letters, change, plan ---------------------------------------------------------------------------
-    letter_block = _letters_block(letters, cfg)
+    letter_block = _letters_block(letters)
     per_squad_letters: dict[str, int] = {}
     for x in (letter_block or {}).get("letters", []):
         per_squad_letters[x["squad"]] = per_squad_letters.get(x["squad"], 0) + 1
@@ -471,6 +495,10 @@ def month_view(results: Sequence[CaseResult], *, month: str, letters: Mapping | 
         "bureau": str(cfg.get("bureau", "")),
         "bureau_short": str(cfg.get("bureau_short", "")),
         "office": str(cfg.get("office", "")),
+        "date": date_cn(issue_date),
+        "seal": str(cfg.get("seal_placeholder", "（印章）")),
+        "bulletin_number": _bulletin_number(cfg, month),
+        "manual_review": _manual_review(results, names),
         "titles": {"meeting": str(cfg.get("meeting_title", "")), "subtitle": str(cfg.get("meeting_subtitle", "")),
                    "bulletin": str(cfg.get("bulletin_title", ""))},
         "tables": [str(t) for t in cfg.get("tables") or []],

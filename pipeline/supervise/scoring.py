@@ -31,20 +31,24 @@ from typing import Any
 
 import yaml
 
+from checks.common import DOC_NAMES
 from pipeline.core.errors import RulesError, msg
 from pipeline.core.models import (
     DEDUCTED,
     DISMISSED,
+    DOC_TYPES,
     INFO,
     PENDING,
     REPEAT,
     UNMAPPED,
+    UNSCORED_GRADE,
     VETO,
     Deduction,
     Finding,
     FindingEffect,
     Score,
 )
+from pipeline.supervise.labels import PROCEDURE_LABELS
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[1] / "data" / "scoresheet.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
@@ -101,6 +105,15 @@ class SheetItem:
 
 
 @dataclass(frozen=True, slots=True)
+class Unscored:
+    """When a file is not scored (不评分) but listed for manual review, with the reason."""
+
+    ignore_errors: tuple[str, ...] = ("E115", "E118", "E124", "E154")
+    required_documents: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    outcomes: tuple[str, ...] = ("pending",)
+
+
+@dataclass(frozen=True, slots=True)
 class ScoreSheet:
     id: str
     title: str
@@ -115,6 +128,7 @@ class ScoreSheet:
     items: tuple[SheetItem, ...]
     inapplicable_stages: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     path: str = ""
+    unscored: Unscored = field(default_factory=lambda: Unscored())
 
     @property
     def stage_names(self) -> tuple[str, ...]:
@@ -262,11 +276,43 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
     return out
 
 
+def unscored_reasons(sheet: ScoreSheet, case_fields: Mapping[str, Any], documents: Sequence[str] | None,
+                     error_codes: Sequence[str] = ()) -> tuple[str, ...]:
+    """Why a file cannot be scored (empty: it can). ``documents`` are the doc types read (None: not
+    known, the document rules are not applied); ``error_codes`` the codes of its read errors."""
+    rule = sheet.unscored
+    reasons: list[str] = []
+    blocking = sorted({c for c in error_codes if c not in rule.ignore_errors})
+    if blocking:
+        reasons.append(f"有文件未能读取或未能完整读取（{'、'.join(blocking)}），评分可能不准确")
+    if documents is None:
+        return tuple(reasons)
+    procedure = case_fields.get("procedure")
+    if not documents:
+        reasons.append("未读取到任何案卷文书（文件为空、不是案卷文书或无法识别）")
+    elif procedure not in PROCEDURE_LABELS:
+        reasons.append("未能识别办案程序（一般程序或简易程序）")
+    else:
+        needed = rule.required_documents.get(str(procedure), ())
+        if needed and not set(needed) & set(documents):
+            names = "、".join(DOC_NAMES.get(d, d) for d in needed)
+            reasons.append(f"未见{PROCEDURE_LABELS[str(procedure)]}案卷的主要文书（{names}，至少应有其一）")
+        elif case_fields.get("outcome") in rule.outcomes:
+            reasons.append("案件尚未作出处理决定，也未撤案（未办结），不作为办结案卷评分")
+    return tuple(reasons)
+
+
 def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], sheet: ScoreSheet, *,
                decisions: Mapping[tuple[str, str], Any] | None = None,
-               case_id: str | None = None) -> Score:
-    """Score one case file. ``decisions`` maps ``(case_id, check_id)`` to confirmed/dismissed."""
+               case_id: str | None = None, documents: Sequence[str] | None = None,
+               error_codes: Sequence[str] = ()) -> Score:
+    """Score one case file. ``decisions`` maps ``(case_id, check_id)`` to confirmed/dismissed;
+    ``documents`` and ``error_codes`` decide whether it can be scored (``unscored_reasons``)."""
     effects = finding_effects(case_fields, findings, sheet, decisions=decisions, case_id=case_id)
+    reasons = unscored_reasons(sheet, case_fields, documents, error_codes)
+    if reasons:
+        return Score(total=0, grade=UNSCORED_GRADE, vetoed=False, sheet_id=sheet.id, effects=tuple(effects),
+                     unscored=reasons)
     deductions: list[Deduction] = []
     stage_ded: dict[str | None, float] = {s: 0.0 for s in sheet.stage_names}
     modes: list[str] = []
@@ -323,7 +369,8 @@ def inapplicable(sheet: ScoreSheet, case_fields: Mapping[str, Any]) -> tuple[str
 
 _TOP_KEYS = {"id", "title", "veto_mode", "cap_to", "rescale_applicable", "inapplicable_stages",
              "score_simple_procedure", "simple_procedure_grade", "deduct_per", "stages",
-             "grade_bands", "items"}
+             "grade_bands", "items", "unscored"}
+_UNSCORED_KEYS = {"ignore_errors", "required_documents", "outcomes"}
 _ITEM_KEYS = {"id", "stage", "points", "veto", "mode", "check", "per", "stage_from_finding",
               "confirmed_only", "text", "basis", "status", "elements"}
 _ELEMENT_KEYS = {"match", "id", "points", "veto", "mode", "text", "basis"}
@@ -445,6 +492,8 @@ def load_sheet(path: str | Path | None = None) -> ScoreSheet:
                     bad(("inapplicable_stages", outcome, j), f"“{s}”不是 stages 中的阶段")
             inapp[str(outcome)] = tuple(str(s) for s in lst)
 
+    unscored = _load_unscored(data.get("unscored"), bad)
+
     items: list[SheetItem] = []
     raw_items = data.get("items")
     if not isinstance(raw_items, list):
@@ -525,7 +574,43 @@ def load_sheet(path: str | Path | None = None) -> ScoreSheet:
         score_simple_procedure=bool(data.get("score_simple_procedure", False)),
         simple_procedure_grade=str(data.get("simple_procedure_grade") or "不评分(简易程序)"),
         deduct_per=deduct_per, stages=tuple(stages), grade_bands=tuple(bands),
-        items=tuple(items), inapplicable_stages=inapp, path=str(p))
+        items=tuple(items), inapplicable_stages=inapp, path=str(p), unscored=unscored)
+
+
+def _load_unscored(raw: Any, bad: Callable[[tuple[Any, ...], str], None]) -> Unscored:
+    """The sheet's ``unscored`` block (absent: the defaults, with no document rule)."""
+    if raw is None:
+        return Unscored()
+    if not isinstance(raw, Mapping):
+        bad(("unscored",), "应为键值映射（ignore_errors、required_documents、outcomes）")
+        return Unscored()
+    for k in sorted(set(map(str, raw)) - _UNSCORED_KEYS):
+        bad(("unscored", k), "不是 unscored 的键（可用：" + "、".join(sorted(_UNSCORED_KEYS)) + "）")
+
+    def texts(key: str, value: Any) -> tuple[str, ...]:
+        if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+            bad(("unscored",) + tuple(key.split(".")), "应为文字列表")
+            return ()
+        return tuple(value)
+
+    required: dict[str, tuple[str, ...]] = {}
+    docs = raw.get("required_documents") or {}
+    if not isinstance(docs, Mapping):
+        bad(("unscored", "required_documents"), "应为“程序: [文书种类, …]”的映射")
+    else:
+        for proc, lst in docs.items():
+            if proc not in PROCEDURE_LABELS:
+                bad(("unscored", "required_documents", proc), f"“{proc}”不是程序（general 或 simple）")
+                continue
+            required[str(proc)] = texts(f"required_documents.{proc}", lst)
+            for j, d in enumerate(required[str(proc)]):
+                if d not in DOC_TYPES:
+                    bad(("unscored", "required_documents", proc, j), f"“{d}”不是文书种类")
+    default = Unscored()
+    return Unscored(
+        ignore_errors=texts("ignore_errors", raw["ignore_errors"]) if "ignore_errors" in raw else default.ignore_errors,
+        required_documents=required,
+        outcomes=texts("outcomes", raw["outcomes"]) if "outcomes" in raw else default.outcomes)
 
 
 def _is_number(x: Any) -> bool:

@@ -1,5 +1,6 @@
 """GovDoc: an official-document (.docx) builder after GB/T 9704 (A4, 37/35/28/26 mm margins,
-仿宋_GB2312 三号 body, 黑体/楷体 headings, tables with repeated header rows, page numbers in the footer).
+仿宋_GB2312 三号 body, 黑体/楷体 headings, tables with repeated header rows and rows that never break
+across pages, page numbers in the footer).
 
 Used by the plan writer (督察任务单.docx) and by the template builders. ``bytes()`` gives the same
 bytes for the same content (``pipeline.write.docx.fixed_zip``).
@@ -55,6 +56,28 @@ def _set_font(run: Any, name: str, size: float | None = None, bold: bool | None 
         run.font.bold = bold
 
 
+def page_number_footer(section: Any) -> None:
+    """``— N —`` centred in the footer, 宋体 四号 (a PAGE field showing 1 until the page is laid out)."""
+    p = section.footer.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _set_font(p.add_run("— "), "宋体", 14)
+    field = p.add_run()
+    _set_font(field, "宋体", 14)
+    for kind, text in (("begin", None), (None, " PAGE "), ("separate", None), ("t", "1"), ("end", None)):
+        if kind == "t":
+            el = OxmlElement("w:t")
+            el.text = text
+        elif kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        field._element.append(el)
+    _set_font(p.add_run(" —"), "宋体", 14)
+
+
 class GovDoc:
     """A GB/T 9704-style document: A4, 37/35/28/26 mm margins, 仿宋_GB2312 三号 body."""
 
@@ -72,7 +95,7 @@ class GovDoc:
         pf = normal.paragraph_format
         pf.space_before = pf.space_after = Pt(0)
         pf.line_spacing = Pt(28)
-        self._footer_page_number()
+        page_number_footer(sec)
         cp = self.doc.core_properties
         cp.title = title
         cp.author = cp.last_modified_by = "anjuan"
@@ -80,25 +103,6 @@ class GovDoc:
         cp.revision = 1
         self.h1_count = 0
         self.h2_count = 0
-
-    def _footer_page_number(self) -> None:
-        p = self.doc.sections[0].footer.paragraphs[0]
-        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        r = p.add_run("— ")
-        _set_font(r, "宋体", 14)
-        run = p.add_run()
-        _set_font(run, "宋体", 14)
-        for tag, text in (("begin", None), (None, "PAGE"), ("end", None)):
-            if tag:
-                el = OxmlElement("w:fldChar")
-                el.set(qn("w:fldCharType"), tag)
-            else:
-                el = OxmlElement("w:instrText")
-                el.set(qn("xml:space"), "preserve")
-                el.text = text
-            run._element.append(el)
-        r = p.add_run(" —")
-        _set_font(r, "宋体", 14)
 
     def title(self, text: str, sub: str | None = None) -> None:
         p = self.doc.add_paragraph()
@@ -153,9 +157,10 @@ class GovDoc:
             col.width = Mm(widths[ci])
         for ri, values in enumerate([list(head), *[list(r) for r in rows]]):
             row = t.rows[ri]
-            if ri == 0:  # repeat the header row on every page
-                trpr = row._tr.get_or_add_trPr()
-                el = OxmlElement("w:tblHeader")
+            trpr = row._tr.get_or_add_trPr()
+            # no row breaks across two pages; the header row repeats on every page (schema order)
+            for flag in ("w:cantSplit", "w:tblHeader") if ri == 0 else ("w:cantSplit",):
+                el = OxmlElement(flag)
                 el.set(qn("w:val"), "true")
                 trpr.append(el)
             for ci, value in enumerate(values):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.months import month_cn
+from pipeline.supervise.labels import check_title
 from pipeline.supervise.letters import (
     LetterRecord,
     date_cn,
@@ -43,8 +44,12 @@ def _cn(n: int) -> str:
     return "十" + CN_NUM[n - 11] if n < 20 else str(n)
 
 
-def _numbered(lines: list[str]) -> list[str]:
-    return [f"（{_cn(i)}）{x}" for i, x in enumerate(lines, start=1)] if len(lines) > 1 else list(lines)
+def _joined(lines: Sequence[str]) -> str:
+    """Numbered points in one paragraph: ``（一）…；（二）…。`` (one point: as it is)."""
+    points = [x.strip().rstrip("。；;") for x in lines if x.strip()]
+    if len(points) == 1:
+        return points[0] + "。"
+    return "；".join(f"（{_cn(i)}）{x}" for i, x in enumerate(points, start=1)) + ("。" if points else "")
 
 
 def _format(text: str, args: Mapping[str, Any], where: str) -> str:
@@ -55,94 +60,95 @@ def _format(text: str, args: Mapping[str, Any], where: str) -> str:
                           detail=f"texts.{where} 中的占位符 {exc} 无法识别；可用：{'、'.join(sorted(args))}") from exc
 
 
-def letter_view(record: LetterRecord, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Every template variable of the record's rung, as plain data."""
-    s = settings_or_default(settings)
-    conf = rung_conf(s, record.rung)
-    texts = (s.get("texts") or {}).get(record.rung) or {}
-    m = lambda t: mask(t, None, s)  # noqa: E731 - ids and phones; addresses were masked when drafted
-    args = {"squad": record.squad, "street": street_of(record.squad, s), "month_cn": month_cn(record.month),
-            "n_cases": len(record.cases), "n_items": len(record.items), "reason": record.reason}
-    escalated = record.parent_id is not None
-    facts = list(record.facts)
-    rung = record.rung
-    if rung == "tip":
-        intro = [_format(texts["intro"], args, "tip.intro")]
-    elif rung in ("supervise", "suggest"):
-        intro = (facts + [_format(texts["escalated_tail"], args, f"{rung}.escalated_tail")] if escalated
-                 else [_format(texts["intro"], args, f"{rung}.intro")])
-    else:
-        intro = (facts + [_format(texts["conclusion"], args, "decide.conclusion")] if escalated
-                 else [_format(texts["intro_direct"], args, "decide.intro_direct")])
-
-    items = []
-    by_case: dict[str, list[str]] = {}
-    numbers: dict[str, str] = {}
-    for n, it in enumerate(record.items, start=1):
-        items.append({"no": n, "case": f"{it.case_number}（{it.case_id}）" if it.case_number else it.case_id,
-                      "check_id": it.check_id, "problem": m(it.message).rstrip("。"),
-                      "basis": it.citation or "—", "evidence": m(it.evidence_quote) or "—"})
-        ids = by_case.setdefault(it.case_id, [])
-        if it.check_id not in ids:
-            ids.append(it.check_id)
-        numbers.setdefault(it.case_id, it.case_number)
-    cases = sorted(by_case)
-    cases_line = f"涉及案件共{len(cases)}件：" + "、".join(
-        f"{numbers[c]}（案卷编号{c}）" if numbers[c] else f"案卷编号{c}" for c in cases) + "。"
-    links = "；".join(f"案卷{c}（{'、'.join(by_case[c])}）" for c in cases)
-    if record.parent_number:
-        links = f"前期文书{record.parent_number}；" + links
-
-    causes_conf = texts.get("causes") or {}
-    causes = [causes_conf[k] for k in record.reasons if k in causes_conf]
-    if rung == "suggest" and not causes and causes_conf:
-        causes = [next(iter(causes_conf.values()))]
-    talks = []
+def _talk_lines(record: LetterRecord, texts: Mapping[str, Any]) -> list[str]:
+    """约谈情况: each talk recorded, or one fill-in line for the reviewer to complete by hand."""
+    lines = []
     for e in record.events:
         if e.event == "talk":
             try:
                 d = json.loads(e.note)
             except ValueError:
                 d = {"participants": e.note, "commitments": ""}
-            talks.append({"date": date_cn(e.date), "participants": d.get("participants") or "—",
-                          "commitments": d.get("commitments") or "—"})
-    if not talks and rung == "suggest":
+            lines.append(f"约谈时间：{date_cn(e.date)}；参加人员：{d.get('participants') or '—'}；"
+                         f"约谈承诺：{d.get('commitments') or '—'}。")
+    if not lines:
         blank = texts.get("talk_blank") or {}
-        talks.append({"date": blank.get("date", "　　年　　月　　日"),
-                      "participants": blank.get("participants", "　　"),
-                      "commitments": blank.get("commitments", "　　")})
+        lines.append(f"约谈时间：{blank.get('date', '＿＿＿＿年＿＿月＿＿日')}；"
+                     f"参加人员：{blank.get('participants', '＿' * 10)}；"
+                     f"约谈承诺：{blank.get('commitments', '＿' * 12)}。")
+    return lines
 
-    short = conf.get("short", "")
+
+def _sections(record: LetterRecord, texts: Mapping[str, Any], reply: Mapping[str, str],
+              args: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """The numbered sections after the table of problems, as (heading, text), by rung. ``reply``:
+    the deadline, the reply period, to whom and what (``deadline``, ``period``, ``to``, ``form``)."""
+    rung = record.rung
+    deadline = reply["deadline"]
+    send = f"请于{deadline}前向{reply['to']}报送{reply['form']}。"
+    if rung == "tip":
+        return [("整改要求", _joined(texts.get("correction") or ())), ("回复要求", send)]
+    if rung == "supervise":
+        return [("督办事项", _joined(texts.get("matters") or ())),
+                ("办结时限", f"请于{deadline}前办结上述督办事项（{reply['period']}）。"),
+                ("整改报告", _format(texts.get("report", ""), args, "supervise.report") + send)]
+    if rung == "suggest":
+        causes_conf = texts.get("causes") or {}
+        causes = [causes_conf[k] for k in record.reasons if k in causes_conf] or list(causes_conf.values())[:1]
+        return [("原因分析", "".join(causes)), ("监督建议", _joined(texts.get("suggestions") or ())),
+                ("约谈情况", "".join(_talk_lines(record, texts))), ("回复要求", send)]
+    return [("决定事项", _joined(texts.get("decisions") or ())),
+            ("履行期限", f"请于{deadline}前履行本决定，并向{reply['to']}报送{reply['form']}。"),
+            ("复核", texts.get("review", ""))]
+
+
+def letter_view(record: LetterRecord, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Every template variable of the record's rung, as plain data.
+
+    ``lead`` is the opening paragraph (for an escalated letter: one sentence per earlier letter, then
+    the rung's closing phrase), ``items`` the table of problems (check names, never codes),
+    ``sections`` the numbered sections before the last one and ``closing`` the last one, which the
+    template keeps on one page with the 落款."""
+    s = settings_or_default(settings)
+    conf = rung_conf(s, record.rung)
+    texts = (s.get("texts") or {}).get(record.rung) or {}
+    args = {"squad": record.squad, "street": street_of(record.squad, s), "month_cn": month_cn(record.month),
+            "n_cases": len(record.cases), "n_items": len(record.items), "reason": record.reason}
+    escalated = record.parent_id is not None
+    rung = record.rung
+    if escalated and rung != "tip":  # a 提示单 is never an escalation
+        tail = "conclusion" if rung == "decide" else "escalated_tail"
+        lead = list(record.facts) + [_format(texts[tail], args, f"{rung}.{tail}")]
+    else:
+        key = "intro_direct" if rung == "decide" else "intro"
+        lead = [_format(texts[key], args, f"{rung}.{key}"), *record.facts]
+    if rung == "decide" and texts.get("basis"):
+        lead.append(f"{texts['basis']}，决定如下：")
+
+    items = [{"no": n, "case": f"{it.case_number}（{it.case_id}）" if it.case_number else it.case_id,
+              "check": check_title(it.check_id), "problem": mask(it.message, None, s).rstrip("。"),
+              "basis": it.citation or "—", "evidence": mask(it.evidence_quote, None, s) or "—"}
+             for n, it in enumerate(record.items, start=1)]
+    reply = {"deadline": date_cn(record.due_date) if record.due_date
+             else f"收到本{conf.get('short', '')}之日起{reply_period_text(rung, s)}内",
+             "period": f"自{date_cn(record.issued_date)}起{reply_period_text(rung, s)}",
+             "to": s.get("reply_to", "我局"), "form": conf.get("reply_form", "书面整改情况")}
+    sections = [{"heading": f"{_cn(i)}、{h}。", "text": mask(text, None, s)}
+                for i, (h, text) in enumerate(_sections(record, texts, reply, args), start=1)]
     return {
         "bureau": s.get("bureau", "上海市青浦区城市管理行政执法局"),
         "issuing_body": s.get("issuing_body", "上海市青浦区城市管理行政执法局（执法监督科）"),
         "title": record.rung_name or conf["name"],
         "number": record.number,
         "addressee": record.addressee,
-        "intro": [m(x) for x in intro],
-        "facts": [] if escalated else [m(x) for x in facts],
-        "cases_line": cases_line,
+        "lead": mask("".join(lead), None, s),  # ids and phones; addresses were masked when drafted
         "items": items,
-        "correction": _numbered(list(texts.get("correction") or ())),
-        "matters": _numbered(list(texts.get("matters") or ())),
-        "report": texts.get("report", ""),
-        "causes": causes,
-        "suggestions": _numbered(list(texts.get("suggestions") or ())),
-        "talks": talks,
-        "basis": texts.get("basis", ""),
-        "decisions": _numbered(list(texts.get("decisions") or ())),
-        "review": texts.get("review", ""),
-        "reply_deadline": date_cn(record.due_date) if record.due_date
-        else f"收到本{short}之日起{reply_period_text(rung, s)}内",
-        "reply_period": f"自{date_cn(record.issued_date)}起{reply_period_text(rung, s)}",
-        "reply_form": conf.get("reply_form", "书面整改情况"),
-        "reply_to": s.get("reply_to", "我局"),
+        "sections": sections[:-1],
+        "closing": sections[-1],
         "seal": s.get("seal_placeholder", "（印章）"),
         "date": date_cn(record.issued_date),
         "cc": "、".join(record.cc),
         "cc_label": conf.get("cc_label", "抄送"),
-        "links": links,
-        "reason": record.reason,
     }
 
 

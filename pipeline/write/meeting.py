@@ -1,31 +1,46 @@
 """The supervision month's reports: 讲评会材料 (.docx + .html with charts) and 月通报 (.docx).
 
-Both render only from the month's view model (``pipeline.supervise.monthview.month_view``). The
-bulletin prints counts, squad names, check ids/titles and case numbers only.
+Both render only from the month's view model (``pipeline.supervise.monthview.month_view``). The two
+.docx are Word templates a bureau can restyle (``templates/meeting.docx``, ``templates/bulletin.docx``,
+built by ``templates/build_report_templates.py``; an override directory may hold its own), rendered
+with docxtpl from ``meeting_context`` / ``bulletin_context``; the .html from ``report.html.j2``. The
+bulletin leaves the office: it prints counts, squad names, the problems in words and case numbers only.
 
 Outputs are deterministic: fixed core properties and a re-packed zip (docx), no timestamps (html).
 """
 from __future__ import annotations
 
+import io
 import logging
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from docx.shared import Mm
+from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.supervise.monthview import GRADES
 from pipeline.write import charts as ch
-from pipeline.write.docx import write_bytes
-from pipeline.write.govdoc import GovDoc, is_numeric
+from pipeline.write.docx import docx_bytes, write_bytes
+from pipeline.write.govdoc import is_numeric
 
 log = logging.getLogger("anjuan.report")
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 HTML_TEMPLATE = "report.html.j2"
+MEETING_TEMPLATE = "meeting.docx"
+BULLETIN_TEMPLATE = "bulletin.docx"
+CN_NUM = "一二三四五六七八九十"
+
+
+def _cn(n: int) -> str:
+    if n <= 10:
+        return CN_NUM[n - 1]
+    return "十" + CN_NUM[n - 11] if n < 20 else str(n)
 
 
 # --- formatting helpers shared by the HTML and DOCX ------------------------------------------------
@@ -70,20 +85,31 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     d = view["district"]
     squads = view["squads"]
     out: dict[str, dict[str, Any]] = {}
+
+    def sq(name: str) -> str:
+        return _short_squad(name, view)
+
+    out["manual"] = {
+        "title": "需人工核对的案卷",
+        "head": ["案号", "中队", "需人工核对的事项"],
+        "rows": [[x["case_number"], sq(x["squad"]), "；".join(x["reasons"])] for x in view.get("manual_review") or []],
+        "total_row": False,
+        "note": "不评分的案卷不计入平均分和等级分布，请人工核对原件后重新评查。",
+    }
     out["squads"] = {
         "title": "各中队抽查案卷与问题",
         "head": ["中队", "抽查案卷", "简易程序", "一般程序", "问题数", "件均问题", "有问题案卷占比"],
-        "rows": [[s["name"], fnum(s["cases"]), fnum(s["simple"]), fnum(s["general"]), fnum(s["findings"]),
+        "rows": [[sq(s["name"]), fnum(s["cases"]), fnum(s["simple"]), fnum(s["general"]), fnum(s["findings"]),
                   fnum(s["findings_per_file"]), fpct(s["pct_with_findings"])] for s in squads]
         + [[d["name"], fnum(d["cases"]), fnum(d["simple"]), fnum(d["general"]), fnum(d["findings"]),
             fnum(d["findings_per_file"]), fpct(d["pct_with_findings"])]],
         "total_row": True,
-        "note": "问题数不含跨案卷信号和提示类（info）问题。",
+        "note": "问题数不含跨案卷信号和提示类问题。",
     }
     out["scores"] = {
         "title": "各中队评分与等级",
         "head": ["中队", "计分案卷", "平均分", "优秀", "良好", "合格", "不合格", "不评分", "否决", "不合格率", "排名"],
-        "rows": [[s["name"], fnum(s["scored"]), fnum(s["average_score"]), *(fnum(s["grades"][g]) for g in GRADES),
+        "rows": [[sq(s["name"]), fnum(s["scored"]), fnum(s["average_score"]), *(fnum(s["grades"][g]) for g in GRADES),
                   fnum(s["unscored"]), fnum(s["vetoed"]), fpct(s["pct_fail"]), fnum(s["rank"])] for s in squads]
         + [[d["name"], fnum(d["scored"]), fnum(d["average_score"]), *(fnum(d["grades"][g]) for g in GRADES),
             fnum(d["unscored"]), fnum(d["vetoed"]), fpct(d["pct_fail"]), "—"]],
@@ -96,7 +122,7 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         rows = []
         for s in squads:
             sc = s.get("change") or {}
-            rows.append([s["name"], fdelta(sc.get("average_score")), fdelta(sc.get("findings_per_file")),
+            rows.append([sq(s["name"]), fdelta(sc.get("average_score")), fdelta(sc.get("findings_per_file")),
                          fdelta(sc.get("pct_fail"), "个百分点", 1),
                          frank(sc.get("rank")) if sc else "上月无数据"])
         rows.append([d["name"], fdelta(c.get("average_score")), fdelta(c.get("findings_per_file")),
@@ -111,20 +137,21 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     out["overdue"] = {
         "title": "超期及应结未结案件",
         "head": ["检查项", "案号", "中队", "情况"],
-        "rows": [[f"{x['check_id']} {x['title']}", x["case_number"], x["squad"], x["detail"]] for x in view["overdue"]],
+        "rows": [[f"{x['check_id']} {x['title']}", x["case_number"], sq(x["squad"]), x["detail"]]
+                 for x in view["overdue"]],
         "total_row": False, "note": "" if view["overdue"] else "本月抽查案卷未发现超期或应结未结案件。",
     }
     out["vetoed"] = {
         "title": "否决项案卷",
         "head": ["案号", "中队", "得分", "等级", "否决项"],
-        "rows": [[x["case_number"], x["squad"], fnum(x["total"]), x["grade"],
+        "rows": [[x["case_number"], sq(x["squad"]), fnum(x["total"]), x["grade"],
                   "；".join(f"{c['check_id']} {c['title']}" for c in x["checks"]) or "—"] for x in view["vetoed"]],
         "total_row": False, "note": "" if view["vetoed"] else "本月抽查案卷无否决项。",
     }
     out["discussion"] = {
         "title": "建议提交讲评会讨论的案卷",
         "head": ["案号", "中队", "等级", "提请讨论理由"],
-        "rows": [[x["case_number"], x["squad"], x["grade"], "；".join(x["reasons"])] for x in view["discussion"]],
+        "rows": [[x["case_number"], sq(x["squad"]), x["grade"], "；".join(x["reasons"])] for x in view["discussion"]],
         "total_row": False, "note": "" if view["discussion"] else "本月无需提请讨论的案卷。",
     }
     lr = view["legal_review"]
@@ -132,7 +159,7 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         "title": "法制审核覆盖情况",
         "head": ["应当法制审核的案卷", "有审核记录", "覆盖率", f"{lr['check_id']} {lr['check_title']}", "涉及案号"],
         "rows": [[fnum(lr["needing"]), fnum(lr["with_record"]), fpct(lr["coverage"]), fnum(lr["findings"]),
-                  "、".join(f"{c['case_number']}（{c['squad']}）" for c in lr["cases"]) or "—"]],
+                  "、".join(f"{c['case_number']}（{sq(c['squad'])}）" for c in lr["cases"]) or "—"]],
         "total_row": False,
         "note": "应当法制审核：触发 LRV-01、卷内有法制审核记录、抽查计划列为重大法核，"
                 "或罚款达到听证标准的一般程序案卷。",
@@ -141,7 +168,7 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     if lt:
         out["letters"] = {
             "title": "监督文书（两单两书）",
-            "head": [*(i["rung"] for i in lt["issued"]), "合计", "已办结", "办结率", "按期办结率", "月末逾期"],
+            "head": [*(i["rung_label"] for i in lt["issued"]), "合计", "已办结", "办结率", "按期办结率", "月末逾期"],
             "rows": [[*(fnum(i["count"]) for i in lt["issued"]), fnum(lt["issued_total"]), fnum(lt["closed"]),
                       fpct(lt["closure_rate"]), fpct(lt["on_time_rate"]), fnum(lt["overdue_at_month_end"])]],
             "total_row": False, "note": "办结率 = 月内到期文书中月末前办结的 ÷ 月内到期文书。",
@@ -149,7 +176,8 @@ def _tables(view: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         out["letter_list"] = {
             "title": "监督文书清单",
             "head": ["文号", "文书", "中队", "状态", "期限"],
-            "rows": [[x["number"], x["rung_name"], x["squad"], x["state_label"], x["due_date"]] for x in lt["letters"]],
+            "rows": [[x["number"], x["rung_name"], sq(x["squad"]), x["state_label"], x["due_date"]]
+                     for x in lt["letters"]],
             "total_row": False, "note": "",
         }
     else:
@@ -246,80 +274,163 @@ def _template_line(exc: BaseException) -> str:
     return "?"
 
 
-def _docx_charts(view: Mapping[str, Any]) -> tuple[list[tuple[str, bytes]], str | None]:
+def _docx_charts(view: Mapping[str, Any]) -> tuple[dict[str, bytes], str]:
+    """PNG charts for the .docx (none, with the E405 note, when no CJK font is installed)."""
     wanted = [c for c in ch.month_charts(view) if c.key in view["charts"]]
     if not wanted:
-        return [], None
+        return {}, ""
     font = ch.find_cjk_font()
     if font is None:
         warning = msg("E405")
         log.warning(warning)
-        return [], warning
-    out = []
+        return {}, warning
+    out = {}
     for c in wanted:
         png = ch.to_png(c, font)
         if png is not None:
-            out.append((c.key, png))
-    return out, None
+            out[c.key] = png
+    return out, ""
 
 
-def meeting_docx(view: Mapping[str, Any]) -> bytes:
-    """讲评会材料.docx as bytes."""
-    t = _tables(view)
-    tables = view["tables"]
-    d = GovDoc(view["titles"]["meeting"])
-    d.title(f"{view['month_label']}{view['titles']['meeting']}", view["titles"]["subtitle"] or None)
-    d.para(f"{view['bureau']}{view['office']}", size=14, indent=False, center=True)
+def _split(tb: Mapping[str, Any]) -> dict[str, Any]:
+    """A table of ``_tables`` for a Word template: the total row apart (it is printed in bold)."""
+    rows = list(tb.get("rows") or [])
+    total = rows.pop() if tb.get("total_row") and rows else None
+    return {"title": tb.get("title", ""), "head": list(tb.get("head") or []), "rows": rows, "total": total,
+            "note": tb.get("note", "")}
+
+
+def _numbered(keys: Sequence[str], titles: Mapping[str, str], ordinal: Callable[[int], str]) -> dict[str, str]:
+    return {key: ordinal(i) + titles[key] for i, key in enumerate(keys, start=1)}
+
+
+def meeting_context(view: Mapping[str, Any], images: Mapping[str, Any] | None = None,
+                    chart_note: str = "") -> dict[str, Any]:
+    """Every variable of templates/meeting.docx: the blocks chosen in ``report.yaml`` (``show``),
+    their headings numbered without gaps (``hd``), the tables (``t``, ``stages``), the overview lines
+    and the charts (``images``: key → an inline image)."""
+    t = {key: _split(tb) for key, tb in _tables(view).items()}
+    t["families"] = _split(family_table(view))
+    tables = set(view["tables"])
+    show = {
+        "overview": "overview" in tables, "manual": bool(view.get("manual_review")),
+        "squads": "squads" in tables, "scores": "scores" in tables,
+        "change": "change" in tables and "change" in t,
+        "stages": "defects_by_stage" in tables,
+        "families": "defects_by_family" in tables and bool(view["defects_by_family"]),
+    }
+    show["squads_section"] = show["squads"] or show["scores"]
+    show["defects_section"] = show["stages"] or "defects_by_family" in tables
+    for key in ("overdue", "vetoed", "discussion", "legal_review", "letters", "signals", "sampling"):
+        show[key] = key in tables and key in t
+    titles = {"overview": "总体情况", "manual": "需人工核对的案卷", "squads_section": "各中队情况",
+              "defects_section": "高发问题", "overdue": "超期及应结未结案件", "vetoed": "否决项案卷",
+              "discussion": "提请讨论的案卷", "legal_review": "法制审核", "letters": "监督文书",
+              "signals": "跨案卷信号", "sampling": "抽查指标完成情况",
+              "squads": t["squads"]["title"], "scores": t["scores"]["title"],
+              "change": t.get("change", {}).get("title", ""), "stages": "按办案环节", "families": "按问题类别"}
+    top = [k for k in ("overview", "manual", "squads_section", "defects_section", "overdue", "vetoed",
+                       "discussion", "legal_review", "letters", "signals", "sampling") if show[k]]
+    hd = _numbered(top, titles, lambda i: _cn(i) + "、")
+    hd.update(_numbered([k for k in ("squads", "scores", "change") if show[k]], titles, lambda i: f"（{_cn(i)}）"))
+    hd.update(_numbered([k for k in ("stages", "families") if show[k]], titles, lambda i: f"（{_cn(i)}）"))
+    t.setdefault("change", _split({}))
+    t.setdefault("sampling", _split({}))
+    t.setdefault("letter_list", _split({}))
+    images = images or {}
+    return {
+        "title": f"{view['month_label']}{view['titles']['meeting']}",
+        "subtitle": view["titles"]["subtitle"],
+        "issuer": f"{view['bureau']}{view['office']}",
+        "date": view.get("date", ""),
+        "show": show, "hd": hd, "t": t,
+        "overview": overview_lines(view),
+        "stages": [_split(st) for st in stage_tables(view)],
+        "stage_empty": "" if view["defects_by_stage"] else "本月抽查案卷未发现问题。",
+        "charts": {key: images.get(key, "") for key in ("grades", "scores", "defects")},
+        "chart_note": chart_note,
+    }
+
+
+def bulletin_context(view: Mapping[str, Any]) -> dict[str, Any]:
+    """Every variable of templates/bulletin.docx. The bulletin leaves the office (to the 街镇): it
+    prints counts, squad names, the problems in words and case numbers, never a name, an id number
+    or an internal code."""
+    dist = view["district"]
+    rows = []
+    for s in [*view["squads"], dist]:
+        rows.append([_short_squad(s["name"], view), fnum(s["cases"]), fnum(s["average_score"]),
+                     *(fnum(s["grades"][g]) for g in GRADES), fnum(s["findings_per_file"]),
+                     fnum(s.get("rank")) if s is not dist else "—"])
+    squads = {"head": ["中队", "抽查案卷", "平均分", "优秀", "良好", "合格", "不合格", "件均问题", "排名"],
+              "rows": rows[:-1], "total": rows[-1], "title": "", "note": ""}
+    tables = _tables(view)
+    change = _split(tables["change"]) if "change" in tables else _split({})
+    top = view["top_defects"][: view["settings"]["bulletin_top"]]
+    t = {"squads": squads, "change": change,
+         "top": {"head": ["序号", "问题", "环节", "问题数", "涉及中队"], "total": None, "title": "", "note": "",
+                 "rows": [[str(i), x["title"], x["stage"], fnum(x["count"]), fnum(x["squads"])]
+                          for i, x in enumerate(top, 1)]},
+         "overdue": {"head": ["案号", "中队", "问题"], "total": None, "title": "", "note": "",
+                     "rows": [[x["case_number"], _short_squad(x["squad"], view), x["title"]]
+                              for x in view["overdue"]]}}
+    lt = view.get("letters")
+    if lt:
+        issued = "，".join(f"{i['rung_label']} {i['count']} 份" for i in lt["issued"])
+        letters_line = (f"本月制发监督文书 {lt['issued_total']} 份（{issued}），办结 {lt['closed']} 份，"
+                        f"办结率 {fpct(lt['closure_rate'])}，按期办结率 {fpct(lt['on_time_rate'])}，"
+                        f"月末逾期未办结 {lt['overdue_at_month_end']} 份。")
+    else:
+        letters_line = "本月尚无监督文书记录。"
+    sg = view["signals"]
+    signals_line = (f"跨案卷信号 {sg['total']} 个（" + "，".join(f"{x['title']} {x['count']} 个" for x in sg["items"])
+                    + "），待人工核实。") if sg["total"] else ""
+    return {
+        "bureau": view["bureau"], "number": view.get("bulletin_number", ""),
+        "title": f"{view['month_label']}{view['titles']['bulletin']}",
+        "addressee": view.get("bulletin_addressee") or "各中队、街镇执法队",
+        "month_label": view["month_label"], "overview": overview_lines(view), "t": t,
+        "letters_line": letters_line, "signals_line": signals_line,
+        "issuer": f"{view['bureau']}{view['office']}", "seal": view.get("seal", "（印章）"),
+        "date": view.get("date", ""),
+    }
+
+
+def _short_squad(name: str, view: Mapping[str, Any]) -> str:
+    """``青浦区城管执法局朱家角中队`` → ``朱家角中队`` in tables (the bureau is in the heading)."""
+    prefix = str(view.get("bureau_short") or "")
+    return name[len(prefix):] if prefix and name.startswith(prefix) and len(name) > len(prefix) else name
+
+
+def template_path(name: str, templates_dir: Path | None = None) -> Path:
+    """``DIR/name`` when the override directory has it, else the built-in template."""
+    if templates_dir is not None and (Path(templates_dir) / name).is_file():
+        return Path(templates_dir) / name
+    return TEMPLATES_DIR / name
+
+
+def _render(name: str, context_of: Callable[[DocxTemplate], Mapping[str, Any]], title: str,
+            templates_dir: Path | None) -> bytes:
+    path = template_path(name, templates_dir)
+    try:
+        tpl = DocxTemplate(str(path))
+        tpl.render(context_of(tpl), jinja_env=Environment(undefined=StrictUndefined, autoescape=True),
+                   autoescape=True)
+    except TemplateError as exc:
+        raise AnjuanError("E401", template=str(path), line=getattr(exc, "lineno", None) or "?",
+                          detail=exc.message or str(exc)) from exc
+    return docx_bytes(tpl.docx, title=title, saver=tpl)
+
+
+def meeting_docx(view: Mapping[str, Any], templates_dir: Path | None = None) -> bytes:
+    """讲评会材料.docx as bytes (templates/meeting.docx)."""
     pngs, warning = _docx_charts(view)
-    png = dict(pngs)
-    if "overview" in tables:
-        d.h1("总体情况")
-        for line in overview_lines(view):
-            d.para(line)
-    if "squads" in tables or "scores" in tables:
-        d.h1("各中队情况")
-        for key in ("squads", "scores"):
-            if key in tables:
-                d.h2(t[key]["title"])
-                d.table(t[key]["head"], t[key]["rows"], total_row=t[key]["total_row"])
-                d.note(t[key]["note"])
-        if warning:
-            d.note(warning)
-        for key in ("grades", "scores"):
-            if key in png:
-                d.picture(png[key])
-        if "change" in tables and "change" in t:
-            d.h2(t["change"]["title"])
-            d.table(t["change"]["head"], t["change"]["rows"], total_row=True)
-            d.note(t["change"]["note"])
-    if "defects_by_stage" in tables or "defects_by_family" in tables:
-        d.h1("高发问题")
-        if "defects" in png:
-            d.picture(png["defects"])
-        if "defects_by_stage" in tables:
-            d.h2("按办案环节")
-            if not view["defects_by_stage"]:
-                d.para("本月抽查案卷未发现问题。")
-            for st in stage_tables(view):
-                d.para(st["title"], size=14, indent=False, bold=True)
-                d.table(st["head"], st["rows"])
-                d.note(st["note"])
-        if "defects_by_family" in tables and view["defects_by_family"]:
-            fam = family_table(view)
-            d.h2(fam["title"])
-            d.table(fam["head"], fam["rows"])
-    sections = [("overdue", "超期及应结未结案件"), ("vetoed", "否决项案卷"), ("discussion", "提请讨论的案卷"),
-                ("legal_review", "法制审核"), ("letters", "监督文书"), ("signals", "跨案卷信号"),
-                ("sampling", "抽查指标完成情况")]
-    for key, heading in sections:
-        if key not in tables or key not in t:
-            continue
-        d.h1(heading)
-        d.table(t[key]["head"], t[key]["rows"], total_row=t[key]["total_row"])
-        d.note(t[key]["note"])
-        if key == "letters" and "letter_list" in t and t["letter_list"]["rows"]:
-            d.table(t["letter_list"]["head"], t["letter_list"]["rows"])
-    return d.bytes()
+
+    def context(tpl: DocxTemplate) -> Mapping[str, Any]:
+        images = {key: InlineImage(tpl, io.BytesIO(png), width=Mm(150)) for key, png in pngs.items()}
+        return meeting_context(view, images, warning)
+
+    return _render(MEETING_TEMPLATE, context, view["titles"]["meeting"], templates_dir)
 
 
 def write_meeting_material(view: Mapping[str, Any], out_dir: Path, *,
@@ -329,72 +440,21 @@ def write_meeting_material(view: Mapping[str, Any], out_dir: Path, *,
     docx_path = out_dir / "讲评会材料.docx"
     html_path = out_dir / "讲评会材料.html"
     html = render_html(view, templates_dir)
-    write_bytes(docx_path, meeting_docx(view))
+    write_bytes(docx_path, meeting_docx(view, templates_dir))
     write_bytes(html_path, html.encode("utf-8"))
     return [docx_path, html_path]
 
 
-def bulletin_docx(view: Mapping[str, Any]) -> bytes:
-    """月通报.docx as bytes: district totals, one line per squad, the top five defects, overdue cases
-    (case numbers only) and letters. Only counts, squad names, check ids and case numbers appear."""
-    d = GovDoc(view["titles"]["bulletin"])
-    dist = view["district"]
-    d.title(f"{view['month_label']}{view['titles']['bulletin']}")
-    d.para("各中队、街镇执法队：", indent=False)
-    d.para(f"现将{view['month_label']}执法办案质量评查情况通报如下。")
-    d.h1("总体情况")
-    for line in overview_lines(view):
-        d.para(line)
-    d.h1("各中队情况")
-    c = view.get("change")
-    head = ["中队", "抽查案卷", "平均分", "优秀", "良好", "合格", "不合格", "件均问题", "排名"]
-    if c:
-        head += ["平均分变化", "排名变化"]
-    rows = []
-    for s in [*view["squads"], dist]:
-        row = [s["name"], fnum(s["cases"]), fnum(s["average_score"]), *(fnum(s["grades"][g]) for g in GRADES),
-               fnum(s["findings_per_file"]), fnum(s.get("rank")) if s is not dist else "—"]
-        if c:
-            sc = (s.get("change") or {}) if s is not dist else c
-            row += [fdelta(sc.get("average_score")), frank(sc.get("rank")) if s is not dist else "—"]
-        rows.append(row)
-    d.table(head, rows, total_row=True)
-    d.h1("主要问题")
-    top = view["top_defects"][: view["settings"]["bulletin_top"]]
-    if top:
-        d.table(["序号", "检查项", "问题", "环节", "问题数", "涉及中队"],
-                [[str(i), x["check_id"], x["title"], x["stage"], fnum(x["count"]), fnum(x["squads"])]
-                 for i, x in enumerate(top, 1)])
-    else:
-        d.para("本月抽查案卷未发现问题。")
-    d.h1("超期及应结未结案件")
-    if view["overdue"]:
-        d.table(["案号", "中队", "问题"], [[x["case_number"], x["squad"], f"{x['check_id']} {x['title']}"]
-                                       for x in view["overdue"]])
-    else:
-        d.para("本月抽查案卷未发现超期或应结未结案件。")
-    d.h1("监督文书")
-    lt = view.get("letters")
-    if lt:
-        issued = "，".join(f"{i['rung']} {i['count']} 份" for i in lt["issued"])
-        d.para(f"本月制发监督文书 {lt['issued_total']} 份（{issued}），办结 {lt['closed']} 份，"
-               f"办结率 {fpct(lt['closure_rate'])}，按期办结率 {fpct(lt['on_time_rate'])}，"
-               f"月末逾期未办结 {lt['overdue_at_month_end']} 份。")
-    else:
-        d.para("本月尚无监督文书记录。")
-    sg = view["signals"]
-    if sg["total"]:
-        d.para(f"跨案卷信号 {sg['total']} 个（" + "，".join(f"{x['title']} {x['count']} 个" for x in sg["items"])
-               + "），待人工核实。")
-    d.para("请各中队对照问题清单举一反三、抓好整改。", indent=True)
-    d.doc.add_paragraph()
-    d.para(f"{view['bureau']}{view['office']}", indent=False, right=True)
-    return d.bytes()
+def bulletin_docx(view: Mapping[str, Any], templates_dir: Path | None = None) -> bytes:
+    """月通报.docx as bytes (templates/bulletin.docx)."""
+    return _render(BULLETIN_TEMPLATE, lambda _tpl: bulletin_context(view), view["titles"]["bulletin"],
+                   templates_dir)
 
 
-def write_bulletin(view: Mapping[str, Any], out_path: Path) -> None:
+def write_bulletin(view: Mapping[str, Any], out_path: Path, *, templates_dir: Path | None = None) -> None:
     """Write 月通报.docx (masked: no names, no id numbers)."""
-    write_bytes(Path(out_path), bulletin_docx(view))
+    write_bytes(Path(out_path), bulletin_docx(view, templates_dir))
 
 
-__all__ = ["bulletin_docx", "meeting_docx", "render_html", "write_bulletin", "write_meeting_material"]
+__all__ = ["bulletin_context", "bulletin_docx", "meeting_context", "meeting_docx", "render_html", "write_bulletin",
+           "write_meeting_material"]

@@ -8,17 +8,22 @@ byte-identical files for the same input (fixed core properties, re-packed zip).
 
 Settings (all optional):
   bureau                  issuing bureau (default 上海市青浦区城市管理行政执法局)
-  opinion_number_prefix   document-number prefix (default 青城管监评) → 青城管监评〔2024〕第7号
-  opinion_number          the N of 第N号 (blank when absent)
+  opinion_number_prefix   document-number prefix (default 青城管监评) → 青城管监评〔2024〕7号 (GB/T 9704:
+                          the serial without 第 and without leading zeros)
+  opinion_number          the serial N (blank when absent)
   opinion_year            the year in 〔〕 (default: the year of issue_date)
   issue_date              ISO date of issue; the signature date and the start of the reply period
   reply_workdays          working days the squad has to reply (default 10)
   reply_to                to whom the reply goes (default 我局)
   score_sheet             a ScoreSheet or the path of one (default: the built-in sheet)
+  seal_placeholder        printed where the seal goes (default （印章）)
 
-What the opinion shows: veto findings first (否决事项), then the others by stage in sheet order;
-findings a reviewer dismissed and cross-case signals not yet confirmed are left out (they are
-internal until a human decides). Full 身份证号 and mobile numbers are masked; names are kept.
+What the opinion shows: first what a reviewer must check by hand (未能核实，需人工核对: why a file
+is not scored, the points the checks could not verify), then the file's facts, then the veto
+findings (否决事项) and the others by stage in sheet order; findings a reviewer dismissed and
+cross-case signals not yet confirmed are left out (they are internal until a human decides). The
+text names checks and score items by their Chinese wording, never by internal codes (no check id,
+item id or sheet id). Full 身份证号 and mobile numbers are masked; names are kept.
 """
 from __future__ import annotations
 
@@ -36,9 +41,22 @@ from jinja2 import Environment, StrictUndefined, TemplateError
 from extractors.violations import load_catalogue
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
-from pipeline.core.models import DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, CaseResult, Finding
+from pipeline.core.models import (
+    DEDUCTED,
+    DISMISSED,
+    INFO,
+    PENDING,
+    REPEAT,
+    UNMAPPED,
+    UNSCORED_GRADE,
+    VETO,
+    CaseResult,
+    Finding,
+    FindingEffect,
+)
+from pipeline.core.months import BLANK_DATE, date_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title
 from pipeline.supervise.scoring import ScoreSheet, load_sheet
 from pipeline.write.docx import docx_bytes, write_bytes
 
@@ -47,6 +65,8 @@ TEMPLATE_NAME = "opinion.docx"
 DEFAULT_BUREAU = "上海市青浦区城市管理行政执法局"
 DEFAULT_PREFIX = "青城管监评"
 DEFAULT_REPLY_WORKDAYS = 10
+DEFAULT_SEAL = "（印章）"
+NOT_STATED = "未载明"
 CN_ORDINALS = "一二三四五六七八九十"
 QUOTE_MAX = 80
 
@@ -57,13 +77,6 @@ def _cn_ordinal(n: int) -> str:
     if n < 20:
         return "十" + CN_ORDINALS[n - 11]
     return str(n)
-
-
-def _date_cn(value: str | dt.date | None, blank: str = "未载明") -> str:
-    if not value:
-        return blank
-    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
-    return f"{d.year}年{d.month}月{d.day}日"
 
 
 def _money(v: Any) -> str:
@@ -98,7 +111,7 @@ def _evidence(f: Finding) -> str:
 
 def _cause(value: Any) -> str:
     if not value:
-        return "未载明"
+        return NOT_STATED
     try:
         cat = load_catalogue()
         if value in cat:
@@ -125,7 +138,7 @@ def reply_deadline(issue_date: str | None, workdays: int) -> str:
     if not issue_date:
         return f"收到本意见书之日起{workdays}个工作日内"
     d = WorkCalendar.default().add_workdays(dt.date.fromisoformat(issue_date), workdays)
-    return _date_cn(d) + "前"
+    return date_cn(d) + "前"
 
 
 def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,13 +150,13 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
     year = settings.get("opinion_year") or (str(issue)[:4] if issue else "")
     number = settings.get("opinion_number")
     prefix = settings.get("opinion_number_prefix", DEFAULT_PREFIX)
-    doc_number = f"{prefix}〔{year or '　　'}〕第{number if number is not None else '　'}号"
+    doc_number = f"{prefix}〔{year or '　　'}〕{int(number) if number is not None else '　'}号"
     workdays = int(settings.get("reply_workdays", DEFAULT_REPLY_WORKDAYS))
 
     effects = result.score.effects if result.score is not None else ()
     stage_order = {s: i for i, s in enumerate(sheet.stage_names)}
-    veto_items: list[tuple[Finding, list]] = []
-    staged: dict[str, list[tuple[Finding, list]]] = {}
+    veto_items: list[tuple[Finding, list[FindingEffect]]] = []
+    staged: dict[str, list[tuple[Finding, list[FindingEffect]]]] = {}
     for index, fd in enumerate(result.findings):
         fx = list(result.score.effects_of(index)) if result.score is not None else []
         if any(e.status in (DISMISSED, PENDING) for e in fx):
@@ -157,22 +170,26 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
     groups = []
     n = 0
 
-    def entry(fd: Finding, fx: list) -> dict[str, Any]:
+    def entry(fd: Finding, fx: list[FindingEffect]) -> dict[str, Any]:
         nonlocal n
         n += 1
         effect = []
         for e in fx:
+            words = _item_words(sheet, fd.check_id, e.item)
             if e.status == VETO:
-                effect.append(f"否决项（{e.item}）" if e.item and e.item != "—" else "否决项")
+                effect.append(f"否决项（{words}）" if words else "否决项")
             elif e.status == DEDUCTED:
-                effect.append(f"扣{_num(e.points)}分（{e.item}）")
+                effect.append(f"扣{_num(e.points)}分（{words}）" if words else f"扣{_num(e.points)}分")
             elif e.status == INFO:
                 effect.append("提示，不扣分")
             elif e.status == UNMAPPED:
                 effect.append("不扣分")
             elif e.status == REPEAT:
                 effect.append("同一检查项已扣分，不重复扣分")
-        return {"no": n, "check_id": fd.check_id, "message": mask_personal(fd.message).rstrip("。") + "。",
+        if result.score is not None and result.score.unscored:
+            effect = ["本案卷不评分，不计分"]
+        return {"no": n, "check_id": fd.check_id, "check": check_title(fd.check_id),
+                "message": mask_personal(fd.message).rstrip("。") + "。",
                 "citation": fd.citation or "—", "evidence": _evidence(fd),
                 "effect": "、".join(effect) or "不扣分"}
 
@@ -185,7 +202,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         g["heading"] = f"（{_cn_ordinal(i)}）{g['heading']}"
 
     score = result.score
-    stage_points = dict(score.stages) if score else {}
+    stage_points = dict(score.stages) if score is not None and score.has_points else {}
     show_table = bool(stage_points)
     stages = []
     deducted_total = 0.0
@@ -195,8 +212,8 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
             deducted_total += ded
             stages.append({"name": s, "max": _num(mx), "deducted": _num(ded) if ded else "0",
                            "points": _num(stage_points[s])})
-    if score is None:
-        score_sentence = "本案卷未评分。"
+    if score is None or score.unscored:
+        score_sentence = "本案卷不评分，待人工核对上述事项后再行评查。"
     elif not show_table:
         score_sentence = (f"本案卷为简易程序案卷，按《{sheet.title}》不适用百分制评分"
                           + ("；因存在否决事项，评查等级为" + score.grade if score.vetoed
@@ -214,38 +231,44 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
                 score_sentence += f"因存在否决事项，评查等级最高为{sheet.cap_to}。"
 
     unconfirmed = any(it.status != "CONFIRMED" for it in sheet.items)
-    note = (f"注：评分依据《{sheet.title}》（{sheet.id}），其中部分分值为本局暂定标准，"
+    note = (f"注：评分依据《{sheet.title}》，其中部分分值为本局暂定标准，"
             "供案卷评查内部使用。") if unconfirmed else ""
 
     case_number = f.get("case_number") or ""
     cause = _cause(f.get("violation_type"))
     party_name = mask_personal(str(party.get("name") or "")) if isinstance(party, Mapping) else ""
-    if party_name and cause != "未载明":
+    if party_name and cause != NOT_STATED:
         case_label = f"{party_name}{cause}一案（案卷编号{result.case_id}" + (
             f"，案号{case_number}）" if case_number else "）")
     elif case_number:
         case_label = f"案号为{case_number}的案卷（案卷编号{result.case_id}）"
     else:
         case_label = f"编号为{result.case_id}的案卷"
-    total = _num(score.total) if score else "—"
+    total = _num(score.total) if stage_points and score is not None else "—"
     if score and score.vetoed and show_table and "zero_out" in {
             e.mode for e in effects if e.status == VETO}:
         total += "（否决）"
+    manual = _manual_items(result)
+    numbers = iter(CN_ORDINALS)
+    headings = {key: next(numbers) for key in (("manual",) if manual else ()) + ("facts", "problems", "score",
+                                                                                  "reform")}
     return {
         "bureau": settings.get("bureau", DEFAULT_BUREAU),
         "doc_number": doc_number,
         "title": "案卷评查意见书",
-        "addressee": f.get("squad") or "承办单位",
+        "addressee": f.get("squad") or "承办中队（未能识别，请人工填写）",
+        "manual": manual,
+        "h": headings,
         "case_label": case_label,
         "case_id": result.case_id,
-        "case_number": case_number or "未载明",
-        "squad": f.get("squad") or "未载明",
-        "party": party_name or "未载明",
+        "case_number": case_number or NOT_STATED,
+        "squad": f.get("squad") or NOT_STATED,
+        "party": party_name or NOT_STATED,
         "cause": cause,
-        "procedure": PROCEDURE_LABELS.get(f.get("procedure") or "", "未载明"),
-        "outcome": OUTCOME_LABELS.get(f.get("outcome") or "", "未载明"),
-        "filing_date": _date_cn(f.get("filing_date")),
-        "decision_date": _date_cn(f.get("decision_date")),
+        "procedure": PROCEDURE_LABELS.get(f.get("procedure") or "", NOT_STATED),
+        "outcome": OUTCOME_LABELS.get(f.get("outcome") or "", NOT_STATED),
+        "filing_date": date_cn(f.get("filing_date"), blank=NOT_STATED),
+        "decision_date": date_cn(f.get("decision_date"), blank=NOT_STATED),
         "fine": _money(f.get("fine_yuan")),
         "has_problems": bool(groups),
         "groups": groups,
@@ -256,14 +279,33 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         "max_total": _num(sum(mx for s, mx in sheet.stages if s in stage_points)),
         "total_deducted": _num(deducted_total),
         "total": total,
-        "grade": score.grade if score else "未评分",
+        "grade": score.grade if score else UNSCORED_GRADE,
         "reply_deadline": reply_deadline(issue, workdays),
         "reply_workdays": workdays,
         "reply_to": settings.get("reply_to", "我局"),
-        "issue_date": _date_cn(issue, blank="　　年　　月　　日"),
+        "issue_date": date_cn(issue, blank=BLANK_DATE),
         "note": note,
-        "sheet_id": sheet.id,
+        "seal": settings.get("seal_placeholder", DEFAULT_SEAL),
     }
+
+
+def _item_words(sheet: ScoreSheet, check_id: str, item_id: str) -> str:
+    """The score item's wording for an effect (the check's item, or one of its elements)."""
+    item = sheet.item_for(check_id)
+    if item is None or not item_id or item_id == "—":
+        return ""
+    if item.id == item_id:
+        return item.text
+    element = next((el for el in item.elements if el.id == item_id), None)
+    return (element.text or item.text) if element is not None else item.text
+
+
+def _manual_items(result: CaseResult) -> list[str]:
+    """未能核实，需人工核对: why the file is not scored, then each point a check could not verify."""
+    items = [f"本案卷不评分：{reason}。" for reason in (result.score.unscored if result.score is not None else ())]
+    for u in result.unverified:
+        items.append(f"{check_title(u.check_id)}：{u.point.rstrip('。')}（{u.reason.rstrip('。')}）。")
+    return [f"{i}．{text}" for i, text in enumerate(items, start=1)]
 
 
 def template_path(templates_dir: Path | None = None) -> Path:

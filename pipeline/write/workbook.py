@@ -18,8 +18,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.masking import mask_personal
-from pipeline.core.models import DEDUCTED, DISMISSED, PENDING, VETO, CaseResult
-from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, SEVERITY_LABELS
+from pipeline.core.models import DEDUCTED, DISMISSED, PENDING, UNSCORED_GRADE, VETO, CaseResult
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, SEVERITY_LABELS, check_title
 from pipeline.supervise.scoring import ScoreSheet, inapplicable
 from pipeline.write.docx import fixed_zip, write_bytes
 
@@ -45,9 +45,14 @@ DETAIL_COLUMNS = (("序号", 5), ("阶段", 9), ("评分项", 7), ("检查项", 
 
 
 def _manual_check(r: CaseResult) -> str | None:
-    """「需人工核对」: the fields read from scans below the confidence bar (OCR-01) and read errors
-    that leave the file incomplete; None when there is nothing to check by hand."""
+    """「需人工核对」: why the file is not scored (不评分), the points the checks could not verify
+    (未能核实), the fields read from scans below the confidence bar (OCR-01) and read errors that
+    leave the file incomplete; None when there is nothing to check by hand."""
     notes = []
+    if r.score is not None and r.score.unscored:
+        notes.append("不评分：" + "；".join(r.score.unscored))
+    for u in r.unverified:
+        notes.append(f"未能核实（{check_title(u.check_id)}）：{u.point}，{u.reason.rstrip('。')}")
     for fd in r.findings:
         if fd.check_id == "OCR-01":
             notes.append(fd.message.split("：", 1)[-1].rstrip("。"))
@@ -110,6 +115,11 @@ def _fit_height(ws: Worksheet, row: int, widths: Sequence[float], line_pt: float
     ws.row_dimensions[row].height = max(lines * line_pt + 3, 16)
 
 
+def _points(r: CaseResult) -> Any:
+    """The score to print: empty for a file not scored on the 100-point sheet (不评分, 简易程序)."""
+    return _num(r.score.total) if r.score is not None and r.score.has_points else None
+
+
 def _num(x: Any) -> Any:
     if isinstance(x, float) and x.is_integer():
         return int(x)
@@ -162,8 +172,11 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
     ws.cell(row=1, column=1).alignment = Alignment(horizontal="center", vertical="center")
     ws.row_dimensions[1].height = 24
     _header(ws, 2, SUMMARY_COLUMNS, widths=True)
-    names = sheet_names([r.case_id for r in results])
-    for i, (r, sname) in enumerate(zip(results, names), start=1):
+    names = dict(zip((r.case_id for r in results), sheet_names([r.case_id for r in results])))
+    # the files not scored come first: they need a reviewer before anything else
+    listed = sorted(results, key=lambda r: 0 if r.score is None or r.score.unscored else 1)
+    for i, r in enumerate(listed, start=1):
+        sname = names[r.case_id]
         f = _fields(r)
         counts = {k: 0 for k in SEVERITY_LABELS}
         for fd in r.findings:
@@ -172,7 +185,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
         values = [i, f.get("squad") or "", r.case_id, f.get("case_number") or "", _party_name(f),
                   PROCEDURE_LABELS.get(f.get("procedure") or "", f.get("procedure") or ""),
                   OUTCOME_LABELS.get(f.get("outcome") or "", f.get("outcome") or ""),
-                  _num(score.total) if score else None, score.grade if score else "未评分",
+                  _points(r), score.grade if score else UNSCORED_GRADE,
                   ("是" if score.vetoed else "否") if score else "",
                   counts["veto"], counts["major"], counts["minor"], counts["info"], _manual_check(r)]
         _row(ws, i + 2, values, fill=_VETO_FILL if score and score.vetoed else None,
@@ -186,8 +199,8 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
     ws.freeze_panes = "A3"
     _setup_print(ws, "1:2")
 
-    for r, sname in zip(results, names):
-        _case_sheet(wb.create_sheet(sname), r, sheet)
+    for r in results:
+        _case_sheet(wb.create_sheet(names[r.case_id]), r, sheet)
     _standard_sheet(wb.create_sheet("评分标准"), sheet)
 
     wb.properties.creator = "anjuan"
@@ -211,8 +224,8 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
             ("程序", PROCEDURE_LABELS.get(f.get("procedure") or "", f.get("procedure") or "")),
             ("结果", OUTCOME_LABELS.get(f.get("outcome") or "", f.get("outcome") or "")),
             ("评分表", sheet.id),
-            ("得分", _num(score.total) if score else "未评分"),
-            ("等级", score.grade if score else "未评分"),
+            ("得分", _points(r) if _points(r) is not None else "—"),
+            ("等级", score.grade if score else UNSCORED_GRADE),
             ("否决", ("是" if score.vetoed else "否") if score else "")]
     row = 2
     bold = Font(name=_FONT, bold=True, size=10)
@@ -256,10 +269,10 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
         row += 1
     total_max = sum(m for _, m in sheet.stages)
     total_ded = sum(mx - stages[s] for s, mx in sheet.stages if s in stages)
-    stage_row(("合计", _num(total_max), _num(total_ded) if stages else None,
-               _num(score.total) if score else None,
+    stage_row(("合计", _num(total_max), _num(total_ded) if stages else None, _points(r),
                score.grade if score else ""), fill=_GREY_FILL)
     row += 2
+    row = _manual_rows(ws, row, r, ncol)
 
     # one row per finding effect
     _header(ws, row, DETAIL_COLUMNS, widths=False)
@@ -295,6 +308,23 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
         row += 1
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     _setup_print(ws, f"{header_row}:{header_row}")
+
+
+def _manual_rows(ws: Worksheet, row: int, r: CaseResult, ncol: int) -> int:
+    """不评分 reasons and the points not verified (未能核实，需人工核对), one merged row each;
+    returns the next free row (one left blank)."""
+    lines = [f"不评分：{reason}。" for reason in (r.score.unscored if r.score is not None else ())]
+    lines += [f"未能核实，需人工核对（{check_title(u.check_id)}）：{u.point}。{u.reason}" for u in r.unverified]
+    if not lines:
+        return row
+    for text in lines:
+        cell = ws.cell(row=row, column=1, value=text)
+        cell.font = Font(name=_FONT, size=10, bold=True, color="C00000")
+        cell.alignment = _WRAP
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncol)
+        ws.row_dimensions[row].height = 18 * max(1, -(-int(_text_width(text)) // 180))
+        row += 1
+    return row + 1
 
 
 def _standard_sheet(ws: Worksheet, sheet: ScoreSheet) -> None:
