@@ -13,15 +13,16 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from checks.registry import ID_RE, CheckContext
-from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import RulesError
+from pipeline.core.workdays import WorkCalendar
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "rules.yaml"
 STATUSES = ("CONFIRMED", "SECONDARY", "UNCONFIRMED", "USER")
@@ -222,8 +223,12 @@ def _check_calendar(user: Any, default: dict[str, Any], ck: _Checker) -> None:
                 raise ck.fail(y, "应为 {holidays: [...], workdays: [...]}")
             for name, days in table.items():
                 z = y + (str(name),)
+                if name == "source":
+                    if not isinstance(days, str):
+                        raise ck.fail(z, "应为文字（该年放假通知的出处）")
+                    continue
                 if name not in ("holidays", "workdays"):
-                    raise ck.fail(z, "不是已知参数（可用：holidays、workdays）")
+                    raise ck.fail(z, "不是已知参数（可用：holidays、workdays、source）")
                 if not isinstance(days, list):
                     raise ck.fail(z, "应为日期列表")
                 for i, d in enumerate(days):
@@ -315,7 +320,10 @@ _CAL_CACHE: dict[int, tuple[Any, WorkCalendar]] = {}
 
 
 def build_calendar(rules: Mapping[str, Any]) -> WorkCalendar:
-    """The default calendar extended by ``calendar.years``, with the weekend roll-over setting."""
+    """The run's one calendar: the default one extended by ``calendar.years``, with the weekend
+    roll-over setting. Built once per rules mapping (cached), so every stage of a run that is
+    handed the same rules counts days on the same object. Years neither the package nor the
+    rules hold are estimated, never an error (``WorkCalendar.is_estimated``, E310)."""
     cal_cfg = rules.get("calendar") or {}
     key = id(cal_cfg)
     hit = _CAL_CACHE.get(key)

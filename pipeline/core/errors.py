@@ -50,6 +50,7 @@ MESSAGES: dict[str, str] = {
     "E305": "未知的检查项编号：{check_id}。可用 `anjuan checks list` 查看全部编号。",
     "E306": "{what}格式不正确：{value}。请写成 {form}。",
     "E307": "确认或排除问题时必须写明理由（--reason）：案卷 {case_id}，检查项 {check_id}。",
+    "E310": "{years} 年的放假调休安排尚无官方数据（国务院办公厅当年的放假通知未收入规则数据），涉及该年的期间已按周末及法定节假日估算（未含调休上班日），所得期限需人工核对。通知公布后，请在规则文件的 calendar.years 中按 checks/data/rules.yaml 的格式补充 {year} 年的 holidays（放假日）和 workdays（调休上班日），再用 --rules 指定该文件重新评查。",
     # --- rendering -------------------------------------------------------------------------
     "E401": "模板 {template} 第 {line} 行出错：{detail}。请检查模板变量名。",
     "E402": "评分表文件 {path} 第 {line} 行：键“{key}”{problem}。请修改评分表后重试。",

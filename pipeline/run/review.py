@@ -95,6 +95,8 @@ class ReviewSummary:
         if timing.get("cases_reused"):
             lines.append(f"其中 {timing['cases_reused']} 件案卷的文件未变化，沿用了数据库中的读取结果"
                          f"（新读取 {timing.get('cases_read', 0)} 件）。")
+        if d.get("calendar_notice"):
+            lines.append(d["calendar_notice"])
         lines.append(f"结果目录：{self.out}")
         for name in d.get("outputs", []):
             lines.append(f"  {name}")
@@ -428,7 +430,8 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
     conn = store.conn if store is not None else _memory_db()
     try:
         if settings.write_documents:
-            outputs += _write_documents(staging, results, sheet, settings, review_date, decisions)
+            outputs += _write_documents(staging, results, sheet, settings, review_date, decisions,
+                                        calendar=ctx.calendar)
             outputs += _write_month(staging, results, month, review_date, conn, store, rules, settings,
                                     decisions)
         if store is not None:
@@ -450,6 +453,9 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
                        {"total_s": round(elapsed, 3), "read_extract_s": round(t_read, 3),
                         "checks_s": round(t_checks, 3), "cases_read": len(to_read),
                         "cases_reused": n_reused})
+    notice = _calendar_notice(ctx.calendar, month, review_date)
+    if notice:
+        summary["calendar_notice"] = notice
     (staging / "summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
         encoding="utf-8", newline="\n")
@@ -458,6 +464,16 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
 
 
 STAGING_DIR = ".anjuan-staging"
+
+
+def _calendar_notice(calendar: Any, month: str, review_date: str) -> str | None:
+    """E310 once per run when the month, the review or its reply periods (a quarter on) fall in
+    a year the calendar only estimates."""
+    from pipeline.core.workdays import estimate_notice
+
+    first = dt.date.fromisoformat(month + "-01")
+    last = dt.date.fromisoformat(review_date) + dt.timedelta(days=92)
+    return estimate_notice(calendar, range(first.year, last.year + 1))
 
 
 def _publish(staging: Path, out: Path) -> None:
@@ -652,8 +668,10 @@ def _finding_key(f: Finding) -> tuple[Any, ...]:
 
 
 def _write_documents(out: Path, results: Sequence[CaseResult], sheet: Any, settings: ReviewSettings,
-                     review_date: str, decisions: Mapping[tuple[str, str], Any]) -> list[str]:
-    """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order)."""
+                     review_date: str, decisions: Mapping[tuple[str, str], Any],
+                     calendar: Any = None) -> list[str]:
+    """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order); reply deadlines
+    on the run's ``calendar``."""
     from pipeline.write.opinion import render_opinion
     from pipeline.write.workbook import write_workbook
 
@@ -668,7 +686,8 @@ def _write_documents(out: Path, results: Sequence[CaseResult], sheet: Any, setti
             continue
         number += 1
         opinion_settings = {"issue_date": review_date, "score_sheet": sheet, "decisions": decisions,
-                            "opinion_number": number, "opinion_year": int(review_date[:4])}
+                            "opinion_number": number, "opinion_year": int(review_date[:4]),
+                            "calendar": calendar}
         render_opinion(r, settings=opinion_settings, out_path=op_dir / f"{_safe_name(r.case_id)}.docx",
                        templates_dir=settings.templates_dir)
     written.append("评查意见书/")
