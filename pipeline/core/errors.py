@@ -88,6 +88,17 @@ class AnjuanError(Exception):
         self.kwargs = kwargs
         super().__init__(msg(code, **kwargs))
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable across processes (spawn workers) whatever the subclass's __init__ takes
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[AnjuanError], args: tuple[object, ...], state: dict[str, object]) -> AnjuanError:
+    err = Exception.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
+
 
 class ReadError(AnjuanError):
     """A file could not be read; becomes an entry in the case's ``errors``."""
