@@ -225,6 +225,38 @@ class ClauseWindow:
         return doc
 
 
+class CharTokenizer:
+    """spaCy's Chinese ``char`` segmentation (one token per character, whitespace runs kept as
+    tokens, one trailing ASCII space folded into ``spaces``) in linear time: spaCy's own
+    alignment (``util.get_words_and_spaces``) re-slices the rest of the text for every
+    character, which made a 60,000-date document take minutes. Same tokens, same spaces."""
+
+    def __init__(self, vocab: Any) -> None:
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        pos, n = 0, len(text)
+        while pos < n:
+            ch = text[pos]
+            if ch.isspace():  # a whitespace run is one token of its own
+                end = pos
+                while end < n and text[end].isspace():
+                    end += 1
+                words.append(text[pos:end])
+                spaces.append(False)
+                pos = end
+                continue
+            words.append(ch)
+            spaces.append(False)
+            pos += 1
+            if pos < n and text[pos] == " ":
+                spaces[-1] = True
+                pos += 1
+        return Doc(self.vocab, words=words, spaces=spaces)
+
+
 @lru_cache(maxsize=4)
 def build_nlp(segmenter: str = "char") -> Language:
     """The extraction pipeline: ``spacy.blank("zh")`` plus the anjuan components (cached).
@@ -236,6 +268,7 @@ def build_nlp(segmenter: str = "char") -> Language:
         raise ValueError(f"segmenter must be 'char' or 'jieba', not {segmenter!r}")
     if segmenter == "char":
         nlp = spacy.blank("zh")
+        nlp.tokenizer = CharTokenizer(nlp.vocab)
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("anjuan_regex_spans_v1")

@@ -11,6 +11,8 @@ import io
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.read.archive import find_register, list_cases, read_case
 from pipeline.read.readers import ReadLimits, downscale_for_ocr
@@ -326,3 +328,120 @@ def test_odd_files_archive_hands_ocr_the_downscaled_image(tmp_path: Path, monkey
     assert got["size"][0] * got["size"][1] <= 1_000_000
     assert _codes(case) == {"2406009.jpg": {"E135"}}
 
+
+
+# --- a per-document time limit, and one bad document costs only itself --------------------------------
+
+def test_odd_files_deadline_stops_a_stuck_loop_and_leaves_no_pending_exception() -> None:
+    import time
+
+    from pipeline.read.deadline import DocumentTimeout, call_with_deadline
+
+    def stuck() -> None:
+        while True:
+            pass
+
+    t = time.monotonic()
+    with pytest.raises(DocumentTimeout):
+        call_with_deadline(stuck, seconds=0.3)
+    assert time.monotonic() - t < 5
+    assert call_with_deadline(lambda x: x * 2, 21, seconds=0.3) == 42
+    time.sleep(0.5)  # a cancelled watchdog never fires later
+    assert call_with_deadline(sum, [1, 2], seconds=None) == 3
+
+
+def test_odd_files_deadline_works_off_the_main_thread() -> None:
+    import concurrent.futures as cf
+
+    from pipeline.read.deadline import guarded
+
+    def stuck() -> int:
+        while True:
+            pass
+
+    with cf.ThreadPoolExecutor(1) as pool:
+        result, err = pool.submit(guarded, stuck, label="a/卡住.pdf", seconds=0.3).result(timeout=10)
+    assert result is None and err is not None and err.code == "E136" and err.path == "a/卡住.pdf"
+    assert "ANJUAN_DOC_TIMEOUT" in err.message and "0.3 秒" in err.message
+
+
+def test_odd_files_a_stuck_file_becomes_e136_and_the_case_keeps_the_others(tmp_path: Path, monkeypatch) -> None:
+    import pipeline.read.archive as archive
+
+    real = archive.read_docx_with_errors
+
+    def slow_for_one(data, label, limits):
+        if label.endswith("卡住.docx"):
+            while True:
+                pass
+        return real(data, label, limits)
+
+    monkeypatch.setattr(archive, "read_docx_with_errors", slow_for_one)
+    root = tmp_path / "archive"
+    (root / "2406010").mkdir(parents=True)
+    (root / "2406010" / "询问.docx").write_bytes(inquiry_docx())
+    (root / "2406010" / "卡住.docx").write_bytes(decision_docx())
+    case = _read(root, "2406010", ReadLimits(ocr=False, doc_timeout_s=0.5))
+    assert [d.doc_type for d in case.docs] == ["inquiry_record"]
+    assert _codes(case) == {"2406010/卡住.docx": {"E136"}}
+
+
+def test_odd_files_env_sets_the_default_time_limit(monkeypatch) -> None:
+    monkeypatch.setenv("ANJUAN_DOC_TIMEOUT", "12")
+    assert ReadLimits().doc_timeout_s == 12.0
+    monkeypatch.setenv("ANJUAN_DOC_TIMEOUT", "不是数字")
+    assert ReadLimits().doc_timeout_s == 300.0
+    assert "doc_timeout" not in repr(ReadLimits())  # not part of the stored results' key
+
+
+def test_odd_files_one_failing_document_does_not_lose_its_case(tmp_path: Path, monkeypatch) -> None:
+    """spaCy's E088 on an over-long text used to turn the whole case into one E900."""
+    import extractors.fields as fields
+    from pipeline.run.review import _read_one
+
+    real = fields.extract_document
+
+    def e088_on_long(doc, nlp=None):
+        if "卡住" in doc.path:
+            raise ValueError("[E088] Text of length 2000001 exceeds maximum of 1000000.")
+        return real(doc, nlp)
+
+    monkeypatch.setattr(fields, "extract_document", e088_on_long)
+    root = tmp_path / "archive"
+    (root / "2406011").mkdir(parents=True)
+    (root / "2406011" / "询问.docx").write_bytes(inquiry_docx())
+    (root / "2406011" / "卡住.docx").write_bytes(decision_docx())
+    entry = next(e for e in list_cases(root) if e.case_id == "2406011")
+    case_input, casefile = _read_one(str(root), entry)
+    assert [(e.path, e.code) for e in case_input.errors] == [("2406011/卡住.docx", "E900")]
+    assert "E088" in case_input.errors[0].message
+    assert [d.doc.doc_type for d in casefile.docs] == ["inquiry_record"]
+
+
+# --- many dates in one document: linear structures, same answers -----------------------------------
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 60), st.integers(1, 8)), max_size=25),
+       st.tuples(st.integers(0, 60), st.integers(1, 8)))
+def test_odd_files_taken_spans_answer_like_a_scan_of_every_span(adds, query) -> None:
+    from extractors.normalise.dates import _Taken
+
+    spans = [(s, s + w) for s, w in adds]
+    taken = _Taken(spans[:3])
+    for s, e in spans[3:]:
+        taken.add(s, e)
+    q = (query[0], query[0] + query[1])
+    assert taken.overlaps(q) == any(q[0] < e and s < q[1] for s, e in spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("行政处罚决定书ab1２。， \t\n\r\u3000")), max_size=60))
+def test_odd_files_char_tokenizer_matches_spacys(text: str) -> None:
+    import spacy
+
+    from extractors.nlp import CharTokenizer
+
+    ref = spacy.blank("zh")
+    a, b = ref.tokenizer(text), CharTokenizer(ref.vocab)(text)
+    assert [(t.text, t.whitespace_) for t in a] == [(t.text, t.whitespace_) for t in b]
+    assert b.text == text

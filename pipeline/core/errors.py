@@ -40,7 +40,7 @@ MESSAGES: dict[str, str] = {
     "E133": "案卷文件夹中有子文件夹“{folder}”，其中的 {count} 个文件已作为本案卷的文件一并读取：{path}。如该子文件夹其实是另一个案卷，请把它移到归档目录的顶层后重新评查。",
     "E134": "OFD 文件无法读取：{path}（{detail}）。请从原系统重新导出该文件，或另存为 PDF 后重试。",
     "E135": "图片过大（{detail}），已缩小到 {target} 后再进行 OCR 识别：{path}。如识别结果不清楚，请以 300 dpi 重新扫描。",
-    "E136": "文件处理超过 {seconds} 秒仍未完成，已停止处理该文件：{path}。同一案卷的其他文件照常处理；请检查该文件是否过大或已损坏，或用 --doc-timeout 放宽时限后重新评查。",
+    "E136": "文件处理超过 {seconds} 秒仍未完成，已停止处理该文件：{path}。同一案卷的其他文件照常处理；请检查该文件是否过大或已损坏；确需更长时间时，可设置环境变量 ANJUAN_DOC_TIMEOUT=秒数（0 表示不限时）后重新评查。",
     "E150": "未安装 OCR 组件，无法识别扫描件或图片：{path}。请安装 RapidOCR（离线识别，模型随安装包提供）：pip install rapidocr onnxruntime；或安装 tesseract 中文版：sudo apt-get install -y tesseract-ocr tesseract-ocr-chi-sim（Windows 请安装 Tesseract-OCR 并勾选 chi_sim 语言包），再 pip install opencv-python-headless Pillow。",
     "E151": "OCR 引擎“{engine}”不可用：{path}。本机可用的引擎：{known}。请换用可用的引擎，或按 E150 的说明安装。",
     "E152": "图片过大（{detail}），超过 OCR 上限：{path}。请以 200–300 dpi 重新扫描，或把图片拆分后重试。",

@@ -32,6 +32,7 @@ from pathlib import Path, PurePosixPath
 from extractors.doctype import classify, split_points
 from pipeline.core.errors import AnjuanError, ReadError
 from pipeline.core.models import CaseInput, InputError, Page, SourceDoc
+from pipeline.read.deadline import DocumentTimeout, call_with_deadline
 from pipeline.read.ofd import OFD_EXTS, read_ofd
 from pipeline.read.readers import (
     DOCX_EXTS,
@@ -211,7 +212,13 @@ class _CaseReader:
             return
         self.seen[digest] = label
         try:
-            self.dispatch(label, ext, data, in_zip=in_zip)
+            if ext in ZIP_EXTS and not in_zip:  # each member has its own time limit
+                self.dispatch(label, ext, data, in_zip=in_zip)
+            else:
+                call_with_deadline(self.dispatch, label, ext, data, in_zip=in_zip,
+                                   seconds=self.limits.doc_timeout_s)
+        except DocumentTimeout:
+            self.error("E136", label, seconds=f"{self.limits.doc_timeout_s:g}")
         except ReadError as exc:
             self.errors.append(InputError(path=label, code=exc.code, message=str(exc)))
         except MemoryError:

@@ -30,11 +30,12 @@ import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from pipeline.core.errors import ReadError, msg
 from pipeline.core.models import InputError, Page
+from pipeline.read.deadline import default_doc_timeout
 
 # what reading a damaged zip member can raise; NotImplementedError is zipfile's answer to a
 # compression method it does not support (not an unfinished part of this module)
@@ -66,6 +67,9 @@ class ReadLimits:
     ocr_max_pixels: int = 25_000_000           # an image above this is downscaled before OCR (E135)
     pdf_engine: str = "pdfium"                 # "pdfium" (default, faster) or "pdfplumber"
     ocr: bool = True                           # OCR scanned pages and images when an engine is installed
+    # seconds one file's reading (and, in the workers, one document's extraction) may take (E136);
+    # $ANJUAN_DOC_TIMEOUT or 300; 0 = no limit
+    doc_timeout_s: float = field(default_factory=default_doc_timeout, repr=False)  # not in code_key
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:

@@ -150,11 +150,21 @@ def _read_one(root: str, entry: Any) -> tuple[Any, CaseFile]:
     from pipeline.read.archive import read_case
     from pipeline.read.readers import ReadLimits
 
-    case_input = read_case(Path(root), entry, limits=_WORKER_STATE.get("limits") or ReadLimits())
+    limits = _WORKER_STATE.get("limits") or ReadLimits()
+    case_input = read_case(Path(root), entry, limits=limits)
     from extractors.ocrconf import with_ocr_confidence
+    from pipeline.read.deadline import guarded
 
     nlp = _nlp()
-    docfields = [with_ocr_confidence(extract_document(d, nlp)) for d in case_input.docs]
+    docfields, bad = [], []
+    for d in case_input.docs:  # one document's crash or time-out costs that document only
+        fields, err = guarded(extract_document, d, nlp, label=d.doc_id, seconds=limits.doc_timeout_s)
+        if err is None:
+            docfields.append(with_ocr_confidence(fields))
+        else:
+            bad.append(err)
+    if bad:
+        case_input = replace(case_input, errors=case_input.errors + tuple(bad))
     return case_input, assemble(case_input, docfields, None)
 
 
