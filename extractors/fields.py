@@ -39,7 +39,7 @@ from extractors.normalise import dates as _dates
 from extractors.normalise import money as _money
 from extractors.normalise import numerals as _num
 from extractors.nlp import (DATES_KEY, CASE_NO, CASE_NO_MIDYEAR, CASE_NO_SH_DIGITS, CERT_RE, DOC_NO_ANY,
-                            SERIAL_NO, build_nlp, spans_of)
+                            SERIAL_NO, build_nlp, process, spans_of)
 from pipeline.core.models import DocFields, Field, SourceDoc, Span
 from pipeline.core.vocab import DOC_FIELD_NAMES
 
@@ -1806,7 +1806,7 @@ def extract_document(doc: SourceDoc, nlp=None) -> DocFields:
     """
     nlp = nlp if nlp is not None else build_nlp()
     t = Text(doc)
-    sd = nlp(t.raw)
+    sd = process(nlp, t.raw)  # in pieces past spaCy's max_length (E088)
     if sd.user_data.get(DATES_KEY) is not None:
         t._dates = find_dates(t.raw, 0, sd.user_data[DATES_KEY])
     o = Out(t)

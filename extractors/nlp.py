@@ -257,6 +257,37 @@ class CharTokenizer:
         return Doc(self.vocab, words=words, spaces=spaces)
 
 
+def process(nlp: Language, text: str, chunk: int | None = None) -> Doc:
+    """``nlp(text)``; a text over ``chunk`` characters (default ``nlp.max_length``, where spaCy
+    raises E088) is run in pieces cut after a line break and merged into one Doc with the same
+    text, spans and date offsets, so a 2,000-page document is read instead of failing."""
+    import dataclasses
+
+    limit = chunk or nlp.max_length
+    if len(text) <= limit:
+        return nlp(text)
+    pieces: list[str] = []
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + limit)
+        if end < len(text):
+            cut = text.rfind("\n", start, end)
+            end = cut + 1 if cut > start else end
+        pieces.append(text[start:end])
+        start = end
+    docs = [nlp(p) for p in pieces]
+    merged = Doc.from_docs(docs, ensure_whitespace=False, exclude=["user_data"])
+    dates: list[Any] = []
+    offset = 0
+    for piece, d in zip(pieces, docs):
+        dates.extend(dataclasses.replace(m, start=m.start + offset, end=m.end + offset)
+                     for m in d.user_data.get(DATES_KEY) or ())
+        offset += len(piece)
+    merged.user_data[TEXT_KEY] = text
+    merged.user_data[DATES_KEY] = dates
+    return merged
+
+
 @lru_cache(maxsize=4)
 def build_nlp(segmenter: str = "char") -> Language:
     """The extraction pipeline: ``spacy.blank("zh")`` plus the anjuan components (cached).

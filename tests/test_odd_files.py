@@ -445,3 +445,40 @@ def test_odd_files_char_tokenizer_matches_spacys(text: str) -> None:
     a, b = ref.tokenizer(text), CharTokenizer(ref.vocab)(text)
     assert [(t.text, t.whitespace_) for t in a] == [(t.text, t.whitespace_) for t in b]
     assert b.text == text
+
+
+# --- a document longer than spaCy's max_length is read in pieces ---------------------------------------
+
+def _long_text(lines: int) -> str:
+    return "".join(f"第{i}页 当事人：张三 于2024年3月{1 + i % 28}日 罚款人民币伍佰元整\n" for i in range(lines))
+
+
+def test_odd_files_pieces_give_the_same_spans_and_dates_as_one_pass() -> None:
+    from extractors.nlp import DATES_KEY, build_nlp, process
+
+    nlp = build_nlp()
+    text = _long_text(300)
+    whole, pieces = nlp(text), process(nlp, text, chunk=4000)
+    assert pieces.text == text
+    key = sorted((s.start_char, s.end_char, s.label_) for s in whole.spans["anjuan"])
+    assert key and sorted((s.start_char, s.end_char, s.label_) for s in pieces.spans["anjuan"]) == key
+    assert [(m.start, m.value) for m in pieces.user_data[DATES_KEY]] == \
+        [(m.start, m.value) for m in whole.user_data[DATES_KEY]]
+
+
+def test_odd_files_document_over_spacys_max_length_is_extracted(monkeypatch) -> None:
+    """E088 ended the case before; spaCy's limit (1,000,000) is lowered here to keep the test fast."""
+    from extractors.fields import extract_document
+    from extractors.nlp import build_nlp
+    from pipeline.core.models import Page, SourceDoc
+
+    nlp = build_nlp()
+    monkeypatch.setattr(nlp, "max_length", 50_000)
+    text = "询问笔录\n" + _long_text(2_000) + "询问时间：2024年6月30日\n"
+    assert len(text) > 50_000
+    with pytest.raises(ValueError, match="E088"):
+        nlp(text)
+    doc = SourceDoc(doc_id="a/长.pdf", path="a/长.pdf", kind="pdf", pages=(Page(1, text, "pdf_text"),),
+                    doc_type="inquiry_record")
+    fields = extract_document(doc, nlp)
+    assert fields.doc is doc and fields.fields
