@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseInput, Page
+from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
 from pipeline.read.readers import ReadLimits
 from tests.hostile import HostileArchive, build_hostile_archive, combined_docx, filing_docx, make_pdf
 
