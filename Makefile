@@ -39,7 +39,7 @@ demo: $(STAMP)
 	$(BIN)/anjuan demo --out anjuan-demo
 
 test: $(STAMP)
-	@sh .ci/sysdeps.sh fonts
+	@sh .ci/sysdeps.sh fonts,office,browser
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 bench: $(STAMP)

@@ -3,6 +3,8 @@
 # otherwise prints what is missing and the command to install it. Never fails silently.
 #   sh .ci/sysdeps.sh python   - what `python3 -m venv` needs
 #   sh .ci/sysdeps.sh fonts    - a CJK font (charts and rendered documents show real glyphs)
+#   sh .ci/sysdeps.sh office   - LibreOffice (reads legacy .doc/.wps; renders documents for checks)
+#   sh .ci/sysdeps.sh browser  - Chromium and ChromeDriver (the workbench's end-to-end test)
 #   sh .ci/sysdeps.sh all      - everything
 what=${1:-all}
 missing=""
@@ -18,12 +20,24 @@ need_fonts() {
     missing="$missing fonts-noto-cjk fontconfig"
   fi
 }
+need_office() {
+  command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer libreoffice-calc"
+  command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
+}
+need_browser() {
+  command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
+  command -v chromedriver >/dev/null 2>&1 || missing="$missing chromium-driver"
+}
 
-case "$what" in
-  python) need_python ;;
-  fonts) need_fonts ;;
-  all) need_python; need_fonts ;;
-esac
+for part in $(echo "$what" | tr ',' ' '); do
+  case "$part" in
+    python) need_python ;;
+    fonts) need_fonts ;;
+    office) need_office ;;
+    browser) need_browser ;;
+    all) need_python; need_fonts; need_office; need_browser ;;
+  esac
+done
 
 [ -z "$missing" ] && exit 0
 

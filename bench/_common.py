@@ -14,13 +14,40 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def make_corpus(n: int, month: str, seed: int, keep: Path | None = None, scanned_fraction: float = 0.0) -> Path:
-    from pipeline.run.review import generate_corpus
+def make_corpus(n: int, month: str, seed: int, keep: Path | None = None, scanned_fraction: float = 0.0,
+                styles: str = "") -> Path:
+    """A generated month in ``keep`` (reused when it already holds one) or a temporary folder.
+    ``styles``: ``all``, names separated by commas, or ``""`` for the house style only."""
+    from pipeline.run.commands import generate_corpus
 
     work = keep or Path(tempfile.mkdtemp(prefix="anjuan-bench-"))
     if not (work / "truth.jsonl").exists():
-        generate_corpus(n, month, seed, work, scanned_fraction=scanned_fraction)
+        generate_corpus(n, month, seed, work, scanned_fraction=scanned_fraction,
+                        styles=tuple(s for s in styles.split(",") if s.strip()))
     return work
+
+
+def style_of(truth: dict[str, Any]) -> str:
+    """The house style a case of the truth is written in (``house`` for a month made without styles)."""
+    return str(truth.get("style") or "house")
+
+
+def by_style(truth: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    """Case ids per style, styles in name order with ``house`` first."""
+    out: dict[str, list[str]] = {}
+    for cid, t in truth.items():
+        out.setdefault(style_of(t), []).append(cid)
+    return dict(sorted(out.items(), key=lambda kv: (kv[0] != "house", kv[0])))
+
+
+def ratio(x: float | None) -> str:
+    return "-" if x is None else f"{x:.3f}"
+
+
+def add_style_option(ap: Any) -> None:
+    ap.add_argument("--styles", default="all",
+                    help="house styles of the generated month: all (default), names separated by commas, "
+                         "or house for today's house style only")
 
 
 def load_truth(work: Path) -> dict[str, dict[str, Any]]:
@@ -46,8 +73,8 @@ def read_extract(work: Path) -> Stages:
     """Read, type, extract and assemble every case of ``work/archive`` on one core."""
     from extractors.assemble import assemble
     from extractors.fields import extract_document
-    from extractors.ocrconf import with_ocr_confidence
     from extractors.nlp import build_nlp
+    from extractors.ocrconf import with_ocr_confidence
     from pipeline.read.archive import list_cases, read_case
 
     nlp = build_nlp()

@@ -1,9 +1,10 @@
 """Corpus generation and reading+typing speed (issue: foundation).
 
 Prints: generation time for N cases (specs, then writing files), reading+typing time per case and
-per page on one core, cases/s with a 2-process spawn pool, and typing accuracy against truth.jsonl.
+per page on one core, cases/s with a 2-process spawn pool, and typing accuracy against truth.jsonl, per
+house style (all styles by default; ``--styles house`` for today's house style only).
 
-    python bench/corpus_bench.py [--cases 500] [--seed 424242] [--keep DIR]
+    python bench/corpus_bench.py [--cases 500] [--seed 424242] [--keep DIR] [--styles all]
 """
 from __future__ import annotations
 
@@ -38,18 +39,21 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=424242)
     ap.add_argument("--month", default="2024-09")
     ap.add_argument("--keep", type=Path, default=None)
+    ap.add_argument("--styles", default="all", help="all (default), names separated by commas, or house")
     a = ap.parse_args()
 
     from corpus.generator import generate_cases, register_rows
+    from corpus.styles import register_layout, resolve_styles
     from corpus.writer import write_corpus
     from pipeline.read.archive import list_cases
 
     work = a.keep or Path(tempfile.mkdtemp(prefix="anjuan-bench-"))
     t0 = time.perf_counter()
-    cases = generate_cases(a.cases, a.month, a.seed)
+    styles = tuple(s for s in a.styles.split(",") if s.strip())
+    cases = generate_cases(a.cases, a.month, a.seed, styles=styles)
     t_spec = time.perf_counter() - t0
     t0 = time.perf_counter()
-    manifest = write_corpus(cases, register_rows(cases), work)
+    manifest = write_corpus(cases, register_rows(cases), work, register_layout=register_layout(resolve_styles(styles)))
     t_write = time.perf_counter() - t0
     print(f"generation: {a.cases} cases  specs {t_spec:.2f} s  writing {t_write:.2f} s  "
           f"total {t_spec + t_write:.2f} s  ({len(manifest['files'])} files)")
@@ -79,12 +83,18 @@ def main() -> None:
           f"(includes pool start-up)  target >= 10 cases/s")
 
     truth = {}
+    style: dict[tuple[str, int], str] = {}
     for line in (work / "truth.jsonl").read_text(encoding="utf-8").splitlines():
         t = json.loads(line)
         for d in t["documents"]:
             truth[(d["path"], d["part"])] = d["doc_type"]
+            style[(d["path"], d["part"])] = d.get("style", "house")
     correct = sum(1 for k, v in truth.items() if typed.get(k) == v)
     print(f"typing accuracy: {correct}/{len(truth)} = {correct / len(truth):.4f}  (target >= 0.99)")
+    for name in sorted(set(style.values()), key=lambda s: (s != "house", s)):
+        keys = [k for k in truth if style[k] == name]
+        ok = sum(1 for k in keys if typed.get(k) == truth[k])
+        print(f"  typing accuracy [{name}]: {ok}/{len(keys)} = {ok / len(keys):.4f}")
     wrong = [(k, v, typed.get(k)) for k, v in truth.items() if typed.get(k) != v][:10]
     for w in wrong:
         print("  wrong:", w)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import json
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from typing import Any
 
 import yaml
 
-from checks.registry import ID_RE, CheckContext
+from checks.registry import ID_RE, CheckContext, all_checks
 from pipeline.core.errors import RulesError
 from pipeline.core.workdays import WorkCalendar
 
@@ -241,8 +242,6 @@ def _check_calendar(user: Any, default: dict[str, Any], ck: _Checker) -> None:
 
 
 def _registered_ids() -> set[str]:
-    from checks.registry import all_checks
-
     return set(all_checks())
 
 
@@ -316,27 +315,25 @@ def param_meta(rules: Mapping[str, Any], dotted: str) -> dict[str, Any]:
 
 # --- calendar and context ---------------------------------------------------------------------------
 
-_CAL_CACHE: dict[int, tuple[Any, WorkCalendar]] = {}
-
-
 def build_calendar(rules: Mapping[str, Any]) -> WorkCalendar:
     """The run's one calendar: the default one extended by ``calendar.years``, with the weekend
-    roll-over setting. Built once per rules mapping (cached), so every stage of a run that is
-    handed the same rules counts days on the same object. Years neither the package nor the
-    rules hold are estimated, never an error (``WorkCalendar.is_estimated``, E310)."""
+    roll-over setting. Built once per distinct setting (cached), so every stage of a run handed
+    the same rules counts days on the same object. Years neither the package nor the rules hold
+    are estimated, never an error (``WorkCalendar.is_estimated``, E310)."""
     cal_cfg = rules.get("calendar") or {}
-    key = id(cal_cfg)
-    hit = _CAL_CACHE.get(key)
-    if hit is not None and hit[0] is cal_cfg:
-        return hit[1]
-    cal = WorkCalendar.default()
     years = cal_cfg.get("years") or {}
+    key = json.dumps({str(y): t for y, t in years.items()}, sort_keys=True, default=str, ensure_ascii=False)
+    return _calendar(key, bool(cal_cfg.get("rollover_weekends", True)))
+
+
+@lru_cache(maxsize=8)
+def _calendar(years_json: str, weekends: bool) -> WorkCalendar:
+    cal = WorkCalendar.default()
+    years = json.loads(years_json)
     if years:
         cal = cal.extended({int(y): t for y, t in years.items()})
-    weekends = bool(cal_cfg.get("rollover_weekends", True))
     if weekends != cal.rollover_weekends:
         cal = dataclasses.replace(cal, rollover_weekends=weekends)
-    _CAL_CACHE[key] = (cal_cfg, cal)
     return cal
 
 

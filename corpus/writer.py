@@ -19,11 +19,13 @@ import multiprocessing
 import shutil
 import zipfile
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping, Sequence
+from typing import Any
 
+from corpus.people import AGENCY_SHORT
 from corpus.render import (
     AUTHOR,
     FIXED_DATETIME,
@@ -82,7 +84,7 @@ def render_file(file: FileSpec, scan_key: str | None = None) -> tuple[bytes, int
     corpus/scan.py) seeded by the key, so the same case always gives the same bytes.
     """
     if file.fmt == "docx":
-        return render_docx(file.docs), 0
+        return render_docx(file.docs, file.continuous), 0
     if file.fmt == "pdf" and scan_key is not None:
         import random
 
@@ -91,7 +93,7 @@ def render_file(file: FileSpec, scan_key: str | None = None) -> tuple[bytes, int
         images = scan_document(file.docs, random.Random(scan_key))
         return scanned_pdf(images), len(images)
     if file.fmt == "pdf":
-        return render_pdf_counted(file.docs)
+        return render_pdf_counted(file.docs, file.continuous)
     raise ValueError(f"FileSpec {file.name!r}: fmt must be one of {FORMATS}, not {file.fmt!r}")
 
 
@@ -201,11 +203,12 @@ def _display_width(value: Any) -> int:
     return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
 
 
-def write_register(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
+def write_register(rows: Sequence[Mapping[str, Any]], path: Path, layout: str = "plain") -> None:
     """Write the case register: ``.xlsx`` (openpyxl) or, for a ``.csv`` path, UTF-8 CSV with BOM.
 
     Columns: the first row's keys in order, then keys first seen in later rows. ``True``/``False``
-    are written as 是/否, ``None`` as an empty cell.
+    are written as 是/否, ``None`` as an empty cell. ``layout="titled"`` (xlsx) writes a title row
+    and two levels of headers (merged group cells over the column names) above the rows.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -218,35 +221,69 @@ def write_register(rows: Sequence[Mapping[str, Any]], path: Path) -> None:
             writer.writerow(["" if _cell(row.get(c)) is None else _cell(row.get(c)) for c in columns])
         path.write_bytes(("\ufeff" + buf.getvalue()).encode("utf-8"))
         return
-    path.write_bytes(_register_xlsx(rows, columns))
+    path.write_bytes(_register_xlsx(rows, columns, layout))
 
 
-def _register_xlsx(rows: Sequence[Mapping[str, Any]], columns: list[str]) -> bytes:
+# the register's column groups in the titled layout (the second header row names each column)
+REGISTER_GROUPS = (("案件信息", ("案件编号", "中队", "当事人", "案由")),
+                   ("办理情况", ("程序", "立案日期", "结案日期", "办结状态", "罚款金额")),
+                   ("执法规范", ("是否重大法制审核", "是否有视音频记录")),
+                   ("案件来源", ("来源", "投诉次数")))
+REGISTER_TITLE = "青浦区城市管理行政执法局案件登记台账"
+
+
+def _register_xlsx(rows: Sequence[Mapping[str, Any]], columns: list[str], layout: str = "plain") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.utils import get_column_letter
 
+    if layout not in ("plain", "titled"):
+        raise ValueError(f"register layout must be plain or titled, not {layout!r}")
     wb = Workbook()
     ws = wb.active
     ws.title = "案件台账"
+    head = 1
+    bold = Font(bold=True)
+    centre = Alignment(horizontal="center", vertical="center")
+    if layout == "titled" and columns:
+        ws.append([REGISTER_TITLE] + [None] * (len(columns) - 1))
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(columns))
+        group_of = {c: g for g, cs in REGISTER_GROUPS for c in cs}
+        ws.append([group_of.get(c, c) for c in columns])
+        start = 1
+        for i in range(2, len(columns) + 2):
+            name = group_of.get(columns[start - 1], columns[start - 1])
+            if i <= len(columns) and group_of.get(columns[i - 1], columns[i - 1]) == name:
+                continue
+            if i - 1 > start:
+                ws.merge_cells(start_row=2, start_column=start, end_row=2, end_column=i - 1)
+            start = i
+        for r in (1, 2):
+            for cell in ws[r]:
+                cell.font = bold
+                cell.alignment = centre
+        head = 3
     ws.append(columns)
     for row in rows:
-        ws.append([_cell(row.get(c)) for c in columns])
-    bold = Font(bold=True)
-    for cell in ws[1]:
+        values = [_cell(row.get(c)) for c in columns]
+        if layout == "titled":  # a squad's own register names its squads short: 朱家角中队
+            values = [v.removeprefix(AGENCY_SHORT) if c == "中队" and isinstance(v, str) else v
+                      for c, v in zip(columns, values)]
+        ws.append(values)
+    for cell in ws[head]:
         cell.font = bold
-        cell.alignment = Alignment(horizontal="center", vertical="center")
+        cell.alignment = centre
     for i, column in enumerate(columns, start=1):
         widest = max([_display_width(column)] + [_display_width(_cell(r.get(column))) for r in rows])
         ws.column_dimensions[get_column_letter(i)].width = min(max(widest + 2, 8), 50)
-    for i, row in enumerate(rows, start=2):
+    for i, row in enumerate(rows, start=head + 1):
         for j, column in enumerate(columns, start=1):
             value = row.get(column)
             if isinstance(value, (date, datetime)):
                 ws.cell(row=i, column=j).number_format = "yyyy-mm-dd"
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = f"A{head + 1}"
     if columns:
-        ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{len(rows) + 1}"
+        ws.auto_filter.ref = f"A{head}:{get_column_letter(len(columns))}{len(rows) + head}"
     props = wb.properties
     props.creator = AUTHOR
     props.lastModifiedBy = AUTHOR
@@ -268,7 +305,7 @@ _CORE_XML = (
     '<dcterms:created xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:modified>'
     "</cp:coreProperties>"
-).encode("utf-8")
+).encode()
 
 
 # --- the whole corpus ---------------------------------------------------------------------------
@@ -297,7 +334,7 @@ def _write_case_job(args: tuple[CaseSpec, str]) -> tuple[list[str], int]:
 
 
 def write_corpus(cases: Sequence[CaseSpec], register_rows: Sequence[Mapping[str, Any]],
-                 out_dir: Path, *, overwrite: bool = False, workers: int = 1) -> dict:
+                 out_dir: Path, *, overwrite: bool = False, workers: int = 1, register_layout: str = "plain") -> dict:
     """Write ``out_dir/archive/…`` (cases and 台账.xlsx) and ``out_dir/truth.jsonl``.
 
     Returns ``{"cases": n, "files": [archive-relative paths, sorted], "pages": total PDF pages,
@@ -331,7 +368,7 @@ def write_corpus(cases: Sequence[CaseSpec], register_rows: Sequence[Mapping[str,
     for written, n in results:
         files.extend(written)
         pages += n
-    write_register(register_rows, archive / REGISTER_NAME)
+    write_register(register_rows, archive / REGISTER_NAME, register_layout)
     files.append(REGISTER_NAME)
     with truth_path.open("w", encoding="utf-8", newline="\n") as fh:
         for spec in cases:

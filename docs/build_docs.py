@@ -1,11 +1,12 @@
-"""Regenerate the generated parts of docs/: the check catalogue (docs/checks.md).
+"""Regenerate the generated part of docs/: the check reference (docs/checks-reference.md).
 
-    python docs/build_docs.py          rewrite docs/checks.md from the registry and the rules
-    python docs/build_docs.py --check  exit 1 when docs/checks.md is out of date
+    python docs/build_docs.py          rewrite docs/checks-reference.md from the registry and the rules
+    python docs/build_docs.py --check  exit 1 when it is out of date
 
-The catalogue is built from what the code registers (``checks.registry``) and the shipped rules
-(``checks/data/rules.yaml``), so it cannot drift from them: ``tests/test_docs.py`` regenerates it
-and compares.
+The catalogue itself (docs/checks.md) is written by hand and the registry must agree with it
+(tests/test_checks_registry.py). The reference is built from what the code registers
+(``checks.registry``) and the shipped rules (``checks/data/rules.yaml``), so it cannot drift from
+them: ``tests/test_docs.py`` regenerates it and compares.
 """
 from __future__ import annotations
 
@@ -18,13 +19,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CHECKS_MD = ROOT / "docs" / "checks.md"
+CHECKS_MD = ROOT / "docs" / "checks-reference.md"
 
-HEADER = """# 检查项目录（anjuan 的检查项）
+HEADER = """# 检查项说明（由代码生成）
 
 本文件由 `python docs/build_docs.py` 根据代码中注册的检查项和默认规则文件 `checks/data/rules.yaml`
-生成，`tests/test_docs.py` 保证两者一致。检查项编号稳定：可以调整严重程度和措辞，编号永不改名；
-新增检查项取同一族的下一个编号。
+生成，`tests/test_docs.py` 保证两者一致。检查项目录（编号、名称、严重程度、环节）见 [checks.md](checks.md)。
 
 - 严重程度：否决（案卷不能合格）、重大、一般、提示（值得一看，不扣分）。
 - 评分环节：扣分计入评分表的哪个环节（见 `pipeline/data/scoresheet.yaml`）。
@@ -38,23 +38,11 @@ HEADER = """# 检查项目录（anjuan 的检查项）
 """
 
 
-def _cell(text: str) -> str:
-    return str(text).replace("|", "｜").replace("\n", " ")
-
-
 def build() -> str:
-    from checks.docs import SEVERITY_CN, explain, list_checks
+    from checks.docs import explain, list_checks
 
     rows = list_checks()
     out = [HEADER]
-    for title, cross in (("单案卷检查", False), ("跨案卷检查", True)):
-        part = [r for r in rows if r["cross"] == cross]
-        out += ["", f"## {title}", "",
-                "| 编号 | 名称 | 简称 | 严重程度 | 评分环节 | 法律依据 |",
-                "|---|---|---|---|---|---|"]
-        for r in part:
-            out.append(f"| {r['id']} | {r['name']} | {_cell(r['title'])} | {SEVERITY_CN.get(r['severity'], r['severity'])} "
-                       f"| {_cell(r['stage'] or '按较晚文书所在环节')} | {_cell(r['citation'])} |")
     out += ["", "## 逐项说明", ""]
     for r in rows:
         text = inspect.cleandoc(explain(r["id"]))
@@ -71,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = CHECKS_MD.read_text(encoding="utf-8") if CHECKS_MD.exists() else ""
         if current != text:
-            print("docs/checks.md is out of date: run  python docs/build_docs.py", file=sys.stderr)
+            print("docs/checks-reference.md is out of date: run  python docs/build_docs.py", file=sys.stderr)
             return 1
         return 0
     CHECKS_MD.write_text(text, encoding="utf-8", newline="\n")

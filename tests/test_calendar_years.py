@@ -102,7 +102,8 @@ def test_calendar_years_opinion_deadline_uses_the_run_calendar(tmp_path: Path) -
 @pytest.fixture(scope="module")
 def december(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """6 generated cases of 2026-12 (review date 2027-01-01), reviewed into a database."""
-    from pipeline.run.review import ReviewSettings, generate_corpus, review_archive
+    from pipeline.run.commands import generate_corpus
+    from pipeline.run.review import ReviewSettings, review_archive
 
     base = tmp_path_factory.mktemp("dec")
     generate_corpus(6, "2026-12", 3, base / "corpus")

@@ -1,4 +1,4 @@
-"""Completeness of the single-file check registry against the catalogue (domain/checks.md),
+"""Completeness of the single-file check registry against the catalogue (docs/checks.md),
 documentation shape, and the golden snapshot tests/golden/registry.json.
 
 Rewrite the snapshot after a deliberate change with:
@@ -16,9 +16,9 @@ import yaml
 from checks.docs import explain, list_checks
 from checks.registry import all_checks
 from pipeline.core.models import SEVERITIES
+from tests.catalogue import catalogue_rows as _catalogue_rows
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUE = ROOT.parent / "shared" / "domain" / "checks.md"
 CASES_DIR = Path(__file__).parent / "cases"
 GOLDEN = Path(__file__).parent / "golden" / "registry.json"
 UPDATE_CMD = "ANJUAN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_checks_registry.py"
@@ -26,19 +26,9 @@ SECTIONS = ("检查内容", "法律依据", "不通过示例", "通过示例")
 
 
 def catalogue_rows() -> dict[str, dict[str, str | None]]:
-    """The rows of the 'Single-file checks' table of checks.md: id -> name, severity, stage."""
-    text = CATALOGUE.read_text(encoding="utf-8")
-    section = text.split("## Single-file checks", 1)[1].split("\n## ", 1)[0]
-    rows: dict[str, dict[str, str | None]] = {}
-    for line in section.splitlines():
-        cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) < 7 or not re.fullmatch(r"[A-Z]{3}-\d{2}", cells[0]):
-            continue
-        severity = cells[-2].split()[0]
-        stage = cells[-1]
-        rows[cells[0]] = {"name": cells[1], "severity": severity,
-                          "stage": None if stage.startswith("the stage of") else stage}
-    return rows
+    """The single-file checks of docs/checks.md: id -> name, severity, stage."""
+    return {k: {"name": v["name"], "severity": v["severity"], "stage": v["stage"]}
+            for k, v in _catalogue_rows().items() if v["section"] == "single"}
 
 
 CATALOGUE_ROWS = catalogue_rows()
@@ -124,8 +114,10 @@ def test_checks_registry_explain_shows_parameters(check_id: str) -> None:
 def test_checks_registry_explain_marks_user_values() -> None:
     from checks.rules import deep_merge, default_rules
 
-    rules = deep_merge({k: v for k, v in default_rules().items() if k != "meta"}, {"checks": {"DEC-01": {"limit_days": 60}}})
-    rules["meta"] = dict(default_rules()["meta"], **{"checks.DEC-01.limit_days": {"status": "USER", "source": "x.yaml"}})
+    rules = deep_merge({k: v for k, v in default_rules().items() if k != "meta"},
+                       {"checks": {"DEC-01": {"limit_days": 60}}})
+    rules["meta"] = dict(default_rules()["meta"],
+                         **{"checks.DEC-01.limit_days": {"status": "USER", "source": "x.yaml"}})
     text = explain("DEC-01", rules)
     assert "limit_days = 60" in text and "用户规则文件设定" in text
 

@@ -354,7 +354,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(folder: Path, unlistable: list[Path]) -> Iterator[Path]:
+def walk(folder: Path, unlistable: list[Path]) -> Iterator[Path]:
     """Every entry below ``folder`` that is not a real directory, in a stable order.
 
     Folders that cannot be listed are appended to ``unlistable``.
@@ -380,7 +380,7 @@ def read_case(root: Path, entry: CaseEntry, *, limits: ReadLimits = ReadLimits()
         if kind == "folder":
             unlistable: list[Path] = []
             inner: dict[str, int] = {}  # first-level sub-folder -> files read from it
-            for path in _walk(top, unlistable):
+            for path in walk(top, unlistable):
                 reader.disk_file(path, reader.label_of(path, root))
                 rel = path.relative_to(top).parts
                 if len(rel) > 1:
