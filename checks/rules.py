@@ -224,8 +224,12 @@ def _check_calendar(user: Any, default: dict[str, Any], ck: _Checker) -> None:
                 raise ck.fail(y, "应为 {holidays: [...], workdays: [...]}")
             for name, days in table.items():
                 z = y + (str(name),)
+                if name == "source":
+                    if not isinstance(days, str):
+                        raise ck.fail(z, "应为文字（该年放假通知的出处）")
+                    continue
                 if name not in ("holidays", "workdays"):
-                    raise ck.fail(z, "不是已知参数（可用：holidays、workdays）")
+                    raise ck.fail(z, "不是已知参数（可用：holidays、workdays、source）")
                 if not isinstance(days, list):
                     raise ck.fail(z, "应为日期列表")
                 for i, d in enumerate(days):
@@ -312,8 +316,10 @@ def param_meta(rules: Mapping[str, Any], dotted: str) -> dict[str, Any]:
 # --- calendar and context ---------------------------------------------------------------------------
 
 def build_calendar(rules: Mapping[str, Any]) -> WorkCalendar:
-    """The default calendar extended by ``calendar.years``, with the weekend roll-over setting
-    (built once per distinct setting)."""
+    """The run's one calendar: the default one extended by ``calendar.years``, with the weekend
+    roll-over setting. Built once per distinct setting (cached), so every stage of a run handed
+    the same rules counts days on the same object. Years neither the package nor the rules hold
+    are estimated, never an error (``WorkCalendar.is_estimated``, E310)."""
     cal_cfg = rules.get("calendar") or {}
     years = cal_cfg.get("years") or {}
     key = json.dumps({str(y): t for y, t in years.items()}, sort_keys=True, default=str, ensure_ascii=False)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import io
 import os
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Sequence
 
 AGENCY = "上海市青浦区城市管理行政执法局"
 
@@ -148,6 +148,119 @@ def gbk_named_zip(members: Sequence[tuple[str, bytes]], gbk_names: Sequence[str]
     return out
 
 
+def has_soffice() -> bool:
+    from pipeline.read.legacy import find_soffice
+
+    return find_soffice() is not None
+
+
+def encrypted_zip(members: Sequence[tuple[str, bytes]], password: bytes = b"secret") -> bytes:
+    """A password zip (ZipCrypto, stored) with UTF-8-flag-less GBK names, as Windows tools write
+    them. zipfile cannot encrypt, so the traditional PKWARE cipher is applied here by hand."""
+    import struct
+    import zlib
+
+    def crc_byte(crc: int, b: int) -> int:
+        return zlib.crc32(bytes([b]), crc ^ 0xFFFFFFFF) ^ 0xFFFFFFFF
+
+    class Cipher:
+        def __init__(self) -> None:
+            self.k = [0x12345678, 0x23456789, 0x34567890]
+            for c in password:
+                self.update(c)
+
+        def update(self, c: int) -> None:
+            k0, k1, k2 = self.k
+            k0 = crc_byte(k0, c)
+            k1 = ((k1 + (k0 & 0xFF)) * 134775813 + 1) & 0xFFFFFFFF
+            k2 = crc_byte(k2, (k1 >> 24) & 0xFF)
+            self.k = [k0, k1, k2]
+
+        def encrypt(self, data: bytes) -> bytes:
+            out = bytearray()
+            for c in data:
+                t = (self.k[2] | 2) & 0xFFFF
+                out.append(c ^ (((t * (t ^ 1)) >> 8) & 0xFF))
+                self.update(c)
+            return bytes(out)
+
+    local = bytearray()
+    central = bytearray()
+    for name, data in members:
+        raw_name = name.encode("gbk")
+        crc = zlib.crc32(data)
+        header = bytes(range(11)) + bytes([(crc >> 24) & 0xFF])
+        body = Cipher().encrypt(header + data)
+        offset = len(local)
+        fields = struct.pack("<HHHHHIIIHH", 20, 0x1, 0, 0, 0x21, crc, len(body), len(data), len(raw_name), 0)
+        local += b"PK\x03\x04" + fields + raw_name + body
+        central += (b"PK\x01\x02" + struct.pack("<H", 20) + fields
+                    + struct.pack("<HHHII", 0, 0, 0, 0, offset) + raw_name)
+    end = b"PK\x05\x06" + struct.pack("<HHHHIIH", 0, 0, len(members), len(members), len(central), len(local), 0)
+    return bytes(local + central + end)
+
+
+OFD_NS = "http://www.ofdspec.org/2016"
+
+
+def make_ofd(pages: Sequence[Sequence[str]]) -> bytes:
+    """A minimal OFD (GB/T 33190): OFD.xml → Doc_0/Document.xml → one Content.xml per page, each
+    line a TextObject with one TextCode per half line (X advances), lines 10 mm apart."""
+    ns = f'xmlns:ofd="{OFD_NS}"'
+    files: list[tuple[str, bytes]] = [("OFD.xml", (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:OFD {ns} Version="1.0" DocType="OFD"><ofd:DocBody>'
+        '<ofd:DocInfo><ofd:DocID>t</ofd:DocID></ofd:DocInfo><ofd:DocRoot>Doc_0/Document.xml</ofd:DocRoot>'
+        '</ofd:DocBody></ofd:OFD>').encode())]
+    page_refs = "".join(f'<ofd:Page ID="{i + 10}" BaseLoc="Pages/Page_{i}/Content.xml"/>' for i in range(len(pages)))
+    files.append(("Doc_0/Document.xml", (
+        f'<?xml version="1.0" encoding="UTF-8"?><ofd:Document {ns}><ofd:CommonData><ofd:MaxUnitID>99</ofd:MaxUnitID>'
+        '<ofd:PageArea><ofd:PhysicalBox>0 0 210 297</ofd:PhysicalBox></ofd:PageArea></ofd:CommonData>'
+        f'<ofd:Pages>{page_refs}</ofd:Pages></ofd:Document>').encode()))
+    for i, lines in enumerate(pages):
+        objs = []
+        # written bottom line first: the reader must order by position, not by file order
+        for j, line in reversed(list(enumerate(lines))):
+            half = max(1, len(line) // 2)
+            if line[half:]:
+                codes = (f'<ofd:TextCode X="0" Y="4">{line[:half]}</ofd:TextCode>'
+                         f'<ofd:TextCode X="{half * 4}" Y="4">{line[half:]}</ofd:TextCode>')
+            else:
+                codes = f'<ofd:TextCode X="0" Y="4">{line}</ofd:TextCode>'
+            objs.append(f'<ofd:TextObject ID="{100 + j}" Boundary="20 {20 + j * 10} 170 6" Font="1" Size="4">'
+                        f'{codes}</ofd:TextObject>')
+        files.append((f"Doc_0/Pages/Page_{i}/Content.xml", (
+            f'<?xml version="1.0" encoding="UTF-8"?><ofd:Page {ns}><ofd:Content><ofd:Layer ID="2">'
+            + "".join(objs) + '</ofd:Layer></ofd:Content></ofd:Page>').encode("utf-8")))
+    return zip_of(files)
+
+
+def make_xls(rows: Sequence[Sequence[object]], merges: Sequence[tuple[int, int, int, int]] = ()) -> bytes:
+    """A legacy .xls (BIFF8) written with xlwt; ``merges`` are (row1, row2, col1, col2), inclusive;
+    a datetime cell gets a date format, as Excel stores dates."""
+    import datetime as dt
+
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("台账")
+    date_style = xlwt.easyxf(num_format_str="YYYY-MM-DD")
+    merged = {(r1, c1) for r1, _r2, c1, _c2 in merges}
+    covered = {(r, c) for r1, r2, c1, c2 in merges for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)}
+    for r1, r2, c1, c2 in merges:
+        ws.write_merge(r1, r2, c1, c2, rows[r1][c1] if c1 < len(rows[r1]) else None)
+    for r, row in enumerate(rows):
+        for c, v in enumerate(row):
+            if (r, c) in covered or (r, c) in merged or v is None:
+                continue
+            if isinstance(v, dt.datetime):
+                ws.write(r, c, v, date_style)
+            else:
+                ws.write(r, c, v)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def zip_of(members: Sequence[tuple[str, bytes]]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -203,7 +316,7 @@ def png_header_only(width: int, height: int) -> bytes:
 def huge_xml_docx(target_bytes: int) -> bytes:
     """A DOCX whose word/document.xml is at least ``target_bytes`` of ordinary paragraphs."""
     base = make_docx([("p", "询问笔录")])
-    para = "<w:p><w:r><w:t>问：这是一段很长的笔录内容。答：是的。</w:t></w:r></w:p>".encode("utf-8")
+    para = "<w:p><w:r><w:t>问：这是一段很长的笔录内容。答：是的。</w:t></w:r></w:p>".encode()
     src = zipfile.ZipFile(io.BytesIO(base))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
@@ -280,6 +393,10 @@ def inspection_docx() -> bytes:
 DECISION_LINES = [AGENCY, "行政处罚决定书", "沪青城管罚字〔2024〕第123号",
                   "当事人：张三", "经查，2024年3月5日，当事人在青浦区华新镇擅自占道设摊。",
                   "依据《行政处罚事先告知书》告知的事项，本机关决定罚款人民币贰佰元整。"]
+
+
+def decision_docx() -> bytes:
+    return make_docx([("p", line) for line in DECISION_LINES])
 
 
 def decision_pdf() -> bytes:
@@ -361,13 +478,14 @@ def build_hostile_archive(base: Path) -> HostileArchive:
     D["A001/扫描件(3).pdf"] = "decision"
     _write(root, "A001/子目录/询问.docx", inquiry_docx())
     D["A001/子目录/询问.docx"] = "inquiry_record"
+    E["A001/子目录"] = {"E133"}  # a sub-folder is read as part of the case, and said so
     _write(root, "A001/空文件.docx", b"")
     E["A001/空文件.docx"] = {"E101"}
     _write(root, "A001/截断.docx", good_docx[: len(good_docx) // 2])
     E["A001/截断.docx"] = {"E102"}
     _write(root, "A001/截断.pdf", good_pdf[: len(good_pdf) // 2])
     E["A001/截断.pdf"] = {"E102"}
-    _write(root, "A001/假的.pdf", "这不是PDF，只是一段文字。".encode("utf-8"))
+    _write(root, "A001/假的.pdf", "这不是PDF，只是一段文字。".encode())
     E["A001/假的.pdf"] = {"E103"}
     _write(root, "A001/加密.pdf", make_pdf([["行政处罚决定书"]], user_password="secret"))
     E["A001/加密.pdf"] = {"E104"}
@@ -377,7 +495,8 @@ def build_hostile_archive(base: Path) -> HostileArchive:
     _write(root, "A001/密码.docx", ole + "EncryptedPackage".encode("utf-16-le") + b"\x00" * 512)
     E["A001/密码.docx"] = {"E105"}
     _write(root, "A001/旧版.doc", ole + "WordDocument".encode("utf-16-le") + b"\x00" * 512)
-    E["A001/旧版.doc"] = {"E111"}
+    # a damaged legacy file: LibreOffice fails on it (E130); without LibreOffice E111 names it
+    E["A001/旧版.doc"] = {"E130"} if has_soffice() else {"E111"}
     _write(root, "A001/说明.xyz", b"some notes")
     E["A001/说明.xyz"] = {"E107"}
     _write(root, "A001/无权限.docx", make_docx([("p", "询问笔录"), ("p", "问：无权限读取的文件？")]))
@@ -414,10 +533,12 @@ def build_hostile_archive(base: Path) -> HostileArchive:
     if gbk_dir is not None:
         (gbk_dir / "送达.docx").write_bytes(service_docx())
         D["A001/扫描件/送达.docx"] = "service_receipt"
+        E["A001/扫描件"] = {"E133"}
         bad_dir = make_raw_dir(root / "A001", b"\xff\xfe")
         assert bad_dir is not None
         (bad_dir / "x.xyz").write_bytes(b"notes")
         E["A001/\\xff\\xfe/x.xyz"] = {"E118", "E107"}
+        E["A001/\\xff\\xfe"] = {"E133"}
         case_dir = make_raw_dir(root, "A009案卷".encode("gbk"))
         assert case_dir is not None
         (case_dir / "结案.docx").write_bytes(combined_docx())
@@ -454,6 +575,17 @@ def build_hostile_archive(base: Path) -> HostileArchive:
               "A007.pdf#3": "service_receipt"})
     _write(root, "A008.docx", combined_docx())
     D.update({"A008.docx#1": "prior_notice", "A008.docx#2": "closing_approval"})
-    # the register is not a case
+    # case A010: a password zip (its own code, member names decoded); A011: a zip in a zip
+    _write(root, "A010.zip", encrypted_zip([("A010/决定书.docx", decision_docx())]))
+    E["A010.zip!/A010/决定书.docx"] = {"E131"}
+    _write(root, "A011.zip", zip_of([("A011/询问笔录.docx", inquiry_docx()),
+                                     ("A011/附件.zip", zip_of([("送达回证.docx", service_docx())]))]))
+    D["A011.zip!/A011/询问笔录.docx"] = "inquiry_record"
+    E["A011.zip!/A011/附件.zip"] = {"E132"}
+    # case A012: an OFD (GB/T 33190) read from its text layer
+    _write(root, "A012.ofd", make_ofd([["行政处罚决定书", "沪青城管罚字〔2024〕第77号", "当事人：王五"]]))
+    D["A012.ofd"] = "decision"
+    # the register is not a case (a legacy .xls one neither)
+    _write(root, "旧台账.xls", make_xls([["案件编号", "当事人"], ["A001", "张三"]]))
     _write(root, "台账.csv", "案件编号,当事人\nA001,张三\n".encode("utf-8-sig"))
     return h

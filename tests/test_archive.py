@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseInput, Page
+from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases, read_archive, read_case, type_file
 from pipeline.read.readers import ReadLimits
 from tests.hostile import HostileArchive, build_hostile_archive, combined_docx, filing_docx, make_pdf
 
@@ -69,14 +69,14 @@ def _codes_by_path(cases: dict[str, CaseInput]) -> dict[str, set[str]]:
 def test_archive_cases_found_register_excluded(hostile) -> None:
     h, cases, _, _ = hostile
     expected = {"A001": "folder", "A002": "zip", "A003": "zip", "A004": "zip", "A005": "image",
-                "A006": "pdf", "A007": "pdf", "A008": "docx"}
+                "A006": "pdf", "A007": "pdf", "A008": "docx", "A010": "zip", "A011": "zip", "A012": "other"}
     if not (h.root / "A006.pdf").is_symlink():  # no symlinks on this OS
         del expected["A006"]
     if "A009案卷/结案.docx#1" in h.expected_docs:  # a case folder named in GBK bytes
         expected["A009案卷"] = "folder"
     assert sorted(cases) == sorted(expected)
     assert {e.case_id: e.kind for e in list_cases(h.root)} == expected
-    assert find_register(h.root) == h.root / "台账.csv"
+    assert find_register(h.root) == h.root / "旧台账.xls"  # .xlsx, then .xls, then .csv
 
 
 def test_archive_nothing_inside_changed(hostile) -> None:
@@ -91,7 +91,7 @@ def test_archive_every_file_listed(hostile) -> None:
     for dirpath, dirnames, filenames in os.walk(h.root):
         for name in filenames + [d for d in dirnames if (Path(dirpath) / d).is_symlink()]:
             on_disk.add(display_path((Path(dirpath) / name).relative_to(h.root).as_posix())[0])
-    on_disk.discard("台账.csv")
+    on_disk -= {"台账.csv", "旧台账.xls"}
     assert on_disk <= listed
     # zip members are listed too
     assert {"A002.zip!/A002/送达回证.docx", "A002.zip!/A002/现场检查笔录.docx",

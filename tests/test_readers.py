@@ -9,9 +9,17 @@ import pytest
 
 from pipeline.core.errors import ReadError
 from pipeline.read.readers import ReadLimits, check_image, read_docx, read_pdf, read_zip
-from tests.hostile import (AGENCY, DECISION_LINES, gbk_named_zip, make_docx, make_jpeg, make_pdf, make_png,
-                           with_doctype, zip_of)
-
+from tests.hostile import (
+    AGENCY,
+    DECISION_LINES,
+    gbk_named_zip,
+    make_docx,
+    make_jpeg,
+    make_pdf,
+    make_png,
+    with_doctype,
+    zip_of,
+)
 
 # --- DOCX ----------------------------------------------------------------------------------
 
@@ -183,7 +191,7 @@ def test_readers_pdf_encrypted_with_empty_user_password_is_read() -> None:
 
 @pytest.mark.parametrize("data, code", [
     (b"", "E101"),
-    ("不是PDF".encode("utf-8"), "E103"),
+    ("不是PDF".encode(), "E103"),
     (b"%PDF-1.4\n%%EOF", "E102"),
 ])
 def test_readers_pdf_bad_files(data: bytes, code: str) -> None:

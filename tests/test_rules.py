@@ -17,7 +17,7 @@ from checks.rules import (
     make_context,
     param_meta,
 )
-from pipeline.core.errors import CalendarMissingYear, RulesError
+from pipeline.core.errors import RulesError
 
 
 def _leaves(node, at=()):
@@ -159,12 +159,12 @@ def test_rules_cross_check_parameters_pass_through(tmp_path: Path) -> None:
 
 def test_rules_calendar_extension_years(tmp_path: Path) -> None:
     default = build_calendar(default_rules())
-    with pytest.raises(CalendarMissingYear):
-        default.is_workday(dt.date(2031, 1, 1))
+    assert default.is_estimated(2031)
+    assert not default.is_workday(dt.date(2031, 1, 4))  # Saturday: no 调休 in an estimate
     p = _write(tmp_path, "calendar:\n  years:\n    2031:\n      holidays: [2031-01-01, 2031-01-02]\n"
                          "      workdays: [2031-01-04]\n")
     cal = build_calendar(load_rules(p))
-    assert cal.covers(2031)
+    assert cal.is_official(2031)
     assert not cal.is_workday(dt.date(2031, 1, 1))      # Wednesday, declared holiday
     assert cal.is_workday(dt.date(2031, 1, 4))          # Saturday, declared 调休 workday
     assert cal.is_workday(dt.date(2031, 1, 3))          # ordinary Friday

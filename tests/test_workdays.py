@@ -6,7 +6,6 @@ import datetime as dt
 import pytest
 
 from pipeline.core.workdays import WorkCalendar
-from pipeline.core.errors import CalendarMissingYear
 
 D = dt.date
 CAL = WorkCalendar.default()
@@ -76,16 +75,18 @@ def test_workdays_add_months() -> None:
     assert CAL.add_months(D(2024, 4, 1), 6) == D(2024, 10, 8)  # 10-01 holiday → 10-08
 
 
-def test_workdays_missing_year_is_an_explicit_error() -> None:
-    with pytest.raises(CalendarMissingYear) as info:
-        CAL.is_workday(D(2031, 3, 3))
-    text = str(info.value)
-    assert "[E303]" in text and "2031" in text and "calendar.years" in text
+def test_workdays_missing_year_is_an_estimate_not_an_error() -> None:
+    # 2031 is in no table: weekends plus statutory holidays, never E303 (issue 14 §1)
+    assert CAL.is_estimated(2031) and not CAL.is_official(2031)
+    assert CAL.is_workday(D(2031, 3, 3))            # Monday
+    assert not CAL.is_workday(D(2031, 3, 1))        # Saturday
+    assert not CAL.is_workday(D(2031, 10, 1))       # 国庆
+    assert CAL.estimated_years(D(2030, 12, 30), D(2031, 1, 2)) == (2030, 2031)
 
 
 def test_workdays_user_year_extends_the_calendar() -> None:
     cal = CAL.extended({2031: {"holidays": ["2031-01-01"], "workdays": ["2031-01-04"]}})
-    assert cal.covers(2031)
+    assert cal.is_official(2031) and not cal.is_estimated(2031)
     assert not cal.is_workday(D(2031, 1, 1))   # Wednesday, holiday
     assert cal.is_workday(D(2031, 1, 4))       # Saturday, 调休
     assert cal.is_workday(D(2031, 1, 2))

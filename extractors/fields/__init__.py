@@ -51,11 +51,12 @@ from __future__ import annotations
 import dataclasses
 import importlib
 import pkgutil
+from collections.abc import Callable
 from typing import Any
 
 from extractors.fields.registry import REGISTRY, ExtractorSpec
 from extractors.fields.text import Out, Text, find_dates
-from extractors.nlp import DATES_KEY, build_nlp
+from extractors.nlp import DATES_KEY, build_nlp, process
 from extractors.ocrconf import with_ocr_confidence
 from pipeline.core.errors import msg
 from pipeline.core.models import CaseInput, DocFields, InputError, SourceDoc
@@ -108,12 +109,27 @@ def extract_document(doc: SourceDoc, nlp: Any = None, *, debug: bool = False) ->
         return DocFields(doc=doc, fields=(), errors=(extraction_error(doc, exc),))
 
 
-def extract_case(case: CaseInput, nlp: Any = None, *,
-                 debug: bool = False) -> tuple[CaseInput, tuple[DocFields, ...]]:
+def extract_case(case: CaseInput, nlp: Any = None, *, debug: bool = False,
+                 guard: Callable[..., tuple[DocFields | None, InputError | None]] | None = None,
+                 ) -> tuple[CaseInput, tuple[DocFields, ...]]:
     """Every document of ``case`` extracted (OCR confidence applied), and the case with the E210
-    error of each document whose extraction failed added to its ``errors``."""
+    error of each document whose extraction failed added to its ``errors``.
+
+    guard (callable): runs each document's extraction, ``guard(extract_document, doc, nlp,
+        debug=…, label=doc_id) -> (DocFields | None, InputError | None)`` — the run passes a time
+        limit this way (``pipeline.read.deadline.guarded``). A document it stops keeps no fields and
+        carries the guard's error.
+    """
     nlp = nlp if nlp is not None else build_nlp()
-    docs = tuple(with_ocr_confidence(extract_document(d, nlp, debug=debug)) for d in case.docs)
+    out: list[DocFields] = []
+    for d in case.docs:
+        if guard is None:
+            df = extract_document(d, nlp, debug=debug)
+        else:
+            got, err = guard(extract_document, d, nlp, debug=debug, label=d.doc_id)
+            df = got if got is not None else DocFields(doc=d, fields=(), errors=(err,) if err else ())
+        out.append(with_ocr_confidence(df))
+    docs = tuple(out)
     errors = tuple(e for df in docs for e in df.errors)
     return (dataclasses.replace(case, errors=case.errors + errors) if errors else case), docs
 
@@ -127,7 +143,7 @@ def extraction_error(doc: SourceDoc, exc: BaseException) -> InputError:
 
 def _extract(doc: SourceDoc, nlp: Any) -> DocFields:
     t = Text(doc)
-    sd = nlp(t.raw)
+    sd = process(nlp, t.raw)  # in pieces past spaCy's max_length (E088)
     if sd.user_data.get(DATES_KEY) is not None:
         t.use_dates(find_dates(t.raw, 0, sd.user_data[DATES_KEY]))
     spec = extractor_for(doc.doc_type)

@@ -16,11 +16,11 @@ MESSAGES: dict[str, str] = {
     "E104": "PDF 已加密，无法读取文本：{path}。请用原系统导出未加密的 PDF，或在 PDF 阅读器中取消密码保护后重试。",
     "E105": "Word 文件受密码保护，无法读取：{path}。请在 Word/WPS 中取消“用密码进行加密”后另存为 .docx。",
     "E106": "第 {page} 页没有文字层（可能是扫描件），需要 OCR 识别：{path}。请安装 OCR 组件后重试，或提供带文字层的 PDF。",
-    "E107": "不支持的文件类型：{path}。已列出但未解读；支持 .docx .pdf .jpg .jpeg .png .tif .tiff .zip。",
+    "E107": "不支持的文件类型：{path}。已列出但未解读；支持 .docx .doc .wps .pdf .ofd .jpg .jpeg .png .tif .tiff .zip。",
     "E108": "压缩包中的路径试图跳出解压目录，已拒绝：{path} → {member}。请检查压缩包来源。",
     "E109": "压缩包超过安全上限（{detail}），已停止解压：{path}。请将案卷拆分后重新打包。",
     "E110": "压缩包已损坏或不是 zip 文件：{path}（{detail}）。请重新打包。",
-    "E111": "旧版 Word（.doc）文件无法直接读取：{path}。请在 Word/WPS 中另存为 .docx 后重试。",
+    "E111": "旧版 Word/WPS 文件（.doc .wps）需要 LibreOffice 转换后才能读取，本机未安装：{path}。请安装 LibreOffice：sudo apt-get install -y libreoffice-writer（Windows 请安装 LibreOffice，或设置环境变量 ANJUAN_SOFFICE 指向 soffice.exe），或在 Word/WPS 中另存为 .docx 后重试。",
     "E112": "文件无法打开（权限不足或被占用）：{path}。请检查文件权限后重试。",
     "E113": "符号链接指向归档目录以外，已跳过：{path}。请把实际文件复制进归档目录。",
     "E114": "文件过大（{detail}），超过读取上限：{path}。请拆分文件或调整 --max-pages 设置。",
@@ -34,6 +34,13 @@ MESSAGES: dict[str, str] = {
     "E122": "Word 文件含有外部实体或异常的 XML 结构，已拒绝：{path}。请在 Word/WPS 中另存为新的 .docx。",
     "E123": "案卷中没有任何可读取的文件：{path}。",
     "E124": "案卷号 {case} 在档案中出现不止一处（{places}），已合并为一个案卷评查；内容相同的文件只读一次（E115）。如两处确为不同案卷，请更正其中一处的案卷号后重新评查。",
+    "E130": "旧版 Office 文件经 LibreOffice 转换失败，未能读取：{path}（{detail}）。请在 Word/WPS/Excel 中打开后另存为 .docx 或 .xlsx 再重试。",
+    "E131": "压缩包已加密（需要密码），无法读取：{path}。请解除压缩包的密码后重新打包，或把其中的文件直接放入案卷文件夹。",
+    "E132": "压缩包中又包含压缩包，内层压缩包未解压读取：{path}。请把内层压缩包解压，将其中的文件直接放入案卷文件夹或外层压缩包后重新评查。",
+    "E133": "案卷文件夹中有子文件夹“{folder}”，其中的 {count} 个文件已作为本案卷的文件一并读取：{path}。如该子文件夹其实是另一个案卷，请把它移到归档目录的顶层后重新评查。",
+    "E134": "OFD 文件无法读取：{path}（{detail}）。请从原系统重新导出该文件，或另存为 PDF 后重试。",
+    "E135": "图片过大（{detail}），已缩小到 {target} 后再进行 OCR 识别：{path}。如识别结果不清楚，请以 300 dpi 重新扫描。",
+    "E136": "文件处理超过 {seconds} 秒仍未完成，已停止处理该文件：{path}。同一案卷的其他文件照常处理；请检查该文件是否过大或已损坏；确需更长时间时，可设置环境变量 ANJUAN_DOC_TIMEOUT=秒数（0 表示不限时）后重新评查。",
     "E150": "未安装 OCR 组件，无法识别扫描件或图片：{path}。请安装 RapidOCR（离线识别，模型随安装包提供）：pip install rapidocr onnxruntime；或安装 tesseract 中文版：sudo apt-get install -y tesseract-ocr tesseract-ocr-chi-sim（Windows 请安装 Tesseract-OCR 并勾选 chi_sim 语言包），再 pip install opencv-python-headless Pillow。",
     "E151": "OCR 引擎“{engine}”不可用：{path}。本机可用的引擎：{known}。请换用可用的引擎，或按 E150 的说明安装。",
     "E152": "图片过大（{detail}），超过 OCR 上限：{path}。请以 200–300 dpi 重新扫描，或把图片拆分后重试。",
@@ -53,6 +60,7 @@ MESSAGES: dict[str, str] = {
     "E306": "{what}格式不正确：{value}。请写成 {form}。",
     "E307": "确认或排除问题时必须写明理由（--reason）：案卷 {case_id}，检查项 {check_id}。",
     "E308": "数据库 {path} 中没有案卷 {case_id}。请核对案卷编号，或先用 anjuan review --db {path} 评查该案卷。",
+    "E310": "{years} 年的放假调休安排尚无官方数据（国务院办公厅当年的放假通知未收入规则数据），涉及该年的期间已按周末及法定节假日估算（未含调休上班日），所得期限需人工核对。通知公布后，请在规则文件的 calendar.years 中按 checks/data/rules.yaml 的格式补充 {year} 年的 holidays（放假日）和 workdays（调休上班日），再用 --rules 指定该文件重新评查。",
     # --- rendering -------------------------------------------------------------------------
     "E401": "模板 {template} 第 {line} 行出错：{detail}。请检查模板变量名。",
     "E402": "评分表文件 {path} 第 {line} 行：键“{key}”{problem}。请修改评分表后重试。",
@@ -91,6 +99,17 @@ class AnjuanError(Exception):
         self.code = code
         self.kwargs = kwargs
         super().__init__(msg(code, **kwargs))
+
+    def __reduce__(self) -> tuple[object, ...]:
+        # picklable across processes (spawn workers) whatever the subclass's __init__ takes
+        return (_restore, (type(self), self.args, dict(self.__dict__)))
+
+
+def _restore(cls: type[AnjuanError], args: tuple[object, ...], state: dict[str, object]) -> AnjuanError:
+    err = Exception.__new__(cls)
+    err.args = args
+    err.__dict__.update(state)
+    return err
 
 
 class ReadError(AnjuanError):

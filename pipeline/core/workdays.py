@@ -5,18 +5,25 @@
 - A period starts the day after its trigger (next-day start, CPL 85).
 - A calendar-day period whose last day is not a working day ends on the next working day
   (holiday roll-over; default on, configurable).
-- Years come from the ``chinese_calendar`` package (2004–2026 at the time of writing) plus any
-  years given in the rules file (``calendar.years``). A date in a year neither covers raises
-  ``CalendarMissingYear`` (E303) — never a guess.
+
+Official years come from the ``chinese_calendar`` package (2004–2026 at the time of writing) plus
+any years given in the rules file (``calendar.years``, see ``checks/data/rules.yaml``). A year
+neither holds is never an error: it is **estimated** as weekends plus the statutory holidays the
+``holidays`` package computes for China (its own rule for the days off; no 调休 working weekend
+days, which only the State Council's notice can give). Every period that touches such a year is
+an estimate: ``estimated_years(start, end)`` names the years, ``estimate_unverified`` turns them
+into the 未能核实 entry a check lists, and ``estimate_notice`` is the one line a run prints (E310).
 """
 from __future__ import annotations
 
 import calendar as _cal
 import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
+from functools import lru_cache
 
-from pipeline.core.errors import CalendarMissingYear
+from pipeline.core.errors import msg
+from pipeline.core.models import Evidence, Unverified
 
 try:  # chinese_calendar ships the State Council tables
     import chinese_calendar as _cc
@@ -34,28 +41,46 @@ def _cc_years() -> frozenset[int]:
     return frozenset(d.year for d in _CC_HOLIDAYS if d.weekday() < 5)
 
 
+@lru_cache(maxsize=64)
+def estimated_holidays(year: int) -> frozenset[dt.date]:
+    """The statutory days off of ``year`` as the ``holidays`` package computes them for China
+    (offline; weekends inside a holiday block included). Empty when the package is missing or
+    knows nothing of the year: the estimate is then weekends only."""
+    try:
+        import holidays as _hol
+
+        return frozenset(_hol.country_holidays("CN", years=[year]).keys())
+    except Exception:  # noqa: BLE001 - an estimate never fails a run
+        return frozenset()
+
+
 @dataclass(frozen=True)
 class WorkCalendar:
     """Holiday and make-up-day tables by year.
 
     ``holidays`` are non-working days (法定节假日, including the weekend days inside a holiday
-    block); ``workdays`` are weekend days declared working days (调休).
+    block); ``workdays`` are weekend days declared working days (调休). ``years`` are the years
+    these tables hold officially; any other year is estimated (``is_estimated``).
     """
 
     holidays: frozenset[dt.date] = _CC_HOLIDAYS
     workdays: frozenset[dt.date] = _CC_WORKDAYS
     years: frozenset[int] = field(default_factory=_cc_years)
     rollover_weekends: bool = True
+    # where each official year comes from (shown by the run's notice); year -> source text
+    sources: Mapping[int, str] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def default(cls) -> "WorkCalendar":
+    def default(cls) -> WorkCalendar:
         return _DEFAULT
 
-    def extended(self, years: Mapping[int, Mapping[str, Iterable[str | dt.date]]]) -> "WorkCalendar":
+    def extended(self, years: Mapping[int, Mapping[str, Iterable[str | dt.date]]],
+                 source: str = "") -> WorkCalendar:
         """A calendar with extra or replaced years: ``{2027: {"holidays": [...], "workdays": [...]}}``."""
         hol = set(self.holidays)
         wrk = set(self.workdays)
         ys = set(self.years)
+        sources = dict(self.sources)
         for year, table in years.items():
             year = int(year)
             hol = {d for d in hol if d.year != year}
@@ -63,27 +88,45 @@ class WorkCalendar:
             hol |= {_as_date(x) for x in table.get("holidays", ())}
             wrk |= {_as_date(x) for x in table.get("workdays", ())}
             ys.add(year)
-        return WorkCalendar(frozenset(hol), frozenset(wrk), frozenset(ys), self.rollover_weekends)
+            if source or table.get("source"):
+                sources[year] = str(table.get("source") or source)
+        return WorkCalendar(frozenset(hol), frozenset(wrk), frozenset(ys), self.rollover_weekends, sources)
 
     def covers(self, year: int) -> bool:
+        """Whether the calendar answers for ``year``: always (officially or as an estimate)."""
+        return 1 <= year <= 9999
+
+    def is_official(self, year: int) -> bool:
+        """``year`` comes from the State Council's notice (chinese_calendar or the rules data)."""
         return year in self.years
 
-    def _need(self, d: dt.date, what: str) -> None:
-        if d.year not in self.years:
-            raise CalendarMissingYear(d.year, what)
+    def is_estimated(self, year: int) -> bool:
+        """``year`` is computed as weekends plus statutory holidays, without 调休."""
+        return year not in self.years
+
+    def estimated_years(self, *dates: dt.date | None) -> tuple[int, ...]:
+        """The estimated years in the span of ``dates`` (a period's start and end): a
+        computation over that span touched them and its result is an estimate."""
+        known = [d for d in dates if d is not None]
+        if not known:
+            return ()
+        lo, hi = min(known).year, max(known).year
+        return tuple(y for y in range(lo, hi + 1) if self.is_estimated(y))
 
     def is_workday(self, d: dt.date) -> bool:
-        self._need(d, f"判断 {d.isoformat()} 是否为工作日")
-        if d in self.workdays:
-            return True
-        if d in self.holidays:
-            return False
-        return d.weekday() < 5
+        if d.year in self.years:
+            if d in self.workdays:
+                return True
+            if d in self.holidays:
+                return False
+            return d.weekday() < 5
+        return d.weekday() < 5 and d not in estimated_holidays(d.year)
 
     def is_statutory_holiday(self, d: dt.date) -> bool:
         """A 法定节假日 of the State Council notice (weekend days inside a holiday block too)."""
-        self._need(d, f"判断 {d.isoformat()} 是否为法定节假日")
-        return d in self.holidays and d not in self.workdays
+        if d.year in self.years:
+            return d in self.holidays and d not in self.workdays
+        return d in estimated_holidays(d.year)
 
     def add_workdays(self, start: dt.date, n: int) -> dt.date:
         """The n-th working day after ``start`` (the trigger day itself is not counted)."""
@@ -145,6 +188,39 @@ def add_years(start: dt.date, years: int) -> dt.date:
         return start.replace(year=start.year + years)
     except ValueError:  # 29 Feb
         return start.replace(year=start.year + years, day=28)
+
+
+def _years_cn(years: Sequence[int]) -> str:
+    return "、".join(str(y) for y in sorted(set(years)))
+
+
+def estimate_reason(years: Sequence[int]) -> str:
+    """Why a period is an estimate, in the reviewer's words."""
+    return (f"期间涉及 {_years_cn(years)} 年，该年的放假调休安排尚无官方数据，已按周末及法定节假日估算"
+            "（未含调休上班日），结果需人工核对")
+
+
+def estimate_unverified(check_id: str, point: str, years: Sequence[int],
+                        evidence: Iterable[Evidence] = ()) -> Unverified:
+    """The 未能核实 entry for a period computed on an estimated year.
+
+    A check that computed ``due = ctx.calendar.add_workdays(start, n)`` lists one when
+    ``ctx.calendar.estimated_years(start, due)`` is not empty, and reports no defect that
+    depends on that estimate::
+
+        years = ctx.calendar.estimated_years(start, due)
+        if years:
+            yield estimate_unverified(spec.id, "告知书送达后的陈述申辩期", years, ev)
+    """
+    return Unverified(check_id=check_id, point=point, reason=estimate_reason(years), evidence=tuple(evidence))
+
+
+def estimate_notice(calendar: WorkCalendar, years: Iterable[int]) -> str | None:
+    """The run's one line (E310) naming which of ``years`` are estimated, or None."""
+    est = sorted({y for y in years if calendar.is_estimated(y)})
+    if not est:
+        return None
+    return msg("E310", years=_years_cn(est), year=est[0])
 
 
 _DEFAULT = WorkCalendar()

@@ -13,8 +13,8 @@ POSIX file system) reach Python with lone surrogates; every label and case id sh
 reviewer is decoded per path component as GBK (``display_path``), or kept as ``\\xNN`` escapes
 with an E118 error when that fails too. The file itself is still opened by its real name.
 
-The register (any top-level ``.xlsx``/``.csv`` whose name contains 台账 or ``register``) is not
-a case. Hidden entries (``.*``) and OS litter (``Thumbs.db``, ``desktop.ini``, ``__MACOSX``)
+The register (any top-level ``.xlsx``/``.xls``/``.csv`` whose name contains 台账 or ``register``)
+is not a case. Hidden entries (``.*``) and OS litter (``Thumbs.db``, ``desktop.ini``, ``__MACOSX``)
 at the top level are not cases either. The case id is the entry's name without its extension.
 
 Nothing inside the archive is ever written: files are opened read-only, zips in memory.
@@ -25,19 +25,36 @@ import dataclasses
 import hashlib
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from extractors.doctype import classify, split_points
 from pipeline.core.errors import AnjuanError, ReadError
 from pipeline.core.models import CaseInput, InputError, Page, SourceDoc
-from pipeline.read.readers import (DOCX_EXTS, IMAGE_EXTS, LEGACY_WORD_EXTS, OLE_MAGIC, PDF_EXTS, ZIP_EXTS,
-                              ZIP_MAGIC, ReadLimits, check_image, input_error, is_encrypted_ooxml,
-                              read_docx_with_errors, read_pdf, read_zip)
+from pipeline.read.deadline import DocumentTimeout, call_with_deadline
+from pipeline.read.ofd import OFD_EXTS, read_ofd
+from pipeline.read.readers import (
+    DOCX_EXTS,
+    IMAGE_EXTS,
+    LEGACY_WORD_EXTS,
+    OLE_MAGIC,
+    PDF_EXTS,
+    ZIP_EXTS,
+    ZIP_MAGIC,
+    ReadLimits,
+    check_image,
+    downscale_for_ocr,
+    input_error,
+    is_encrypted_ooxml,
+    read_docx_with_errors,
+    read_pdf,
+    read_zip,
+)
 
 CASE_KINDS = ("folder", "pdf", "docx", "zip", "image", "other")
-REGISTER_EXTS = frozenset({".xlsx", ".csv"})
+REGISTER_EXTS = frozenset({".xlsx", ".xls", ".csv"})
+_REGISTER_PREFERENCE = {".xlsx": 0, ".xls": 1, ".csv": 2}
 REGISTER_MARKS = ("台账", "register")
 TOP_LEVEL_LITTER = frozenset({"thumbs.db", "desktop.ini", "__macosx"})
 
@@ -84,11 +101,11 @@ def _check_root(root: Path) -> None:
 
 
 def find_register(root: Path) -> Path | None:
-    """The archive's 台账 (.xlsx preferred over .csv), or None."""
+    """The archive's 台账 (.xlsx preferred over .xls, then .csv), or None."""
     root = Path(root)
     _check_root(root)
     found = sorted((p for p in root.iterdir() if p.is_file() and _is_register(p)),
-                   key=lambda p: (p.suffix.lower() != ".xlsx", p.name))
+                   key=lambda p: (_REGISTER_PREFERENCE[p.suffix.lower()], p.name))
     return found[0] if found else None
 
 
@@ -195,36 +212,13 @@ class _CaseReader:
             return
         self.seen[digest] = label
         try:
-            if ext in DOCX_EXTS or (ext in LEGACY_WORD_EXTS and data.startswith(ZIP_MAGIC)):
-                if data.startswith(OLE_MAGIC) and not is_encrypted_ooxml(data):
-                    self.error("E111", label)
-                    return
-                pages, errs = read_docx_with_errors(data, label, self.limits)
-                self.errors.extend(errs)
-                self.add_file_docs(label, "docx", pages)
-            elif ext in PDF_EXTS:
-                pages, errs = read_pdf(data, label, self.limits)
-                if self.limits.ocr and any(e.code == "E106" for e in errs):
-                    from pipeline.read.ocr import ocr_missing_pdf_pages
-
-                    pages, errs = ocr_missing_pdf_pages(data, pages, errs, label)
-                self.errors.extend(errs)
-                self.add_file_docs(label, "pdf", pages)
-            elif ext in IMAGE_EXTS:
-                errs = check_image(data, label, self.limits)
-                if self.limits.ocr and [e.code for e in errs] == ["E117"]:  # a readable image: OCR it
-                    from pipeline.read.ocr import ocr_image_file
-
-                    pages, errs = ocr_image_file(data, label)
-                    if pages:
-                        self.add_file_docs(label, "image", pages)
-                self.errors.extend(errs)
-            elif ext in LEGACY_WORD_EXTS:
-                self.error("E111", label)
-            elif ext in ZIP_EXTS and not in_zip:
-                self.zip_members(label, data)
+            if ext in ZIP_EXTS and not in_zip:  # each member has its own time limit
+                self.dispatch(label, ext, data, in_zip=in_zip)
             else:
-                self.error("E107", label)
+                call_with_deadline(self.dispatch, label, ext, data, in_zip=in_zip,
+                                   seconds=self.limits.doc_timeout_s)
+        except DocumentTimeout:
+            self.error("E136", label, seconds=f"{self.limits.doc_timeout_s:g}")
         except ReadError as exc:
             self.errors.append(InputError(path=label, code=exc.code, message=str(exc)))
         except MemoryError:
@@ -232,9 +226,66 @@ class _CaseReader:
         except Exception as exc:  # a reader bug must not stop the archive
             self.error("E900", label, detail=f"{type(exc).__name__}: {exc}")
 
+    def dispatch(self, label: str, ext: str, data: bytes, *, in_zip: bool) -> None:
+        """Read one file's bytes by its extension (and magic bytes); ReadError for a bad one."""
+        word = ext in DOCX_EXTS or ext in LEGACY_WORD_EXTS
+        if word and data.startswith(ZIP_MAGIC):  # a .docx, or a .doc/.wps that is one inside
+            pages, errs = read_docx_with_errors(data, label, self.limits)
+            self.errors.extend(errs)
+            self.add_file_docs(label, "docx", pages)
+        elif word and (ext in LEGACY_WORD_EXTS or (data.startswith(OLE_MAGIC) and not is_encrypted_ooxml(data))):
+            # legacy Word/WPS (or one renamed .docx): LibreOffice converts a copy in a temp folder
+            from pipeline.read.legacy import convert, find_soffice
+
+            if find_soffice() is None:
+                self.error("E111", label)
+                return
+            pages, errs = read_docx_with_errors(convert(data, ext, "docx", label), label, self.limits)
+            self.errors.extend(errs)
+            self.add_file_docs(label, "docx", pages)
+        elif ext in DOCX_EXTS:  # E105 (password) and the other package errors
+            pages, errs = read_docx_with_errors(data, label, self.limits)
+            self.errors.extend(errs)
+            self.add_file_docs(label, "docx", pages)
+        elif ext in PDF_EXTS:
+            pages, errs = read_pdf(data, label, self.limits)
+            if self.limits.ocr and any(e.code == "E106" for e in errs):
+                from pipeline.read.ocr import ocr_missing_pdf_pages
+
+                pages, errs = ocr_missing_pdf_pages(data, pages, errs, label)
+            self.errors.extend(errs)
+            self.add_file_docs(label, "pdf", pages)
+        elif ext in OFD_EXTS:
+            pages, errs = read_ofd(data, label, self.limits)
+            self.errors.extend(errs)
+            self.add_file_docs(label, "ofd", pages)
+        elif ext in IMAGE_EXTS:
+            self.image(label, data)
+        elif ext in ZIP_EXTS:
+            if in_zip:  # never unpacked: a zip in a zip is named, not silently skipped
+                self.error("E132", label)
+            else:
+                self.zip_members(label, data)
+        else:
+            self.error("E107", label)
+
+    def image(self, label: str, data: bytes) -> None:
+        errs = check_image(data, label, self.limits)
+        if self.limits.ocr and [e.code for e in errs] == ["E117"]:  # a readable image: OCR it
+            from pipeline.read.ocr import ocr_image_file
+
+            data, notes = downscale_for_ocr(data, label, self.limits)
+            pages, errs = ocr_image_file(data, label)
+            errs = notes + errs
+            if pages:
+                self.add_file_docs(label, "image", pages)
+        self.errors.extend(errs)
+
     def zip_members(self, label: str, data: bytes) -> None:
         members, errs = read_zip(data, label, self.limits)
         self.errors.extend(errs)
+        # members refused by read_zip (encrypted, bombs, links …) are listed too: every file counts
+        self.files.extend(sorted({e.path for e in errs if e.path.startswith(label + "!/")}))
         for m in sorted(members, key=lambda m: m.name):
             mlabel = f"{label}!/{m.name}"
             self.files.append(mlabel)
@@ -328,8 +379,16 @@ def read_case(root: Path, entry: CaseEntry, *, limits: ReadLimits = ReadLimits()
         top = root / src
         if kind == "folder":
             unlistable: list[Path] = []
+            inner: dict[str, int] = {}  # first-level sub-folder -> files read from it
             for path in walk(top, unlistable):
                 reader.disk_file(path, reader.label_of(path, root))
+                rel = path.relative_to(top).parts
+                if len(rel) > 1:
+                    inner[rel[0]] = inner.get(rel[0], 0) + 1
+            for name in sorted(inner):  # read as part of the case, and said so (E133)
+                folder = display_path(name)[0]
+                reader.error("E133", display_path((top / name).relative_to(root).as_posix())[0],
+                             folder=folder, count=inner[name])
             for path in unlistable:
                 label = reader.label_of(path, root)
                 reader.files.append(label)

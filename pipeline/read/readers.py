@@ -19,7 +19,8 @@
   A page without a text layer is kept with empty text and gets an E106 error.
 - Images are not OCR'd yet: each gets an E117 error (E102 when the file is not a readable image).
 - Zips are read in memory: unsafe member paths (E108), caps on member count, total size and
-  compression ratio (E109), corrupt archive (E110), GBK member names recovered (E118 otherwise).
+  compression ratio (E109), corrupt archive (E110), password-protected members (E131), GBK
+  member names recovered (E118 otherwise).
 """
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ import re
 import stat
 import zipfile
 import zlib
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Iterator
 
 from pipeline.core.errors import ReadError, msg
 from pipeline.core.models import InputError, Page
+from pipeline.read.deadline import default_doc_timeout
 
 # what reading a damaged zip member can raise; NotImplementedError is zipfile's answer to a
 # compression method it does not support (not an unfinished part of this module)
@@ -62,14 +64,18 @@ class ReadLimits:
     max_file_bytes: int = 500 * 1024 * 1024    # one input file (E114)
     max_xml_bytes: int = 20 * 1024 * 1024      # one XML part of a DOCX (E122): ~250 MB parsed
     max_image_pixels: int = 100_000_000        # one image (E114)
+    ocr_max_pixels: int = 25_000_000           # an image above this is downscaled before OCR (E135)
     pdf_engine: str = "pdfium"                 # "pdfium" (default, faster) or "pdfplumber"
     ocr: bool = True                           # OCR scanned pages and images when an engine is installed
+    # seconds one file's reading (and, in the workers, one document's extraction) may take (E136);
+    # $ANJUAN_DOC_TIMEOUT or 300; 0 = no limit
+    doc_timeout_s: float = field(default_factory=default_doc_timeout, repr=False)  # not in code_key
 
     def __post_init__(self) -> None:
         if self.pdf_engine not in PDF_ENGINES:
             raise ValueError(f"ReadLimits.pdf_engine must be one of {PDF_ENGINES}, not {self.pdf_engine!r}")
         for name in ("max_pages", "max_zip_members", "max_zip_bytes", "max_file_bytes",
-                     "max_xml_bytes", "max_image_pixels"):
+                     "max_xml_bytes", "max_image_pixels", "ocr_max_pixels"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"ReadLimits.{name} must be > 0")
 
@@ -124,6 +130,9 @@ def _check_xml(raw: bytes, path_label: str) -> bytes:
     if b"<!" in raw and _DANGEROUS_XML.search(raw):
         raise ReadError("E122", path_label)
     return raw
+
+
+check_xml = _check_xml  # the same checks for every XML part we parse (DOCX, OFD)
 
 
 def check_docx_package(data: bytes, path_label: str, limits: ReadLimits) -> tuple[str, bytes]:
@@ -387,7 +396,7 @@ def _undouble(text: str) -> str:
     return "\n".join(undouble_line(x) for x in text.split("\n"))
 
 
-def _pdfium_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple[list[str], int]:
+def _pdfium_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple[list[str | None], int]:
     import pypdfium2 as pdfium
     import pypdfium2.raw as pdfium_c
 
@@ -400,9 +409,13 @@ def _pdfium_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple[lis
         raise ReadError("E102", path_label, detail=str(exc)) from exc
     try:
         total = len(pdf)
-        texts: list[str] = []
+        texts: list[str | None] = []
         for i in range(min(total, limits.max_pages)):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError:  # one damaged page: the others are still read
+                texts.append(None)
+                continue
             try:
                 tp = page.get_textpage()
                 try:
@@ -417,9 +430,9 @@ def _pdfium_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple[lis
         pdf.close()
 
 
-def _pdfplumber_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple[list[str], int]:
+def _pdfplumber_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple[list[str | None], int]:
     import pdfplumber
-    from pdfminer.pdfdocument import PDFPasswordIncorrect, PDFEncryptionError
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
     try:
         pdf = pdfplumber.open(io.BytesIO(data))
@@ -431,7 +444,7 @@ def _pdfplumber_pages(data: bytes, path_label: str, limits: ReadLimits) -> tuple
         raise ReadError("E102", path_label, detail=f"{type(cause).__name__}") from exc
     try:
         total = len(pdf.pages)
-        texts = []
+        texts: list[str | None] = []
         for page in pdf.pages[: limits.max_pages]:
             texts.append(page.dedupe_chars().extract_text() or "" if page.chars else "")
             page.close()
@@ -460,7 +473,10 @@ def read_pdf(path_or_bytes: bytes | str | Path, path_label: str, limits: ReadLim
     texts, total = reader(data, path_label, limits)
     pages: list[Page] = []
     for i, text in enumerate(texts):
-        if not text.strip():
+        if text is None:  # the page itself could not be loaded
+            errors.append(input_error("E102", path_label, detail=f"第 {i + 1} 页无法读取"))
+            text = ""
+        elif not text.strip():
             errors.append(input_error("E106", path_label, page=i + 1))
             text = ""
         pages.append(Page(number=i + 1, text=text, source="pdf_text"))
@@ -497,6 +513,40 @@ def check_image(data: bytes, path_label: str, limits: ReadLimits = ReadLimits())
     except Exception as exc:  # UnidentifiedImageError, truncated data, struct errors …
         return [input_error("E102", path_label, detail=f"图片无法识别：{type(exc).__name__}")]
     return [input_error("E117", path_label)]
+
+
+def downscale_for_ocr(data: bytes, path_label: str,
+                      limits: ReadLimits = ReadLimits()) -> tuple[bytes, list[InputError]]:
+    """An image over ``limits.ocr_max_pixels`` scaled down to fit (aspect kept, dpi scaled with
+    it) so that OCR never decodes a 60 MB photo at full size, with an E135 notice; any other
+    image is returned as it is. A JPEG is decoded at the reduced size directly (``draft``), so
+    the full-size pixels are never held; a multi-page TIFF is left alone."""
+    import math
+
+    from PIL import Image
+
+    try:
+        img = Image.open(io.BytesIO(data))
+    except Exception:  # noqa: BLE001 - check_image has already named an unreadable image
+        return data, []
+    with img:
+        w, h = img.size
+        if w * h <= limits.ocr_max_pixels or getattr(img, "n_frames", 1) > 1:
+            return data, []
+        scale = math.sqrt(limits.ocr_max_pixels / (w * h))
+        target = (max(1, int(w * scale)), max(1, int(h * scale)))
+        dpi = img.info.get("dpi")
+        if img.format == "JPEG":
+            img.draft("RGB", target)  # DCT scaling: decodes at 1/2, 1/4 or 1/8 of full size
+        small = img.convert("RGB") if img.mode not in ("RGB", "L") else img.copy()
+        small.thumbnail(target, Image.Resampling.LANCZOS)
+        out = io.BytesIO()
+        kw: dict[str, object] = {}
+        if dpi:
+            kw["dpi"] = tuple(float(d) * small.width / w for d in dpi)
+        small.save(out, format="PNG", **kw)
+    note = input_error("E135", path_label, detail=f"{w}×{h} 像素", target=f"{small.width}×{small.height} 像素")
+    return out.getvalue(), [note]
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,14 +631,18 @@ def read_zip(data: bytes, path_label: str,
                 errors.append(input_error("E109", label, detail=(
                     f"解压后总大小超过上限 {limits.max_zip_bytes} 字节")))
                 continue
+            if info.flag_bits & 0x1:  # encrypted (a password zip): its own code, the decoded name
+                errors.append(input_error("E131", label))
+                continue
             try:
                 with zf.open(info) as fh:
                     content = fh.read(info.file_size + 1)
-            except RuntimeError as exc:  # encrypted member
-                errors.append(input_error("E110", label, detail=f"成员已加密：{exc}"))
+            except RuntimeError:  # encrypted in a way the flag did not say
+                errors.append(input_error("E131", label))
                 continue
-            except ZIP_MEMBER_ERRORS as exc:
-                errors.append(input_error("E110", label, detail=f"{type(exc).__name__}: {exc}"))
+            except ZIP_MEMBER_ERRORS as exc:  # zipfile names the member as cp437: show ours
+                detail = f"{type(exc).__name__}: {exc}".replace(info.filename, safe)
+                errors.append(input_error("E110", label, detail=detail))
                 continue
             if len(content) > info.file_size:  # never trust the declared size
                 errors.append(input_error("E109", label, detail="实际大小超过声明大小"))

@@ -1,9 +1,11 @@
-"""Read the case register (案件台账) from .xlsx or .csv into rows with canonical keys.
+"""Read the case register (案件台账) from .xlsx, .xls or .csv into rows with canonical keys.
 
 Headers are recognised through synonyms (``HEADER_SYNONYMS``) after removing whitespace, ``*``
-and a bracketed unit (``罚款金额（元）`` → ``罚款金额``). The header row is the one, among the
-first ten, that names the most known columns. Every row has every canonical key (None when the
-column is missing or the cell is empty). Values are converted:
+and a bracketed unit (``罚款金额（元）`` → ``罚款金额``). The header is the row, or the two-row
+band (a group label merged over the labels below it: ``立案`` over ``日期 | 来源``), among the
+first ten rows that names the most known columns; title rows above it are skipped. Every row
+has every canonical key (None when the column is missing or the cell is empty). Values are
+converted:
 
 - dates (strings in the usual forms, datetime cells or Excel serial numbers) → ``YYYY-MM-DD``;
 - ``procedure``: 简易… → ``simple``, 一般…/普通… → ``general``;
@@ -20,9 +22,10 @@ import csv
 import datetime as dt
 import io
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from pipeline.core.caseno import case_key
 from pipeline.core.errors import msg
@@ -197,7 +200,7 @@ CONVERTERS: dict[str, Callable[[Any], Any]] = {
 
 # --- reading ---------------------------------------------------------------------------------
 
-def _rows_xlsx(path: Path) -> list[tuple[Any, ...]]:
+def _rows_xlsx(path: Path | io.BytesIO) -> list[tuple[Any, ...]]:
     import openpyxl
 
     wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
@@ -206,6 +209,48 @@ def _rows_xlsx(path: Path) -> list[tuple[Any, ...]]:
         return [tuple(r) for r in ws.iter_rows(values_only=True)]
     finally:
         wb.close()
+
+
+def _rows_xls(path: Path) -> list[tuple[Any, ...]]:
+    """A legacy .xls: xlrd when it reads the file; otherwise (not BIFF inside, e.g. an HTML
+    table a case system saved as .xls, or xlrd missing) LibreOffice converts a copy to .xlsx.
+    A .xls that is an .xlsx inside is read as one."""
+    data = path.read_bytes()
+    if data.startswith(b"PK\x03\x04"):
+        return _rows_xlsx(io.BytesIO(data))
+    try:
+        import xlrd
+
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+    except Exception as exc:  # noqa: BLE001 - xlrd missing or the file is no BIFF workbook
+        from pipeline.core.errors import ReadError
+        from pipeline.read.legacy import convert, find_soffice
+
+        if find_soffice() is None:
+            raise ValueError(f"xlrd 无法读取（{type(exc).__name__}），且未安装 LibreOffice"
+                             "（sudo apt-get install -y libreoffice-calc）") from exc
+        try:
+            return _rows_xlsx(io.BytesIO(convert(data, ".xls", "xlsx", path.name)))
+        except ReadError as err:
+            raise ValueError(str(err)) from err
+    try:
+        sheet = book.sheet_by_index(0)
+        rows = []
+        for r in range(sheet.nrows):
+            row: list[Any] = []
+            for cell in sheet.row(r):
+                if cell.ctype == xlrd.XL_CELL_DATE:
+                    row.append(xlrd.xldate.xldate_as_datetime(cell.value, book.datemode))
+                elif cell.ctype in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    row.append(None)
+                elif cell.ctype == xlrd.XL_CELL_TEXT:
+                    row.append(cell.value if cell.value.strip() else None)
+                else:
+                    row.append(cell.value)
+            rows.append(tuple(row))
+        return rows
+    finally:
+        book.release_resources()
 
 
 def _rows_csv(path: Path) -> list[tuple[Any, ...]]:
@@ -226,16 +271,48 @@ def _rows_csv(path: Path) -> list[tuple[Any, ...]]:
     return [tuple(c if c.strip() else None for c in r) for r in csv.reader(io.StringIO(text), dialect)]
 
 
+def _row_keys(row: Sequence[Any]) -> dict[int, str]:
+    cols: dict[int, str] = {}
+    for j, cell in enumerate(row):
+        key = _header_key(cell)
+        if key and key not in cols.values():
+            cols[j] = key
+    return cols
+
+
+def _band_keys(top: Sequence[Any], bottom: Sequence[Any]) -> dict[int, str]:
+    """Column keys of a two-row header: a group label merged across its columns above
+    (``立案`` over ``日期 | 来源``) and the labels below it; a label merged down both rows has
+    its text in the top row only. Each column reads as its lower label, else group + lower
+    (``立案`` + ``日期`` = 立案日期), else its own upper label."""
+    cols: dict[int, str] = {}
+    group: Any = None
+    for j in range(max(len(top), len(bottom))):
+        t = top[j] if j < len(top) else None
+        b = bottom[j] if j < len(bottom) else None
+        if t is not None and str(t).strip():
+            group = t
+        if b is None or not str(b).strip():
+            key = _header_key(t)
+        else:
+            key = (_header_key(b) or (_header_key(f"{group}{b}") if group is not None else None)
+                   or _header_key(t))
+        if key and key not in cols.values():
+            cols[j] = key
+    return cols
+
+
 def _find_header(rows: Sequence[tuple[Any, ...]]) -> tuple[int, dict[int, str]] | None:
+    """(index of the last header row, column → key): the one-row or two-row header among the
+    first ten rows that names the most known columns (a title row above it is skipped)."""
     best: tuple[int, dict[int, str]] | None = None
     for i, row in enumerate(rows[:10]):
-        cols: dict[int, str] = {}
-        for j, cell in enumerate(row):
-            key = _header_key(cell)
-            if key and key not in cols.values():
-                cols[j] = key
-        if cols and (best is None or len(cols) > len(best[1])):
-            best = (i, cols)
+        candidates = [(i, _row_keys(row))]
+        if i + 1 < len(rows):
+            candidates.append((i + 1, _band_keys(row, rows[i + 1])))
+        for last, cols in candidates:  # a two-row band must name more columns than one row
+            if cols and (best is None or len(cols) > len(best[1])):
+                best = (last, cols)
     return best
 
 
@@ -250,10 +327,12 @@ def read_register(path: Path) -> tuple[list[RegisterRow], list[InputError]]:
     try:
         if path.suffix.lower() == ".xlsx":
             rows = _rows_xlsx(path)
+        elif path.suffix.lower() == ".xls":
+            rows = _rows_xls(path)
         elif path.suffix.lower() == ".csv":
             rows = _rows_csv(path)
         else:
-            return [], [err("E119", detail="只支持 .xlsx 和 .csv")]
+            return [], [err("E119", detail="只支持 .xlsx、.xls 和 .csv")]
     except Exception as exc:  # openpyxl/zipfile/csv errors all mean "unreadable"
         return [], [err("E119", detail=f"{type(exc).__name__}: {exc}")]
     header = _find_header(rows)

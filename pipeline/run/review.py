@@ -44,11 +44,12 @@ from pipeline.core.caseno import RegisterIndex, match_register_row
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseFile, CaseResult, DocumentEntry, Finding, InputError, dumps, empty_case_fields
 from pipeline.core.months import first_day, next_month, previous_month, require_date, require_month
+from pipeline.core.workdays import WorkCalendar
 from pipeline.read.archive import CaseEntry, display_path, find_register, list_cases
 from pipeline.read.readers import ReadLimits
 from pipeline.read.register import read_register
 from pipeline.run.fingerprint import case_fingerprint, code_key, db_key
-from pipeline.run.summary import ReviewSummary, build_summary
+from pipeline.run.summary import ReviewSummary, build_summary, calendar_notice
 from pipeline.run.workers import ReadResult, WorkerConfig, decode_result, iter_reads
 from pipeline.store.db import Store
 from pipeline.store.letterdb import ensure_schema, list_letters, month_counts, run_month
@@ -259,7 +260,8 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
         if settings.write_documents:
             steps = 1 + sum(1 for r in results if r.status != "error") + 3  # workbook, opinions, letters, month
             with _progress(settings, steps, "写出文书") as tick:
-                outputs += _write_documents(staging, results, sheet, settings, review_date, tick)
+                outputs += _write_documents(staging, results, sheet, settings, review_date, tick,
+                                                    ctx.calendar)
                 outputs += _write_month(staging, results, month, review_date, conn, store, rules, settings,
                                         decisions)
                 for _ in range(3):
@@ -281,6 +283,9 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
                             {"total_s": round(elapsed, 3), "read_extract_s": round(t_read, 3),
                              "checks_s": round(t_checks, 3), "cases_read": n_read,
                              "cases_reused": len(job.entries) - n_read})
+    notice = calendar_notice(ctx.calendar, month, review_date)
+    if notice:
+        summary["calendar_notice"] = notice
     (staging / "summary.json").write_text(
         json.dumps(summary, ensure_ascii=False, sort_keys=True, indent=2) + "\n",
         encoding="utf-8", newline="\n")
@@ -358,8 +363,10 @@ def _finding_key(f: Finding) -> tuple[Any, ...]:
 
 
 def _write_documents(out: Path, results: Sequence[CaseResult], sheet: ScoreSheet, settings: ReviewSettings,
-                     review_date: str, tick: Callable[[], None] = lambda: None) -> list[str]:
-    """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order); ``tick`` after each file."""
+                     review_date: str, tick: Callable[[], None] = lambda: None,
+                     calendar: WorkCalendar | None = None) -> list[str]:
+    """评查评分表.xlsx and one 评查意见书 per case (numbered in case-id order); ``tick`` after each file;
+    reply deadlines on the run's ``calendar``."""
     written = []
     write_workbook(out / "评查评分表.xlsx", results, title="案卷评查评分表", sheet=sheet)
     written.append("评查评分表.xlsx")
@@ -372,7 +379,8 @@ def _write_documents(out: Path, results: Sequence[CaseResult], sheet: ScoreSheet
             continue
         number += 1
         opinion_settings = {"issue_date": review_date, "score_sheet": sheet,
-                            "opinion_number": number, "opinion_year": int(review_date[:4])}
+                            "opinion_number": number, "opinion_year": int(review_date[:4]),
+                            "calendar": calendar}
         render_opinion(r, settings=opinion_settings, out_path=op_dir / f"{_safe_name(r.case_id)}.docx",
                        templates_dir=settings.templates_dir)
         tick()

@@ -3,6 +3,7 @@ settings and versions) and the lines the terminal prints at the end of a review.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import hashlib
 import platform
 from collections.abc import Mapping, Sequence
@@ -12,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from pipeline import __version__
 from pipeline.core.models import CaseResult, Finding, InputError, dumps
+from pipeline.core.workdays import WorkCalendar, estimate_notice
 from pipeline.supervise.monthview import GRADES
 
 if TYPE_CHECKING:
@@ -49,6 +51,8 @@ class ReviewSummary:
         if timing.get("cases_reused"):
             lines.append(f"其中 {timing['cases_reused']} 件案卷的文件未变化，沿用了数据库中的读取结果"
                          f"（新读取 {timing.get('cases_read', 0)} 件）。")
+        if d.get("calendar_notice"):
+            lines.append(d["calendar_notice"])
         lines.append(f"结果目录：{self.out}")
         for name in d.get("outputs", []):
             lines.append(f"  {name}")
@@ -63,6 +67,14 @@ def _message(error: dict[str, Any]) -> str:
     text = str(error.get("message") or "")
     prefix = f"[{error.get('code')}] "
     return text[len(prefix):] if text.startswith(prefix) else text
+
+
+def calendar_notice(calendar: WorkCalendar, month: str, review_date: str) -> str | None:
+    """E310 once per run when the month, the review or its reply periods (a quarter on) fall in
+    a year the calendar only estimates."""
+    first = dt.date.fromisoformat(month + "-01")
+    last = dt.date.fromisoformat(review_date) + dt.timedelta(days=92)
+    return estimate_notice(calendar, range(first.year, last.year + 1))
 
 
 def _grade_order(grade: str) -> tuple[int, str]:

@@ -31,6 +31,7 @@ from extractors.nlp import build_nlp
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.core.models import CaseFile, CaseInput, InputError
 from pipeline.read.archive import CaseEntry, display_path, read_case
+from pipeline.read.deadline import guarded
 from pipeline.read.readers import ReadLimits
 
 BLOB_MAGIC = b"AJR1"
@@ -85,8 +86,11 @@ def _nlp() -> Any:
 
 def read_one(config: WorkerConfig, root: str, entry: CaseEntry) -> tuple[CaseInput, CaseFile]:
     """Read, type, extract and assemble one case (the expensive, parallel part)."""
-    case_input = read_case(Path(root), entry, limits=config.limits or ReadLimits())
-    case_input, docfields = extract_case(case_input, _nlp(), debug=config.debug)
+    limits = config.limits or ReadLimits()
+    case_input = read_case(Path(root), entry, limits=limits)
+    # one document's crash or time-out costs that document only
+    guard = functools.partial(guarded, seconds=limits.doc_timeout_s)
+    case_input, docfields = extract_case(case_input, _nlp(), debug=config.debug, guard=guard)
     return case_input, assemble(case_input, docfields, None)
 
 

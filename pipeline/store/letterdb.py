@@ -2,7 +2,8 @@
 
 Everything goes through a given ``sqlite3.Connection`` (the main store's, or an in-memory one in
 tests); ``ensure_schema(conn)`` creates the tables idempotently. Each public write runs in one
-SAVEPOINT, so it works inside or outside the caller's transaction and in autocommit mode.
+``BEGIN IMMEDIATE`` transaction (the write lock first, then the reads it depends on), or in a
+SAVEPOINT inside the caller's transaction.
 
 Tables:
 
@@ -151,21 +152,41 @@ def _db_path(conn: sqlite3.Connection) -> str:
 
 @contextlib.contextmanager
 def _tx(conn: sqlite3.Connection) -> Iterator[None]:
-    """One SAVEPOINT (nested-safe); sqlite errors become E502."""
+    """One write transaction; sqlite errors become E502.
+
+    Outside a transaction it is ``BEGIN IMMEDIATE``: the write lock is taken before the first
+    read, so a concurrent writer makes this one wait (the busy timeout) instead of failing it
+    with ``database is locked`` when a read transaction tries to turn into a write one. Inside
+    the caller's transaction it is a SAVEPOINT (nested-safe).
+    """
+    own = not conn.in_transaction
     name = f"anjuan_letters_{next(_SAVEPOINT)}"
     try:
-        conn.execute(f"SAVEPOINT {name}")
+        conn.execute("BEGIN IMMEDIATE" if own else f"SAVEPOINT {name}")
     except sqlite3.Error as exc:
         raise AnjuanError("E502", path=_db_path(conn), detail=str(exc)) from exc
     try:
         yield
     except BaseException as exc:
-        conn.execute(f"ROLLBACK TO {name}")
-        conn.execute(f"RELEASE {name}")
+        _undo(conn, own, name)
         if isinstance(exc, sqlite3.Error):
             raise AnjuanError("E502", path=_db_path(conn), detail=str(exc)) from exc
         raise
-    else:
+    try:
+        conn.execute("COMMIT" if own else f"RELEASE {name}")
+    except sqlite3.Error as exc:
+        _undo(conn, own, name)
+        raise AnjuanError("E502", path=_db_path(conn), detail=str(exc)) from exc
+
+
+def _undo(conn: sqlite3.Connection, own: bool, name: str) -> None:
+    """Roll back what ``_tx`` began; SQLite may already have rolled back (disk full, I/O error)."""
+    if own:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        return
+    with contextlib.suppress(sqlite3.Error):
+        conn.execute(f"ROLLBACK TO {name}")
         conn.execute(f"RELEASE {name}")
 
 

@@ -14,6 +14,8 @@ Settings (all optional):
   opinion_year            the year in 〔〕 (default: the year of issue_date)
   issue_date              ISO date of issue; the signature date and the start of the reply period
   reply_workdays          working days the squad has to reply (default 10)
+  calendar                the run's WorkCalendar (``checks.rules.build_calendar(rules)``) that
+                          counts those days (default: the packaged calendar)
   reply_to                to whom the reply goes (default 我局)
   score_sheet             a ScoreSheet or the path of one (default: the built-in sheet)
   seal_placeholder        printed where the seal goes (default （印章）)
@@ -133,11 +135,12 @@ def _load_sheet_cached(path: str | None) -> ScoreSheet:
     return load_sheet(path)
 
 
-def reply_deadline(issue_date: str | None, workdays: int) -> str:
-    """``2024年3月29日前`` from the issue date + N working days, or a relative phrase."""
+def reply_deadline(issue_date: str | None, workdays: int, calendar: WorkCalendar | None = None) -> str:
+    """``2024年3月29日前`` from the issue date + N working days on the run's ``calendar``
+    (default: the packaged one), or a relative phrase."""
     if not issue_date:
         return f"收到本意见书之日起{workdays}个工作日内"
-    d = WorkCalendar.default().add_workdays(dt.date.fromisoformat(issue_date), workdays)
+    d = (calendar or WorkCalendar.default()).add_workdays(dt.date.fromisoformat(issue_date), workdays)
     return date_cn(d) + "前"
 
 
@@ -280,7 +283,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         "total_deducted": _num(deducted_total),
         "total": total,
         "grade": score.grade if score else UNSCORED_GRADE,
-        "reply_deadline": reply_deadline(issue, workdays),
+        "reply_deadline": reply_deadline(issue, workdays, settings.get("calendar")),
         "reply_workdays": workdays,
         "reply_to": settings.get("reply_to", "我局"),
         "issue_date": date_cn(issue, blank=BLANK_DATE),
