@@ -17,7 +17,6 @@ import fnmatch
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, DocFields, Evidence, Field, Finding, Unverified
 
 DECISION_TYPES = ("decision", "simple_decision", "non_penalty_decision")
@@ -309,11 +308,6 @@ def finding(spec: Any, ctx: Any, message: str, evidence: Iterable[Evidence] = ()
         if sev:
             kw["severity"] = sev
     return spec.finding(message, _dedupe(evidence), **kw)
-
-
-def calendar_info(spec: Any, exc: CalendarMissingYear, evidence: Iterable[Evidence] = ()) -> Unverified:
-    """The period cannot be computed for a year the calendar does not cover (E303): not verified."""
-    return spec.unverified(f"{spec.title}所涉期间", f"无法计算：{exc}", _dedupe(evidence))
 
 
 def _dedupe(evidence: Iterable[Evidence]) -> list[Evidence]:

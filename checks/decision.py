@@ -8,7 +8,6 @@ from typing import Any
 
 from checks.common import (
     any_doc_evidence,
-    calendar_info,
     case_date,
     cn_date,
     cn_money,
@@ -31,7 +30,6 @@ from checks.common import (
     value_state,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, Citation, DocFields, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
@@ -256,11 +254,7 @@ def overdue_decision(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Un
             return
     n = int(p.get("limit_days", 90))
     rollover = bool((ctx.rules.get("calendar") or {}).get("rollover", True))
-    try:
-        due = ctx.calendar.add_days(filed, n, rollover=rollover)
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, fev + eev)
-        return
+    due = ctx.calendar.add_days(filed, n, rollover=rollover)
     if end <= due:
         return
     ext, xev = case_date(case, "extension_approved_date")
@@ -277,11 +271,7 @@ def overdue_decision(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Un
         return
     until = to_date(doc_value_any(case, "extension_until", "extension_approval"))
     if until is None and p.get("extension_days"):
-        try:
-            until = ctx.calendar.add_days(due, int(p["extension_days"]), rollover=rollover)
-        except CalendarMissingYear as exc:
-            yield calendar_info(spec, exc, fev + eev + xev)
-            return
+        until = ctx.calendar.add_days(due, int(p["extension_days"]), rollover=rollover)
     if until is not None and end > until:
         yield finding(spec, ctx, f"{head}，超过经批准延长的办案期限（至{cn_date(until)}）。", fev + eev + xev)
 

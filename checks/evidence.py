@@ -6,7 +6,6 @@ from collections.abc import Iterator, Mapping
 from checks.common import (
     NOT_FOUND,
     applies,
-    calendar_info,
     cn_date,
     doc_evidence,
     doc_name,
@@ -18,7 +17,6 @@ from checks.common import (
     to_date,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, Citation, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
@@ -93,11 +91,7 @@ def preservation_not_handled(case: CaseFile, ctx: CheckContext) -> Iterator[Find
                       if w is not None), key=lambda x: (x[0], x[1].doc.doc_id))
     n = int(ctx.params(spec.id).get("limit_workdays", 7))
     ev = [doc_evidence(sdoc, "preservation_date")]
-    try:
-        due = ctx.calendar.add_workdays(start, n)
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, ev)
-        return
+    due = ctx.calendar.add_workdays(start, n)
     if handled:
         when, hdoc = handled[0]
         if when > due:

@@ -5,7 +5,6 @@ from collections.abc import Iterator
 
 from checks.common import (
     any_doc_evidence,
-    calendar_info,
     case_date,
     cn_date,
     doc_date,
@@ -20,7 +19,6 @@ from checks.common import (
     not_found,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, Citation, Finding, Unverified
 from pipeline.core.workdays import add_years
 
@@ -92,11 +90,7 @@ def late_filing(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unverif
     extended = flag_true(case, "extension_of_filing")
     if extended:
         limit += int(p.get("extension_workdays", 15))
-    try:
-        used = ctx.calendar.workdays_between(found, filed)
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, ev1 + ev2)
-        return
+    used = ctx.calendar.workdays_between(found, filed)
     if used > limit:
         ext = f"经批准延长后的{limit}个工作日期限" if extended else f"{limit}个工作日的立案期限且案卷中无延期立案审批"
         yield finding(spec, ctx, f"案件线索发现（受理）日期为{cn_date(found)}，立案日期为{cn_date(filed)}，"

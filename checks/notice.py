@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from checks.common import (
     any_doc_evidence,
-    calendar_info,
     case_date,
     cn_date,
     doc_evidence,
@@ -24,7 +23,6 @@ from checks.common import (
     value_state,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
@@ -149,17 +147,13 @@ def decision_inside_defence_period(case: CaseFile, ctx: CheckContext) -> Iterato
             what = "、".join(x for x, v in (("事先告知书送达或作出日期", start), ("处罚决定日期", dec)) if v is None)
             yield not_found(spec, f"{what}（核对是否在陈述申辩期内作出决定）", sev + dev + [doc_evidence(notices[0])])
         return
-    try:
-        if unit == "cd":
-            roll = bool((ctx.rules.get("calendar") or {}).get("rollover", True))
-            end = ctx.calendar.add_days(start, days, rollover=roll)
-            label = f"{days}日"
-        else:
-            end = ctx.calendar.add_workdays(start, days)
-            label = f"{days}个工作日"
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, sev + dev)
-        return
+    if unit == "cd":
+        roll = bool((ctx.rules.get("calendar") or {}).get("rollover", True))
+        end = ctx.calendar.add_days(start, days, rollover=roll)
+        label = f"{days}日"
+    else:
+        end = ctx.calendar.add_workdays(start, days)
+        label = f"{days}个工作日"
     if dec <= end:
         yield finding(spec, ctx, f"事先告知书于{cn_date(start)}{how}，告知陈述申辩期限为{label}（至{cn_date(end)}），"
                       f"处罚决定却于{cn_date(dec)}作出，案卷中无当事人陈述申辩或放弃陈述申辩的记录。",
@@ -226,11 +220,7 @@ def decision_inside_hearing_window(case: CaseFile, ctx: CheckContext) -> Iterato
                             sev + dev + any_doc_evidence(case, "prior_notice", "decision"))
         return
     n = int(ctx.params(spec.id).get("window_workdays", 5))
-    try:
-        end = ctx.calendar.add_workdays(start, n)
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, sev + dev)
-        return
+    end = ctx.calendar.add_workdays(start, n)
     if dec <= end:
         yield finding(spec, ctx, f"{why}，事先告知书于{cn_date(start)}{how}，"
                       f"{n}个工作日的听证申请期至{cn_date(end)}届满，"

@@ -25,6 +25,7 @@ from typing import Any, Protocol, cast
 from pipeline.core.digest import CaseDigest
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.core.models import SEVERITIES, CaseFile, Citation, Evidence, Finding, InputError, Unverified
+from pipeline.core.workdays import RecordingCalendar, estimate_note, estimate_unverified
 
 ID_RE = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
@@ -188,19 +189,38 @@ def run_case_checks(case: CaseFile, ctx: CheckContext, *, only: Sequence[str] | 
             continue
         if not _enabled(spec, ctx):
             continue
+        calendar = RecordingCalendar(ctx.calendar)  # notes the estimated years this check's periods touch
+        mine: list[Finding] = []
         try:
-            for item in spec.func(case, ctx):
+            for item in spec.func(case, replace(ctx, calendar=calendar)):
                 if isinstance(item, Unverified):
                     unverified.append(item)
                 elif item.severity == "veto" and any((e.document, e.quote) in weak for e in item.evidence):
                     unverified.append(_weak_veto(spec, item, veto_bar(ctx)))
                 else:
-                    findings.append(item)
+                    mine.append(item)
         except Exception as exc:  # crash isolation (bandit's tester)
             if debug:
                 raise
-            findings.append(crash_finding(spec, exc))
+            mine.append(crash_finding(spec, exc))
+        if calendar.touched:
+            findings.extend(_estimated(f, calendar.touched) for f in mine)
+            unverified.append(_estimate_point(spec, mine, calendar.touched))
+        else:
+            findings.extend(mine)
     return CheckOutcome(tuple(findings), tuple(unverified))
+
+
+def _estimated(f: Finding, years: Iterable[int]) -> Finding:
+    """The finding, marked: its period was computed on an estimated calendar year."""
+    body = f.message[:-1] if f.message.endswith("。") else f.message
+    return replace(f, message=body + estimate_note(years) + "。")
+
+
+def _estimate_point(spec: CheckSpec, findings: Sequence[Finding], years: Iterable[int]) -> Unverified:
+    """One 未能核实 entry per check whose periods touched an estimated year (with or without a finding)."""
+    evidence = tuple(e for f in findings for e in f.evidence)[:3]
+    return estimate_unverified(spec.id, f"{spec.title}所涉期间（按估算的日历计算）", sorted(set(years)), evidence)
 
 
 def run_cross_checks(cases: Sequence[CaseFile], ctx: CheckContext, *,

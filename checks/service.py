@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from checks.common import (
     DECISION_TYPES,
     any_doc_evidence,
-    calendar_info,
     case_date,
     cn_date,
     cn_money,
@@ -24,7 +23,6 @@ from checks.common import (
     to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, Citation, Evidence, Finding, Unverified
 
 APL = "中华人民共和国行政处罚法"
@@ -69,11 +67,7 @@ def late_service(case: CaseFile, ctx: CheckContext) -> Iterator[Finding | Unveri
         label = "交寄日期"
         extra = f"（签收日期为{cn_date(served)}）"
         sev = sev + [doc_evidence(posted[0], "dispatch_date")]
-    try:
-        due = ctx.calendar.add_workdays(dec, n)
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, dev + sev)
-        return
+    due = ctx.calendar.add_workdays(dec, n)
     if tested is not None and tested > due:
         yield finding(spec, ctx, f"处罚决定于{cn_date(dec)}作出，未当场交付，{label}为{cn_date(tested)}{extra}，"
                       f"超过{n}个工作日的送达期限（应于{cn_date(due)}前送达）。", dev + sev)
@@ -142,11 +136,7 @@ def payment_not_followed_up(case: CaseFile, ctx: CheckContext) -> Iterator[Findi
         return
     n = int(ctx.params(spec.id).get("limit_days", 15))
     rollover = bool((ctx.rules.get("calendar") or {}).get("rollover", True))
-    try:
-        due = ctx.calendar.add_days(served, n, rollover=rollover)
-    except CalendarMissingYear as exc:
-        yield calendar_info(spec, exc, sev)
-        return
+    due = ctx.calendar.add_days(served, n, rollover=rollover)
     paid, pev = case_date(case, "payment_date")
     if paid is not None and paid <= due:
         return

@@ -395,27 +395,30 @@ def test_odd_files_env_sets_the_default_time_limit(monkeypatch) -> None:
 
 
 def test_odd_files_one_failing_document_does_not_lose_its_case(tmp_path: Path, monkeypatch) -> None:
-    """spaCy's E088 on an over-long text used to turn the whole case into one E900."""
-    import pipeline.run.workers as workers
+    """spaCy's E088 on an over-long text used to turn the whole case into one E900. Now the one
+    document keeps no fields and an E210 naming it; the case and its other documents are read."""
+    import extractors.fields as fields
     from pipeline.run.workers import WorkerConfig, read_one
 
-    real = workers.extract_document
+    real = fields._extract
 
-    def e088_on_long(doc, nlp=None):
+    def e088_on_long(doc, nlp):
         if "卡住" in doc.path:
             raise ValueError("[E088] Text of length 2000001 exceeds maximum of 1000000.")
         return real(doc, nlp)
 
-    monkeypatch.setattr(workers, "extract_document", e088_on_long)
+    monkeypatch.setattr(fields, "_extract", e088_on_long)
     root = tmp_path / "archive"
     (root / "2406011").mkdir(parents=True)
     (root / "2406011" / "询问.docx").write_bytes(inquiry_docx())
     (root / "2406011" / "卡住.docx").write_bytes(decision_docx())
     entry = next(e for e in list_cases(root) if e.case_id == "2406011")
     case_input, casefile = read_one(WorkerConfig(limits=ReadLimits(ocr=False)), str(root), entry)
-    assert [(e.path, e.code) for e in case_input.errors] == [("2406011/卡住.docx", "E900")]
+    assert [(e.path, e.code) for e in case_input.errors] == [("2406011/卡住.docx", "E210")]
     assert "E088" in case_input.errors[0].message
-    assert [d.doc.doc_type for d in casefile.docs] == ["inquiry_record"]
+    by_type = {d.doc.doc_type: d for d in casefile.docs}
+    assert set(by_type) == {"inquiry_record", "decision"}
+    assert by_type["decision"].fields == () and by_type["inquiry_record"].fields
 
 
 # --- many dates in one document: linear structures, same answers -----------------------------------

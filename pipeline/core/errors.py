@@ -54,7 +54,6 @@ MESSAGES: dict[str, str] = {
     # --- checks and rules ----------------------------------------------------------------
     "E301": "规则文件无法读取：{path}（{detail}）。请检查 YAML 格式。",
     "E302": "规则文件 {path} 第 {line} 行：键“{key}”{problem}。",
-    "E303": "节假日日历缺少 {year} 年的数据，无法计算工作日（{what}）。请在规则文件的 calendar.years 中补充 {year} 年的法定节假日和调休工作日，或用 --rules 指定包含该年的用户日历文件。",
     "E304": "检查项 {check_id} 运行出错：{detail}。其他检查项不受影响；请把此信息报告给维护人员（加 --debug 可查看详细错误）。",
     "E305": "未知的检查项编号：{check_id}。可用 `anjuan checks list` 查看全部编号。",
     "E306": "{what}格式不正确：{value}。请写成 {form}。",
@@ -130,8 +129,3 @@ class DataFileError(AnjuanError):
     def __init__(self, path: str, line: int, problem: str) -> None:
         super().__init__("E203", path=path, line=line, problem=problem)
 
-
-class CalendarMissingYear(AnjuanError):
-    def __init__(self, year: int, what: str = "") -> None:
-        self.year = year
-        super().__init__("E303", year=year, what=what or "日期计算")

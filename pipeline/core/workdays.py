@@ -177,6 +177,61 @@ class WorkCalendar:
         return self.rollover(end) if rollover else end
 
 
+class RecordingCalendar:
+    """A calendar that notes every estimated year a computation touched (the registry gives each
+    check one, so every period computed on an estimated year is marked, whichever check made it).
+
+    It answers exactly as ``calendar`` does; ``touched`` holds the estimated years met since it was
+    made (the inputs and the results of each period).
+    """
+
+    def __init__(self, calendar: WorkCalendar) -> None:
+        self.calendar = calendar
+        self.touched: set[int] = set()
+
+    def _note(self, *dates: dt.date | None) -> None:
+        self.touched.update(self.calendar.estimated_years(*dates))
+
+    def __getattr__(self, name: str) -> object:  # everything else: the plain calendar
+        return getattr(self.calendar, name)
+
+    def is_workday(self, d: dt.date) -> bool:
+        self._note(d)
+        return self.calendar.is_workday(d)
+
+    def add_workdays(self, start: dt.date, n: int) -> dt.date:
+        end = self.calendar.add_workdays(start, n)
+        self._note(start, end)
+        return end
+
+    def workdays_between(self, start: dt.date, end: dt.date) -> int:
+        self._note(start, end)
+        return self.calendar.workdays_between(start, end)
+
+    def rollover(self, d: dt.date) -> dt.date:
+        end = self.calendar.rollover(d)
+        self._note(d, end)
+        return end
+
+    def add_days(self, start: dt.date, n: int, rollover: bool = True) -> dt.date:
+        end = self.calendar.add_days(start, n, rollover=rollover)
+        if rollover:  # a plain calendar-day count does not depend on any holiday table
+            self._note(start + dt.timedelta(days=n), end)
+        return end
+
+    def add_months(self, start: dt.date, months: int, rollover: bool = True) -> dt.date:
+        end = self.calendar.add_months(start, months, rollover=rollover)
+        if rollover:
+            self._note(end)
+        return end
+
+
+def estimate_note(years: Iterable[int]) -> str:
+    """What a finding whose period touched an estimated year adds to its message."""
+    ys = sorted(set(years))
+    return f"（期间涉及 {_years_cn(ys)} 年，该年放假调休安排为估算，期限需人工核对）" if ys else ""
+
+
 def _as_date(x: str | dt.date) -> dt.date:
     if isinstance(x, dt.date):
         return x
