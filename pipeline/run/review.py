@@ -390,6 +390,11 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
     review_date = settings.review_date or _first_of_next_month(month)
     if register_rows is not None:
         casefiles = [_attach_register(c, register_rows) for c in casefiles]
+    if store is not None:  # reviewers' field corrections (anjuan serve) come before the checks
+        from pipeline.store.corrections import load_corrections
+        from pipeline.supervise.corrections import apply_corrections
+
+        casefiles = apply_corrections(casefiles, load_corrections(store.conn))
     by_id = {c.case_id: c for c in casefiles}
 
     history: list[Any] = []
@@ -410,6 +415,7 @@ def _review(archive: Path, out: Path, settings: ReviewSettings, started: float, 
     # results, in case-id order
     results: list[CaseResult] = []
     for entry, (case_input, casefile, crash) in read:
+        casefile = by_id.get(entry.case_id, casefile)  # as checked: with the reviewers' corrections
         results.append(_case_result(entry, case_input, casefile, single.get(entry.case_id, []),
                                     cross.get(entry.case_id, []), crash, sheet, score_case,
                                     case_fields, field_provenance, decisions))
