@@ -34,9 +34,18 @@ def _month(root: Path, n: int = 6, seed: int = 3) -> dict[str, Path]:
     return {"archive": root / "corpus" / "archive", "out": out, "db": db}
 
 
+def _tree_hash(root: Path) -> dict[str, str]:
+    import hashlib
+
+    return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
 @pytest.fixture(scope="module")
 def month(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return _month(tmp_path_factory.mktemp("serve"))
+    paths = _month(tmp_path_factory.mktemp("serve"))
+    paths["archive_hash"] = _tree_hash(paths["archive"])  # type: ignore[assignment]
+    return paths
 
 
 @pytest.fixture()
@@ -276,3 +285,8 @@ def test_serve_correction_is_used_by_the_next_review(client, month):
     restored = next(c for c in _cases(month) if c["case_id"] == case["case_id"])
     assert restored["fields"]["filing_date"] == case["fields"]["filing_date"]
     assert not any(f["check_id"] == "DEC-01" for f in restored["findings"])
+
+
+def test_serve_never_writes_the_archive(client, month):
+    """Runs last in this file: after every page, decision, correction and Regenerate above."""
+    assert _tree_hash(month["archive"]) == month["archive_hash"]

@@ -167,3 +167,50 @@ def test_serve_e2e_dismiss_with_the_keyboard_then_regenerate(served, browser):
     assert "经核对原件，告知内容无误（端到端测试）" in history.output
     if os.environ.get("ANJUAN_SCREENSHOTS"):
         browser.save_screenshot(str(Path(os.environ["ANJUAN_SCREENSHOTS"]) / "outputs.png"))
+
+
+def test_serve_e2e_keys_move_confirm_undo_and_go_to_the_next_case(served, browser):
+    from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+    from selenium.webdriver.common.action_chains import ActionChains
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from pipeline.store.db import Store
+
+    with (served["out"] / "cases.jsonl").open(encoding="utf-8") as fh:
+        cases = [json.loads(line) for line in fh]
+    with Store.open(served["db"]) as st:
+        decided = {cid for (cid, _chk), d in st.decisions().items() if d["decision"]}
+    case = next((c for c in cases if len({f["check_id"] for f in c["findings"]}) >= 2
+                 and c["case_id"] not in decided), None)
+    if case is None:
+        pytest.skip("no undecided case with two different check ids")
+    wait = WebDriverWait(browser, 120, ignored_exceptions=(StaleElementReferenceException, NoSuchElementException))
+    browser.get(f"{served['url']}/case/{case['case_id']}?f=0")
+
+    def press(key: str) -> None:
+        ActionChains(browser).send_keys(key).perform()
+
+    def selected() -> str:
+        return browser.find_element(By.CSS_SELECTOR, "li.finding.sel").get_attribute("id")
+
+    press("j")
+    wait.until(lambda d: selected() == "f1")
+    press("k")
+    wait.until(lambda d: selected() == "f0")
+    press("a")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#f0.dec-confirmed"))
+    assert "已确认" in browser.find_element(By.CSS_SELECTOR, "#f0 .state").text
+    browser.get(f"{served['url']}/case/{case['case_id']}?f=0")
+    press("u")
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#f0 .state")
+               and "待审核" in d.find_element(By.CSS_SELECTOR, "#f0 .state").text)
+    press("n")
+    wait.until(lambda d: f"/case/{case['case_id']}" not in d.current_url)
+    assert "/case/" in browser.current_url
+    from pipeline.cli import cli
+
+    history = CliRunner().invoke(cli, ["findings", "history", case["case_id"], "--db", str(served["db"])])
+    check_id = case["findings"][0]["check_id"]
+    assert f"{case['case_id']}  {check_id}  确认" in history.output
+    assert f"{case['case_id']}  {check_id}  撤销" in history.output

@@ -3,6 +3,7 @@ corrections, the 未能核实 list, and what the left pane shows (a page image w
 or a DOCX page's text with the quote marked)."""
 from __future__ import annotations
 
+import collections
 from collections.abc import Mapping
 from typing import Any
 
@@ -24,6 +25,7 @@ def finding_rows(bench: Workbench, case: Mapping[str, Any],
     """The case's findings in cases.jsonl order, each with its title, effect and decision."""
     records = findings_of(case)
     all_fx = bench.effects(case, decisions)
+    counts = collections.Counter(f["check_id"] for f in case.get("findings", []))
     rows = []
     for i, (raw, rec) in enumerate(zip(case.get("findings", []), records)):
         mine = [fx for fx in all_fx if fx.finding == rec]
@@ -33,13 +35,23 @@ def finding_rows(bench: Workbench, case: Mapping[str, Any],
             "index": i, "check_id": raw["check_id"], "title": spec.get("title") or raw["check_id"],
             "severity": raw["severity"], "severity_cn": SEVERITY_CN.get(raw["severity"], raw["severity"]),
             "stage": raw.get("stage") or "", "citation": raw["citation"], "message": raw["message"],
-            "evidence": raw.get("evidence", []), "related": raw.get("related_cases", []),
+            "evidence": [dict(e, label=_doc_label(bench, case, e["document"])) for e in raw.get("evidence", [])],
+            "related": raw.get("related_cases", []), "shared": counts[raw["check_id"]],
             "effect": "；".join(_effect_text(fx) for fx in mine) or "不扣分",
             "decision": dec.get("decision"), "decision_cn": DECISION_CN.get(dec.get("decision") or "", "待审核"),
             "decided_by": dec.get("who"), "decided_at": dec.get("at"), "reason": dec.get("reason"),
             "history": dec.get("history", []),
         })
     return rows
+
+
+def _doc_label(bench: Workbench, case: Mapping[str, Any], doc_id: str) -> str:
+    """A document as the reviewer names it: its title (and its case when it is another one's)."""
+    doc = bench.document(case, doc_id)
+    if doc is None:
+        return doc_id
+    name = doc.get("title") or DOC_NAMES.get(doc["doc_type"], doc["doc_type"])
+    return name if doc["case_id"] == case["case_id"] else f"案卷 {doc['case_id']} {name}"
 
 
 def _effect_text(fx: Any) -> str:

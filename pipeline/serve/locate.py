@@ -7,10 +7,12 @@ non-whitespace characters, and the match is mapped back to offsets in the page t
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 Box = tuple[float, float, float, float]  # x0, y0, x1, y1 as fractions of the page, y downwards
-MIN_PART = 4  # a line of a quote shorter than this is too common to point anywhere
+MIN_PART = 4  # a part of a quote shorter than this is too common to point anywhere
+_PARTS = re.compile(r"[\n；;]+")
 
 
 def _squeeze(text: str) -> tuple[str, list[int]]:
@@ -23,22 +25,30 @@ def _squeeze(text: str) -> tuple[str, list[int]]:
     return "".join(chars), index
 
 
-def find_quote(text: str, quote: str) -> tuple[int, int] | None:
-    """``(start, end)`` offsets in ``text`` of ``quote`` compared without whitespace, or None.
+def find_spans(text: str, quote: str) -> list[tuple[int, int]]:
+    """``(start, end)`` offsets in ``text`` where ``quote`` stands, compared without whitespace.
 
-    When the whole quote is not there (a quote assembled from two places), its longest line is
-    looked for instead, so the reviewer is still taken to the right spot.
+    The whole quote when it is there (one span). Otherwise the quote was assembled from several
+    places (a time and a place, two table cells): each of its parts (split at line breaks and
+    「；」) of at least ``MIN_PART`` characters that is found gives a span, in text order.
     """
     hay, index = _squeeze(text)
     whole, _ = _squeeze(quote)
     if not hay or not whole:
-        return None
-    lines = sorted((_squeeze(ln)[0] for ln in quote.splitlines()), key=len, reverse=True)
-    for needle in [whole] + [ln for ln in lines if len(ln) >= MIN_PART and ln != whole]:
-        at = hay.find(needle)
+        return []
+
+    def span(needle: str, at: int) -> tuple[int, int]:
+        return index[at], index[at + len(needle) - 1] + 1
+
+    at = hay.find(whole)
+    if at >= 0:
+        return [span(whole, at)]
+    spans: list[tuple[int, int]] = []
+    for part in dict.fromkeys(_squeeze(p)[0] for p in _PARTS.split(quote)):
+        at = hay.find(part) if len(part) >= MIN_PART else -1
         if at >= 0:
-            return index[at], index[at + len(needle) - 1] + 1
-    return None
+            spans.append(span(part, at))
+    return sorted(spans)
 
 
 def merge_lines(boxes: Sequence[Box]) -> list[Box]:
@@ -63,4 +73,4 @@ def line_range(text: str, start: int, end: int) -> tuple[int, int]:
     return first, last
 
 
-__all__ = ["Box", "find_quote", "line_range", "merge_lines"]
+__all__ = ["Box", "find_spans", "line_range", "merge_lines"]

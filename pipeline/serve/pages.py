@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from pipeline.read.readers import IMAGE_EXTS, PDF_EXTS, ReadLimits, read_zip
-from pipeline.serve.locate import Box, find_quote, line_range, merge_lines
+from pipeline.serve.locate import Box, find_spans, line_range, merge_lines
 
 ZIP_SEP = "!/"
 PAGE_WIDTH = 1000  # pixels of a rendered page
@@ -145,16 +145,14 @@ def pdf_quote_boxes(root: Path, rel: str, page: int, quote: str) -> list[Box]:
             text = tp.get_text_range() if n else ""
             if len(text) != n:  # a character outside the BMP: offsets would not line up
                 return []
-            at = find_quote(text, quote)
-            if at is None:
-                return []
             w, h = p.get_width(), p.get_height()
             boxes = []
-            for i in range(*at):
-                if text[i].isspace():
-                    continue
-                left, bottom, right, top = tp.get_charbox(i)
-                boxes.append((left / w, 1 - top / h, right / w, 1 - bottom / h))
+            for start, end in find_spans(text, quote):
+                for i in range(start, end):
+                    if text[i].isspace():
+                        continue
+                    left, bottom, right, top = tp.get_charbox(i)
+                    boxes.append((left / w, 1 - top / h, right / w, 1 - bottom / h))
             return merge_lines(boxes)
         finally:
             tp.close()
@@ -169,19 +167,30 @@ def ocr_quote_boxes(text: str, line_boxes: tuple[Box, ...], quote: str) -> list[
     lines = text.split("\n")
     if not line_boxes or len(line_boxes) != len(lines):
         return []
-    at = find_quote(text, quote)
-    if at is None:
-        return []
-    first, last = line_range(text, *at)
-    return [tuple(line_boxes[i]) for i in range(first, last + 1)]  # type: ignore[misc]
+    rows: set[int] = set()
+    for start, end in find_spans(text, quote):
+        first, last = line_range(text, start, end)
+        rows.update(range(first, last + 1))
+    return [tuple(line_boxes[i]) for i in sorted(rows)]  # type: ignore[misc]
 
 
-def marked_text(text: str, quote: str) -> tuple[str, str, str] | None:
-    """``(before, quote as written, after)`` of a page's text, or None when the quote is not in it."""
-    at = find_quote(text, quote)
-    if at is None:
+def marked_text(text: str, quote: str) -> list[tuple[str, bool]] | None:
+    """A page's text cut into ``(piece, marked)`` pieces, the quote's spans marked; None when no
+    part of the quote is in it."""
+    spans = find_spans(text, quote)
+    if not spans:
         return None
-    return text[:at[0]], text[at[0]:at[1]], text[at[1]:]
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in spans:
+        start = max(start, pos)  # two parts of the quote overlap: the later one starts inside the mark
+        if end <= start:
+            continue
+        out.append((text[pos:start], False))
+        out.append((text[start:end], True))
+        pos = max(pos, end)
+    out.append((text[pos:], False))
+    return out
 
 
 __all__ = ["NotServed", "ZIP_SEP", "file_bytes", "marked_text", "ocr_quote_boxes", "page_image",
