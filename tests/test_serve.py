@@ -81,7 +81,7 @@ def _decided(month, case_id: str, check_id: str) -> dict | None:
 ])
 def test_serve_file_routes_refuse_paths_outside_their_folder(client, url):
     resp = client.get(url, follow_redirects=True)  # werkzeug merges "//" with a redirect first
-    assert resp.status_code == 404
+    assert resp.status_code == 404 and "未找到该页面或文件" in resp.get_data(as_text=True)
     assert b"SQLite format" not in resp.data and b"root:" not in resp.data
 
 

@@ -3,10 +3,11 @@
 The workbench's Regenerate button. The month is reviewed again into its own results folder with
 the settings recorded in ``summary.json`` (rules, month, review date) and the same database: every
 case whose files are unchanged is taken from the store (``case_results``) instead of being read
-again, the reviewers' corrections are applied before the checks, and the decisions in force decide
-the scores. Checking, scoring and writing are those of ``anjuan review`` itself, so the opinions,
-the workbook, the letters and the meeting material are exactly what the command would write with
-the same decisions (an opinion whose case did not change comes out byte-identical).
+again (a case whose files changed since is read again, in parallel), the reviewers' corrections
+are applied before the checks, and the decisions in force decide the scores. Checking, scoring
+and writing are those of ``anjuan review`` itself, so the opinions, the workbook, the letters and
+the meeting material are exactly what the command would write with the same decisions (an opinion
+whose case did not change comes out byte-identical).
 
 ``regenerate`` reports which output files changed, so the workbench can offer them first.
 """
@@ -52,7 +53,7 @@ def regenerate(results: Path, *, db_path: Path, archive: Path, templates_dir: Pa
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     recorded = summary.get("settings") or {}
     settings = ReviewSettings(
-        rules_path=Path(recorded["rules"]) if recorded.get("rules") else None, db_path=Path(db_path), jobs=1,
+        rules_path=Path(recorded["rules"]) if recorded.get("rules") else None, db_path=Path(db_path), jobs=0,
         month=summary.get("month"), review_date=summary.get("review_date"), templates_dir=templates_dir,
         progress=False)
     with _LOCK:

@@ -15,12 +15,20 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, redirect, render_template, request, send_file, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from pipeline.core.errors import AnjuanError
 from pipeline.serve import caseview, pages
 from pipeline.serve.workbench import Workbench, by_squad, filter_rows, month_rows, next_unreviewed
 
 OPEN_ENDPOINTS = frozenset({"login", "static"})
+HTTP_CN = {
+    400: "请求内容不完整或无效，请返回上一页重试。",
+    404: "未找到该页面或文件（工作台只提供结果目录和案卷目录中的文件）。",
+    405: "不支持这种访问方式，请从工作台页面上的按钮操作。",
+    413: "提交的内容过大。",
+    500: "工作台内部出错，请重试；如反复出现，请把终端中的错误信息报告给维护人员。",
+}
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; "
        "frame-ancestors 'none'; form-action 'self'")
 
@@ -57,6 +65,12 @@ def create_app(bench: Workbench, *, password: str | None = None, secret_key: byt
     @app.errorhandler(AnjuanError)
     def domain_error(exc: AnjuanError) -> Any:
         return _error(exc, 400)
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Any:
+        status = exc.code or 500
+        text = HTTP_CN.get(status, "请求无法完成。")
+        return render_template("error.html", message=text, code=str(status)), status
 
     @app.context_processor
     def common() -> dict[str, Any]:
