@@ -190,15 +190,15 @@ def create_app(bench: Workbench, *, password: str | None = None, secret_key: byt
         assert bench.archive is not None
         done = run(bench.results, db_path=bench.db_path, archive=bench.archive)
         case_id = request.form.get("case_id", "")
-        session["changed"] = list(done.changed)
+        bench.last_changed = frozenset(done.changed)  # kept here: a cookie is too small for the list
         return redirect(url_for("outputs", case=case_id, done=1))
 
     @app.get("/outputs")
     def outputs() -> Any:
         from pipeline.run.rerender import output_hashes
 
-        files = sorted(output_hashes(bench.results))
-        changed = set(session.get("changed") or []) if request.args.get("done") else set()
+        changed = bench.last_changed if request.args.get("done") else frozenset()
+        files = sorted(output_hashes(bench.results), key=lambda f: (f not in changed, f))  # changed ones first
         case_id = request.args.get("case", "")
         mine = [f for f in files if case_id and f.startswith("评查意见书/") and Path(f).stem == case_id]
         return render_template("outputs.html", files=files, changed=changed, case_id=case_id, mine=mine,

@@ -41,6 +41,7 @@ class Workbench:
     db_path: Path
     archive: Path | None = None
     who: str = "评查人员"
+    last_changed: frozenset[str] = frozenset()  # the outputs the last Regenerate changed
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _cases: list[dict[str, Any]] = field(default_factory=list, repr=False)
     _stamp: tuple[int, int] | None = field(default=None, repr=False)
