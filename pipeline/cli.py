@@ -305,11 +305,11 @@ def findings_history_cmd(case_id: str | None, db: Path) -> None:
 
 @cli.command("serve")
 @click.argument("results", type=click.Path(path_type=Path, file_okay=False), default=Path("."), required=False)
-@click.option("--db", "db", type=click.Path(path_type=Path), default=None, help="评查数据库（默认取 summary.json 记录的）。")
-@click.option("--archive", type=click.Path(path_type=Path, file_okay=False), default=None, help="案卷目录（默认自动查找）。")
+@click.option("--db", "db", type=click.Path(path_type=Path), default=None, help="评查数据库（默认按结果记录）。")
+@click.option("--archive", type=click.Path(path_type=Path, file_okay=False), help="案卷目录（默认自动查找）。")
 @click.option("--port", type=int, default=8765, show_default=True, help="端口。")
 @click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；局域网用 0.0.0.0（须设 --password）。")
-@click.option("--password", default=None, help="访问口令；auto 表示随机生成并显示。")
+@click.option("--password", envvar="ANJUAN_SERVE_PASSWORD", show_envvar=True, help="访问口令（auto：随机生成）。")
 @click.option("--no-browser", "no_browser", is_flag=True, help="不自动打开浏览器。")
 @_domain_errors
 def serve_cmd(results: Path, db: Path | None, archive: Path | None, port: int, host: str, password: str | None,
