@@ -221,6 +221,53 @@ def test_serve_case_page_marks_the_quote_in_docx_text(client, month):
     pytest.skip("no finding quotes a DOCX document")
 
 
+def test_serve_page_image_of_a_pdf_inside_a_zip(client, month):
+    member = next((d["path"] for c in _cases(month) for d in c["documents"]
+                   if "!/" in d["path"] and d["path"].endswith(".pdf")), None)
+    if member is None:
+        pytest.skip("no zipped PDF in the generated month")
+    png = client.get("/page.png", query_string={"doc": member, "page": "1"})
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+    assert client.get("/page.png", query_string={"doc": member, "page": "99"}).status_code == 404
+    outer = member.split("!/")[0]
+    assert client.get("/page.png", query_string={"doc": outer + "!/../../anjuan.db", "page": "1"}).status_code == 404
+    assert client.get(f"/archive/{member}").status_code == 404  # originals are sent whole files only
+
+
+def test_serve_open_refuses_a_folder_without_results(tmp_path, month):
+    with pytest.raises(AnjuanError) as err:
+        Workbench.open(tmp_path, month["db"])
+    assert err.value.code == "E602"
+    (tmp_path / "cases.jsonl").write_text("", encoding="utf-8")
+    with pytest.raises(AnjuanError) as err:
+        Workbench.open(tmp_path, month["db"])
+    assert err.value.code == "E603"
+    with pytest.raises(AnjuanError) as err:
+        Workbench.open(tmp_path, tmp_path / "none.db")
+    assert err.value.code == "E501"
+
+
+def test_serve_finds_the_database_and_archive_the_review_recorded(month):
+    bench = Workbench.open(month["out"])
+    assert bench.db_path.resolve() == month["db"].resolve()
+    assert bench.archive.resolve() == month["archive"].resolve()
+
+
+def test_serve_shows_a_decision_made_on_the_command_line(client, month):
+    case = next(c for c in _cases(month) if c["findings"])
+    check_id = case["findings"][-1]["check_id"]
+    result = CliRunner().invoke(cli, ["findings", "dismiss", case["case_id"], check_id, "--reason", "命令行排除",
+                                      "--db", str(month["db"])])
+    assert result.exit_code == 0, result.output
+    html = client.get(f"/case/{case['case_id']}").get_data(as_text=True)
+    assert "已排除（命令行排除；评查人员" in html
+    from pipeline.store.corrections import undo_decision
+
+    with Store.open(month["db"]) as st:  # leave the finding open for the tests below
+        assert undo_decision(st.conn, case["case_id"], check_id, who="测试", at="2024-07-01") is not None
+    assert _decided(month, case["case_id"], check_id)["decision"] is None
+
+
 # --- decisions, corrections, Regenerate -----------------------------------------------------------------
 
 def test_serve_decide_and_undo_reach_the_store_the_cli_reads(client, month):
