@@ -19,7 +19,7 @@ from werkzeug.exceptions import HTTPException
 
 from pipeline.core.errors import AnjuanError
 from pipeline.serve import caseview, pages
-from pipeline.serve.workbench import Workbench, by_squad, filter_rows, month_rows, next_unreviewed
+from pipeline.serve.workbench import Workbench, by_squad, filter_rows, month_rows, next_unreviewed, open_findings
 
 OPEN_ENDPOINTS = frozenset({"login", "static"})
 HTTP_CN = {
@@ -120,7 +120,7 @@ def create_app(bench: Workbench, *, password: str | None = None, secret_key: byt
         elif doc_id:
             quote = request.args.get("q", "")
         view = caseview.viewer(bench, c, doc_id, page, quote)
-        rows = month_rows(bench, decisions)
+        rows = [{"case_id": x["case_id"], "reviewed": not open_findings(x, decisions)} for x in bench.cases()]
         ids = [r["case_id"] for r in rows]
         pos = ids.index(case_id)
         return render_template(
