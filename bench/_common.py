@@ -15,7 +15,7 @@ if str(ROOT) not in sys.path:
 
 
 def make_corpus(n: int, month: str, seed: int, keep: Path | None = None, scanned_fraction: float = 0.0) -> Path:
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     work = keep or Path(tempfile.mkdtemp(prefix="anjuan-bench-"))
     if not (work / "truth.jsonl").exists():

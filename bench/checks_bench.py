@@ -30,7 +30,9 @@ def main() -> None:
     from checks.registry import all_checks, run_case_checks, run_cross_checks
     from checks.rules import load_rules, make_context
     from pipeline.read.register import read_register
-    from pipeline.run.review import _attach_register, _first_of_next_month
+    from pipeline.core.months import first_day, next_month
+    from pipeline.core.caseno import RegisterIndex
+    from pipeline.run.review import attach_register
 
     t0 = time.perf_counter()
     work = make_corpus(a.cases, a.month, a.seed, a.keep)
@@ -40,8 +42,9 @@ def main() -> None:
     rows_reg, _ = read_register(work / "archive" / "台账.xlsx")
     register = [dict(r.values, _row=r.row) for r in rows_reg]
     rules = load_rules(None)
-    ctx = make_context(rules, review_date=_first_of_next_month(a.month), register_rows=register)
-    cases = [_attach_register(c, register) for c in st.cases]
+    ctx = make_context(rules, review_date=first_day(next_month(a.month)).isoformat(), register_rows=register)
+    index = RegisterIndex.of(register)
+    cases = [attach_register(c, index) for c in st.cases]
 
     t = time.perf_counter()
     got: dict[str, list] = {c.case_id: run_case_checks(c, ctx) for c in cases}

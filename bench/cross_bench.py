@@ -20,7 +20,9 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from checks.cross import CaseDigest, REGISTER_PREFIX, digest  # noqa: E402
+from checks.cross_common import digest, digests_for  # noqa: E402
+from checks.register_match import REGISTER_PREFIX  # noqa: E402
+from pipeline.core.digest import CaseDigest  # noqa: E402
 from pipeline.core.models import CaseFile, DocFields, Field, Page, SourceDoc, Span  # noqa: E402
 
 SURNAMES = ("王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任"
@@ -54,7 +56,8 @@ def _f(name: str, value: Any, doc_id: str, page: int = 1) -> Field:
 
 
 def _body(rng: random.Random, name: str, place: str, day: str) -> str:
-    parts = [PREAMBLE, f"问：请介绍一下你的基本情况。答：我叫{name}，身份证号3101181990{rng.randint(10000000, 99999999)}。"]
+    parts = [PREAMBLE, f"问：请介绍一下你的基本情况。答：我叫{name}，"
+                       f"身份证号3101181990{rng.randint(10000000, 99999999)}。"]
     for _ in range(6):
         parts.append(f"问：{day}你在{place}{rng.choice(CLAUSE_A)}做什么？答：我在{rng.choice(CLAUSE_A)}"
                      f"{rng.choice(CLAUSE_B)}，{rng.choice(CLAUSE_C)}，大约{rng.randint(2, 30)}平方米。")
@@ -249,11 +252,13 @@ def main(argv: list[str]) -> int:
     t0 = time.perf_counter()
     cases, history, rows, planted = make_month(n, seed)
     t1 = time.perf_counter()
-    ctx = CheckContext(rules={}, calendar=None, history=history, register_rows=rows)
     times: dict[str, float] = {}
     found: set[tuple[str, str]] = set()
     t_all = time.perf_counter()
     c_all = time.process_time()
+    digests = digests_for(cases)  # the run builds the month's digests once, for the four checks
+    times["digests"] = time.perf_counter() - t_all
+    ctx = CheckContext(rules={}, calendar=None, history=history, register_rows=rows, digests=digests)
     for cid in ("MIS-01", "MIS-02", "MIS-03", "MIS-04"):
         t = time.perf_counter()
         result = run_cross_checks(cases, ctx, only=[cid], debug=True)
@@ -263,9 +268,9 @@ def main(argv: list[str]) -> int:
     cpu = time.process_time() - c_all
     print(f"generated {n} cases + {len(history)} history digests + {len(rows)} register rows "
           f"in {t1 - t0:.1f} s")
-    print("per check (the first includes the digests of this month): "
+    print("this month's digests, then per check: "
           + ", ".join(f"{k} {v:.2f} s" for k, v in times.items()))
-    print(f"all four cross-case checks over {n} cases: {total:.2f} s wall, {cpu:.2f} s CPU")
+    print(f"digests and all four cross-case checks over {n} cases: {total:.2f} s wall, {cpu:.2f} s CPU")
     missing, extra = planted - found, found - planted
     print(f"planted {len(planted)}, found {len(found)}, missing {len(missing)}, unexpected {len(extra)}")
     if missing or extra:

@@ -40,7 +40,7 @@ _DATE = re.compile(r"\d{4}年\d{1,2}月\d{1,2}日|[〇○零一二三四五六�
                    r"[一二三四五六七八九十]{1,3}日")
 _AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?元|人民币[壹贰叁肆伍陆柒捌玖拾佰仟万零整元角分]+")
 _CASENO = re.compile(r"[\u4e00-\u9fff]{1,8}[（(〔\[]\d{4}[）)〕\]]第?\d+号")
-_NAME = re.compile(r"(?:%s)[:：\t ]+([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])" % "|".join(NAME_LABELS))
+_NAME = re.compile(r"(?:" + "|".join(NAME_LABELS) + r")[:：\t ]+([\u4e00-\u9fff]{2,4})(?![\u4e00-\u9fff])")
 
 
 def norm(text: str) -> str:
@@ -67,8 +67,10 @@ def _fallback_docs():
             Block("subtitle", "沪青城管罚字(2024)第0123456号"),
             Block("table", rows=(("当事人", "张建国", "性别", "男"),
                                  ("身份证号", "310229198001011234", "联系电话", "139****1234"))),
-            Block("para", "经查，当事人于2024年3月5日在青浦区公园路100号门口擅自占用道路堆放物品，违反了《上海市市容环境卫生管理条例》第二十二条第一款的规定。"),
-            Block("para", "依据《上海市市容环境卫生管理条例》第四十九条第一款，决定对当事人处以罚款人民币伍佰元整（500元）。"),
+            Block("para", "经查，当事人于2024年3月5日在青浦区公园路100号门口擅自占用道路堆放物品，"
+                          "违反了《上海市市容环境卫生管理条例》第二十二条第一款的规定。"),
+            Block("para", "依据《上海市市容环境卫生管理条例》第四十九条第一款，"
+                          "决定对当事人处以罚款人民币伍佰元整（500元）。"),
             Block("seal", f"（印章）{agency}"), Block("signature", "二〇二四年三月十五日"))),
         DocSpec("inquiry_record", "询问笔录", (
             Block("title", "询问笔录"),
@@ -111,7 +113,8 @@ def pages_part(args, engines: list[str]) -> None:
     from rapidfuzz.distance import Levenshtein
 
     from corpus.scan import scan_pages
-    from pipeline.read.ocr import SEAL_MARK, _engine, ocr_image
+    from pipeline.read.ocr import SEAL_MARK, ocr_image
+    from pipeline.read.ocr.engines import engine_for
 
     rng = random.Random(args.seed)
     t = time.perf_counter()
@@ -129,7 +132,7 @@ def pages_part(args, engines: list[str]) -> None:
     rows = []
     for name in engines:
         t = time.perf_counter()
-        _engine(name, "")
+        engine_for(name, "")
         load_s = time.perf_counter() - t
         chars = errs = keys = hits = rot_ok = warned = 0
         skew_err = 0.0
@@ -174,10 +177,12 @@ def cases_part(args, engines: list[str]) -> None:
     """Per-field accuracy of whole scanned cases, and seconds per OCR page, per engine."""
     import shutil
 
-    import pipeline.read.ocr as ocr_mod
     from _common import load_truth, make_corpus, read_extract, table
+
+    import pipeline.read.ocr.page as ocr_mod
     from extractors.assemble import case_fields
     from extractors.evaluate import compare, evaluate
+    from pipeline.read.ocr.engines import engine_for
 
     t = time.perf_counter()
     work = make_corpus(args.cases, args.month, args.case_seed, args.keep, scanned_fraction=1.0)
@@ -200,7 +205,7 @@ def cases_part(args, engines: list[str]) -> None:
     for name in engines:
         os.environ["ANJUAN_OCR_ENGINE"] = name
         t = time.perf_counter()
-        ocr_mod._engine(name, "")
+        engine_for(name, "")
         load_s = time.perf_counter() - t
         timed.update(s=0.0, pages=0)
         saved = ocr_mod.ocr_pdf_page, ocr_mod.ocr_image_pages
@@ -253,11 +258,11 @@ def main() -> None:
     ap.add_argument("--show", action="store_true", help="print each page's OCR text")
     args = ap.parse_args()
 
-    from pipeline.read.ocr import _threads, available_engines
+    from pipeline.read.ocr import available_engines, ocr_threads
 
     engines = [e for e in args.engines.split(",") if e] or available_engines()
     print(f"engines: {', '.join(engines) or 'none installed'}; cores {os.cpu_count()}, engine threads "
-          f"{_threads()}; load average {os.getloadavg()[0]:.1f}")
+          f"{ocr_threads()}; load average {os.getloadavg()[0]:.1f}")
     if args.docs:
         pages_part(args, engines)
     if args.cases:

@@ -58,7 +58,8 @@ def main() -> None:
     ap.add_argument("--keep", type=Path, default=None, help="work folder (kept; reused when it holds a review)")
     args = ap.parse_args()
 
-    from pipeline.run.review import ReviewSettings, generate_corpus, review_archive
+    from pipeline.run.commands import generate_corpus
+    from pipeline.run.review import ReviewSettings, review_archive
     from pipeline.serve.server import make_server
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="anjuan-serve-bench-"))

@@ -42,7 +42,7 @@ MONTHS = ("2024-07", "2024-08", "2024-09", "2024-10", "2024-11", "2024-12")
 
 def build_archive(n: int, seed: int, work: Path) -> Path:
     """N generated cases in ``work/archive`` (several months when N > 990; no register)."""
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     archive = work / "archive"
     if archive.is_dir() and len(list(archive.iterdir())) == n:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+from importlib.metadata import entry_points
 
-_SKIP = {"registry", "workdays", "rules"}
+_SKIP = {"registry", "rules", "cross_common"}
 
 
 def _discover() -> None:
@@ -20,8 +21,6 @@ def _discover() -> None:
             continue
         importlib.import_module(f"{__name__}.{mod.name}")
     try:
-        from importlib.metadata import entry_points
-
         for ep in entry_points(group="anjuan.checks"):
             ep.load()
     except Exception:  # a broken outside pack must not stop the built-in checks

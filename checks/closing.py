@@ -2,11 +2,19 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Iterator
+from collections.abc import Iterator
 
 from checks.common import (
-    any_doc_evidence, case_date, cn_date, doc_evidence, doc_name, finding, general_only, outcome,
-    to_date, to_money,
+    any_doc_evidence,
+    case_date,
+    cn_date,
+    doc_evidence,
+    doc_name,
+    finding,
+    general_only,
+    outcome,
+    to_date,
+    to_money,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.models import CaseFile, Citation, Finding

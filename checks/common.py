@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, DocFields, Evidence, Field, Finding
@@ -41,7 +42,8 @@ DOC_NAMES: dict[str, str] = {
     "defence_record": "陈述申辩笔录", "hearing_notice": "听证通知书", "hearing_record": "听证笔录",
     "decision_approval": "行政处罚决定审批表", "decision": "行政处罚决定书", "simple_decision": "当场行政处罚决定书",
     "non_penalty_decision": "不予行政处罚决定书", "service_receipt": "送达回证", "payment_receipt": "罚没款缴款凭证",
-    "extension_approval": "延长办案期限审批表", "withdrawal_approval": "撤销立案审批表", "closing_approval": "结案审批表",
+    "extension_approval": "延长办案期限审批表", "withdrawal_approval": "撤销立案审批表",
+    "closing_approval": "结案审批表",
     "other": "其他文书",
 }
 

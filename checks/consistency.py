@@ -3,47 +3,35 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any, Iterator
-
-from rapidfuzz import fuzz
+from collections.abc import Iterator
+from typing import Any
 
 from checks.common import (
-    DOC_NAMES, any_doc_evidence, applies, case_date, cn_money, doc_evidence, doc_name, finding, flag_true,
-    outcome, procedure, to_money,
+    DOC_NAMES,
+    any_doc_evidence,
+    applies,
+    case_date,
+    cn_money,
+    doc_evidence,
+    doc_name,
+    finding,
+    flag_true,
+    outcome,
+    procedure,
+    to_money,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding
+from extractors.normalise.names import names_match
+from pipeline.core.models import CaseFile, Citation, DocFields, Evidence, Field, Finding
 
 APL = "中华人民共和国行政处罚法"
-MASK = set("*＊×xX某")
 _SPACE = re.compile(r"[\s\u3000]+")
 _BRACKETS = str.maketrans({"(": "（", ")": "）"})
 
 
 def _norm_name(s: Any) -> str:
+    """A name or id number as shown in a message: no whitespace, full-width round brackets."""
     return _SPACE.sub("", str(s or "")).translate(_BRACKETS)
-
-
-def _masked(s: str) -> bool:
-    return any(c in MASK for c in s)
-
-
-def names_agree(a: str, b: str, similarity: float) -> bool:
-    """Same party name, allowing masking (杜** = 杜某某; two masked forms are only 'not contradicted')
-    and OCR noise (rapidfuzz ratio ≥ ``similarity``)."""
-    if a == b:
-        return True
-    if _masked(a) or _masked(b):
-        if len(a) != len(b):
-            # compare the visible head and tail only
-            head = 0
-            while head < min(len(a), len(b)) and a[head] not in MASK and b[head] not in MASK:
-                if a[head] != b[head]:
-                    return False
-                head += 1
-            return True
-        return all(x == y or x in MASK or y in MASK for x, y in zip(a, b))
-    return fuzz.ratio(a, b) >= similarity
 
 
 _ORG_TAIL = ("公司", "店", "部", "厂", "社", "中心", "商行", "行", "馆", "所", "院", "场", "站", "坊", "铺",
@@ -117,18 +105,21 @@ def inconsistent_party(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         if len(seen) < 2:
             continue
         ref, (rdoc, rf) = seen[0]
-
-        def agree(a: str, b: str, other: Any) -> bool:
-            if field == "party_id_number":
-                return ids_agree(a, b)
-            ocr = rdoc.doc.text_source == "ocr" or other.doc.text_source == "ocr"
-            return names_agree(a, b, sim if ocr else 101.0)
-
-        clash = [(v, src) for v, src in seen[1:] if not agree(ref, v, src[0])]
+        clash = [(v, src) for v, src in seen[1:] if not _agree(field, ref, v, rdoc, src[0], sim)]
         if clash:
             v, (cdoc, cf) = clash[0]
             ev = [_ev(rdoc, rf), _ev(cdoc, cf)]
-            yield finding(spec, ctx, f"{doc_name(rdoc)}载明的{label}为“{ref}”，{doc_name(cdoc)}为“{v}”，前后不一致。", ev)
+            yield finding(spec, ctx, f"{doc_name(rdoc)}载明的{label}为“{ref}”，{doc_name(cdoc)}为“{v}”，"
+                          "前后不一致。", ev)
+
+
+def _agree(field: str, a: str, b: str, da: DocFields, db: DocFields, similarity: float) -> bool:
+    """Two values of ``field`` do not contradict: id numbers by ``ids_agree``; names by the one
+    masked-name comparator, tolerating OCR noise (``similarity``) when one side was read by OCR."""
+    if field == "party_id_number":
+        return ids_agree(a, b)
+    ocr = da.doc.text_source == "ocr" or db.doc.text_source == "ocr"
+    return names_match(a, b, similarity=similarity if ocr else 100.0, min_visible=0)
 
 
 def _ev(d: Any, f: Any) -> Evidence:
@@ -155,7 +146,7 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     if not decisions:
         return
     dec = decisions[0]
-    values = []
+    values: list[tuple[float, Field]] = []
     for f in dec.all("fine_yuan"):
         m = to_money(f.value)
         if m is not None and m not in [x for x, _f in values]:
@@ -165,7 +156,8 @@ def inconsistent_amount(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     fine, ff = values[0]
     fev = [_ev(dec, ff)]
     if len(values) > 1:
-        yield finding(spec, ctx, f"{doc_name(dec)}中罚款金额记载为{'、'.join(cn_money(x) for x, _f in values)}，前后不一致。",
+        yield finding(spec, ctx, f"{doc_name(dec)}中罚款金额记载为{'、'.join(cn_money(x) for x, _f in values)}，"
+                      "前后不一致。",
                       [_ev(dec, f) for _x, f in values])
         return
     allow = bool(ctx.params(spec.id).get("allow_surcharge_in_payment", True))

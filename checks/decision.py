@@ -3,11 +3,26 @@ limit, the decision's contents, the remedy clause and the seal."""
 from __future__ import annotations
 
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from checks.common import (
-    any_doc_evidence, calendar_info, case_date, cn_date, cn_money, doc_date, doc_evidence, doc_name,
-    doc_value_any, finding, flag_true, general_only, hearing_level_of_case, outcome, to_date, to_money,
+    any_doc_evidence,
+    calendar_info,
+    case_date,
+    cn_date,
+    cn_money,
+    doc_date,
+    doc_evidence,
+    doc_name,
+    doc_value_any,
+    finding,
+    flag_true,
+    general_only,
+    hearing_level_of_case,
+    outcome,
+    to_date,
+    to_money,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
@@ -157,8 +172,7 @@ def missing_collective_discussion(case: CaseFile, ctx: CheckContext) -> Iterator
     if not talks:
         yield finding(spec, ctx, f"本案{reason}，属于重大案件，案卷中无负责人集体讨论记录。", dev)
         return
-    dates = [(doc_date(d, "discussion_date", "doc_date"), d) for d in talks]
-    dates = [(w, d) for w, d in dates if w is not None]
+    dates = [(w, d) for w, d in ((doc_date(d, "discussion_date", "doc_date"), d) for d in talks) if w is not None]
     if dec_date is not None and dates and min(w for w, _d in dates) > dec_date:
         w, d = min(dates, key=lambda x: x[0])
         yield finding(spec, ctx, f"本案{reason}，集体讨论日期{cn_date(w)}晚于处罚决定日期{cn_date(dec_date)}。",
@@ -316,7 +330,8 @@ def _norm(text: Any) -> str:
 
 
 @check(id="DEC-03", name="wrong-remedy-notice", title="救济途径告知错误", severity="major", stage="审核决定",
-       citation=Citation(APL, "第五十九条", note="另见《中华人民共和国行政复议法》第二十条、第二十四条；《中华人民共和国行政诉讼法》第四十六条"))
+       citation=Citation(APL, "第五十九条", note="另见《中华人民共和国行政复议法》第二十条、第二十四条；"
+                                                "《中华人民共和国行政诉讼法》第四十六条"))
 def wrong_remedy_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     """决定书的复议、诉讼告知缺失或错误：复议期限不是60日、诉讼期限不是6个月，或2024年起复议机关不是区人民政府。
 
@@ -353,12 +368,14 @@ def wrong_remedy_notice(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
             yield finding(spec, ctx, f"{doc_name(d)}告知的行政复议申请期限为{days}日，法定期限为{want_days}日。", ev,
                           citation=Citation(ARL, "第二十条", paragraph="第一款"))
         if isinstance(months, int) and months != want_months:
-            yield finding(spec, ctx, f"{doc_name(d)}告知的行政诉讼起诉期限为{months}个月，法定期限为{want_months}个月。", ev,
+            yield finding(spec, ctx, f"{doc_name(d)}告知的行政诉讼起诉期限为{months}个月，"
+                          f"法定期限为{want_months}个月。", ev,
                           citation=Citation(ALL, "第四十六条"))
         new_law = when is not None and effective is not None and when >= effective
-        if body and new_law and _norm(body) not in bodies:
+        if body and when is not None and new_law and _norm(body) not in bodies:
             yield finding(spec, ctx, f"{doc_name(d)}作出于{cn_date(when)}，告知的复议机关为“{body}”，"
-                          f"依2024年1月1日起施行的行政复议法应为{(p.get('reconsideration_bodies') or ['区人民政府'])[0]}。",
+                          "依2024年1月1日起施行的行政复议法应为"
+                          f"{(p.get('reconsideration_bodies') or ['区人民政府'])[0]}。",
                           ev, citation=Citation(ARL, "第二十四条", paragraph="第一款", item="第（一）项"))
 
 

@@ -5,9 +5,11 @@ Pure formatting over the registry and the rules: no printing, no files.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from checks.registry import all_checks, get
+from checks.rules import default_rules
 
 SEVERITY_CN = {"veto": "否决", "major": "重大", "minor": "一般", "info": "提示"}
 STATUS_CN = {
@@ -77,8 +79,6 @@ _SHARED: dict[str, tuple[str, ...]] = {
 def explain(check_id: str, rules: Mapping[str, Any] | None = None) -> str:
     """Chinese documentation of one check: heading, severity, stage, citation, the docstring
     sections and the current parameters with their status (UNCONFIRMED marked as local assumptions)."""
-    from checks.rules import default_rules
-
     spec = get(check_id)
     r = rules if rules is not None else default_rules()
     meta = r.get("meta") or {}

@@ -1,10 +1,16 @@
 """调查取证 checks: signed records, handling of preserved evidence, audio-video records."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from checks.common import (
-    applies, calendar_info, cn_date, doc_evidence, doc_name, finding, to_date,
+    applies,
+    calendar_info,
+    cn_date,
+    doc_evidence,
+    doc_name,
+    finding,
+    to_date,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
@@ -14,7 +20,8 @@ APL = "中华人民共和国行政处罚法"
 
 
 @check(id="EVD-01", name="unsigned-record", title="笔录未经当事人签名", severity="major", stage="调查取证",
-       citation=Citation("上海市城市管理行政执法条例", "第十九条", note="2018年文本；另见《中华人民共和国行政强制法》第十八条"))
+       citation=Citation("上海市城市管理行政执法条例", "第十九条",
+                         note="2018年文本；另见《中华人民共和国行政强制法》第十八条"))
 def unsigned_record(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     """笔录既无当事人签名，也无有见证人的拒签说明。
 
@@ -61,14 +68,12 @@ def preservation_not_handled(case: CaseFile, ctx: CheckContext) -> Iterator[Find
     docs = case.docs_of("evidence_preservation")
     if not docs:
         return
-    kept = [(to_date(d.value("preservation_date")), d) for d in docs]
-    kept = [(k, d) for k, d in kept if k is not None]
+    kept = [(k, d) for k, d in ((to_date(d.value("preservation_date")), d) for d in docs) if k is not None]
     if not kept:
         return
     start, sdoc = min(kept, key=lambda x: (x[0], x[1].doc.doc_id))
-    handled = sorted(((to_date(d.value("handling_decision_date")), d) for d in docs
-                      if to_date(d.value("handling_decision_date")) is not None),
-                     key=lambda x: (x[0], x[1].doc.doc_id))
+    handled = sorted(((w, d) for w, d in ((to_date(d.value("handling_decision_date")), d) for d in docs)
+                      if w is not None), key=lambda x: (x[0], x[1].doc.doc_id))
     n = int(ctx.params(spec.id).get("limit_workdays", 7))
     ev = [doc_evidence(sdoc, "preservation_date")]
     try:
@@ -121,5 +126,6 @@ def missing_av_record(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
             uncovered.append(name)
             evidence.append(doc_evidence(hits[0], rule.get("field") or "av_reference"))
     if uncovered:
-        yield finding(spec, ctx, f"案卷涉及{'、'.join(uncovered)}，但无视音频记录，相关文书也未载明执法记录仪或视频记录。",
+        yield finding(spec, ctx, f"案卷涉及{'、'.join(uncovered)}，但无视音频记录，"
+                      "相关文书也未载明执法记录仪或视频记录。",
                       evidence)

@@ -1,16 +1,24 @@
 """立案 checks: the filing approval, its timeliness, investigation before filing, limitation."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from checks.common import (
-    any_doc_evidence, calendar_info, case_date, cn_date, doc_date, doc_evidence, doc_name, finding,
-    flag_true, general_only,
+    any_doc_evidence,
+    calendar_info,
+    case_date,
+    cn_date,
+    doc_date,
+    doc_evidence,
+    doc_name,
+    finding,
+    flag_true,
+    general_only,
 )
 from checks.registry import CheckContext, check
-from pipeline.core.workdays import add_years
 from pipeline.core.errors import CalendarMissingYear
 from pipeline.core.models import CaseFile, Citation, Finding
+from pipeline.core.workdays import add_years
 
 APL = "中华人民共和国行政处罚法"
 

@@ -2,14 +2,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any
 
 from checks.common import (
-    KIND_CN, case_date, cn_money, doc_evidence, doc_value_any, finding, flag_true,
-    party_kind, to_money,
+    KIND_CN,
+    case_date,
+    cn_money,
+    doc_evidence,
+    doc_value_any,
+    finding,
+    flag_true,
+    party_kind,
+    to_money,
 )
 from checks.registry import CheckContext, check
+from extractors.violations import fine_range, load_catalogue
 from pipeline.core.models import CaseFile, Citation, DocFields, Finding
 
 APL = "中华人民共和国行政处罚法"
@@ -18,8 +27,6 @@ APL = "中华人民共和国行政处罚法"
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, Any]:
     """The shipped violation catalogue, loaded once per process."""
-    from extractors.violations import load_catalogue
-
     return load_catalogue()
 
 
@@ -88,11 +95,13 @@ def basis_mismatch(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     dev = [doc_evidence(dec, "case_cause", "violation_type")]
     if entry is None:
         shown = f"“{vtype}”" if vtype else "（未识别）"
-        yield finding(spec, ctx, f"违法类型{shown}不在违法行为目录中，无法核对决定书引用的违反条款和处罚依据，请人工核对。",
+        yield finding(spec, ctx, f"违法类型{shown}不在违法行为目录中，"
+                      "无法核对决定书引用的违反条款和处罚依据，请人工核对。",
                       dev, severity="info")
         return
     if not entry.violated and not entry.penalty:
-        yield finding(spec, ctx, f"违法行为目录未列明“{entry.name}”的具体条款（待核实），无法核对决定书引用的条款，请人工核对。",
+        yield finding(spec, ctx, f"违法行为目录未列明“{entry.name}”的具体条款（待核实），"
+                      "无法核对决定书引用的条款，请人工核对。",
                       dev, severity="info")
         return
     p = ctx.params(spec.id)
@@ -171,8 +180,6 @@ def fine_out_of_range(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         yield finding(spec, ctx, f"“{entry.name}”的罚款按计算公式（{entry.fine_formula}）确定，需要计算基数，"
                       f"无法自动核对罚款{cn_money(fine)}是否在法定幅度内，请人工核对。", ev, severity="info")
         return
-    from extractors.violations import fine_range
-
     kind = party_kind(case, ctx.rules)
     ranges: dict[str, tuple[float, float, float]] = {}  # kind -> (min, normal max, highest tier max)
     for k in ([kind] if kind else ["individual", "organisation"]):
@@ -192,8 +199,8 @@ def fine_out_of_range(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     who = KIND_CN[kind] if kind else "当事人"
     lo = min(r[0] for r in ranges.values())
     if side > 0:
-        top = max(r[2] for r in ranges.values())
-        yield finding(spec, ctx, f"“{entry.name}”对{who}的罚款幅度为{cn_money(lo)}至{cn_money(top)}，"
+        highest = max(r[2] for r in ranges.values())
+        yield finding(spec, ctx, f"“{entry.name}”对{who}的罚款幅度为{cn_money(lo)}至{cn_money(highest)}，"
                       f"决定罚款{cn_money(fine)}，超过法定上限。", ev)
     elif side < 0:
         reviewed = _reviewed(case)

@@ -2,15 +2,26 @@
 the review of the party's defence."""
 from __future__ import annotations
 
-from typing import Iterator
+import datetime as dt
+from collections.abc import Iterator
 
 from checks.common import (
-    calendar_info, case_date, cn_date, doc_evidence, doc_name, empty_value, finding,
-    flag_true, general_only, hearing_level_of_case, outcome, to_date,
+    calendar_info,
+    case_date,
+    cn_date,
+    doc_evidence,
+    doc_name,
+    empty_value,
+    finding,
+    flag_true,
+    general_only,
+    hearing_level_of_case,
+    outcome,
+    to_date,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, Citation, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding
 
 APL = "中华人民共和国行政处罚法"
 
@@ -88,7 +99,7 @@ def _party_spoke(case: CaseFile) -> bool:
             or case.has("hearing_record"))
 
 
-def _notice_start(case: CaseFile) -> tuple[object, list, str]:
+def _notice_start(case: CaseFile) -> tuple[dt.date | None, list[Evidence], str]:
     served, sev = case_date(case, "notice_service_date")
     if served is not None:
         return served, sev, "送达"
@@ -139,7 +150,8 @@ def decision_inside_defence_period(case: CaseFile, ctx: CheckContext) -> Iterato
 
 
 @check(id="HRG-01", name="missing-hearing-right", title="未告知听证权利", severity="major", stage="事先告知",
-       citation=Citation(APL, "第六十三条", note="数额标准：《上海市城市管理综合行政执法重大执法决定法制审核办法》第三条"))
+       citation=Citation(APL, "第六十三条",
+                         note="数额标准：《上海市城市管理综合行政执法重大执法决定法制审核办法》第三条"))
 def missing_hearing_right(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     """达到听证标准的处罚，事先告知书未告知当事人要求听证的权利。
 
@@ -192,7 +204,8 @@ def decision_inside_hearing_window(case: CaseFile, ctx: CheckContext) -> Iterato
         yield calendar_info(spec, exc, sev + dev)
         return
     if dec <= end:
-        yield finding(spec, ctx, f"{why}，事先告知书于{cn_date(start)}{how}，{n}个工作日的听证申请期至{cn_date(end)}届满，"
+        yield finding(spec, ctx, f"{why}，事先告知书于{cn_date(start)}{how}，"
+                      f"{n}个工作日的听证申请期至{cn_date(end)}届满，"
                       f"处罚决定却于{cn_date(dec)}作出，且案卷中无当事人书面放弃听证的记录。", sev + dev)
 
 

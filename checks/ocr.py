@@ -1,7 +1,7 @@
 """Fields read from scans below the confidence bar are listed for a human (「需人工核对」)."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from checks.common import finding
 from checks.registry import CheckContext, check
@@ -46,7 +46,8 @@ def low_confidence_field(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]
         items.append(f"{FIELD_NAMES.get(key, key)}（置信度{f.confidence:.2f}，“{f.span.quote}”）")
         evidence.append(Evidence(document=f.span.doc_id, page=f.span.page, quote=f.span.quote))
     if items:
-        yield finding(spec, ctx, f"以下要素取自扫描件，识别置信度低于{bar:.2f}，需人工核对原件：" + "；".join(items) + "。",
+        yield finding(spec, ctx, f"以下要素取自扫描件，识别置信度低于{bar:.2f}，需人工核对原件："
+                      + "；".join(items) + "。",
                       evidence)
 
 

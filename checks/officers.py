@@ -1,7 +1,7 @@
 """Officer checks: two officers on every record, each with a 执法证号."""
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from checks.common import applies, doc_evidence, doc_name, finding
 from checks.registry import CheckContext, check

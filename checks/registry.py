@@ -10,14 +10,19 @@ sections 检查内容 / 法律依据 / 不通过示例 / 通过示例.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol, cast
 
-from pipeline.core.models import CaseFile, Citation, Evidence, Finding, SEVERITIES
+from pipeline.core.digest import CaseDigest
+from pipeline.core.errors import AnjuanError, msg
+from pipeline.core.models import SEVERITIES, CaseFile, Citation, Evidence, Finding
 
 ID_RE = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 NAME_RE = re.compile(r"^[a-z][a-z0-9]*(?:-[a-z0-9]+)*$")
 STAGES = ("立案", "调查取证", "事先告知", "审核决定", "送达执行", "结案", "归档")
+# a check: (case, ctx) -> findings, or for a cross-case check (cases, ctx) -> (case_id, finding) pairs
+CheckFunc = Callable[..., Iterable[Any]]
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,7 @@ class CheckContext:
     review_date: str | None = None  # ISO date the review is made (for pending cases)
     history: Sequence[Any] = ()  # earlier months' case digests from the database (cross-case)
     register_rows: Sequence[Mapping[str, Any]] | None = None  # the whole 台账 (MIS-04), None if absent
+    digests: Sequence[CaseDigest] | None = None  # this month's cross-case digests, in case order (the run's)
 
     def params(self, check_id: str) -> Mapping[str, Any]:
         return (self.rules.get("checks") or {}).get(check_id) or {}
@@ -43,7 +49,7 @@ class CheckSpec:
     severity: str
     stage: str | None
     citation: Citation
-    func: Callable[..., Iterable[Finding]]
+    func: CheckFunc
     cross: bool = False
     doc: str = ""
 
@@ -63,11 +69,19 @@ class CheckSpec:
         )
 
 
+class RegisteredCheck(Protocol):
+    """A check function after ``@check``: callable as before, with its ``spec`` attached."""
+
+    spec: CheckSpec
+
+    def __call__(self, *args: Any) -> Iterable[Any]: ...
+
+
 _REGISTRY: dict[str, CheckSpec] = {}
 
 
 def check(*, id: str, name: str, title: str, severity: str, stage: str | None,
-          citation: Citation, cross: bool = False) -> Callable[[Callable[..., Iterable[Finding]]], Callable[..., Iterable[Finding]]]:
+          citation: Citation, cross: bool = False) -> Callable[[CheckFunc], RegisteredCheck]:
     """Register a check. Raises on a malformed or duplicate id or name."""
     if not ID_RE.match(id):
         raise ValueError(f"check id {id!r} does not match {ID_RE.pattern}")
@@ -78,7 +92,7 @@ def check(*, id: str, name: str, title: str, severity: str, stage: str | None,
     if stage is not None and stage not in STAGES:
         raise ValueError(f"check {id}: stage {stage!r} not in {STAGES}")
 
-    def deco(func: Callable[..., Iterable[Finding]]) -> Callable[..., Iterable[Finding]]:
+    def deco(func: CheckFunc) -> RegisteredCheck:
         if id in _REGISTRY:
             raise ValueError(f"duplicate check id {id}")
         if any(s.name == name for s in _REGISTRY.values()):
@@ -88,14 +102,14 @@ def check(*, id: str, name: str, title: str, severity: str, stage: str | None,
                          doc=(func.__doc__ or "").strip())
         _REGISTRY[id] = spec
         func.spec = spec  # type: ignore[attr-defined]
-        return func
+        return cast(RegisteredCheck, func)
 
     return deco
 
 
 def all_checks() -> dict[str, CheckSpec]:
     """Every registered check, by id (importing the ``checks`` package discovers them)."""
-    import checks  # noqa: F401  (discovery side effect)
+    import checks  # noqa: F401  (discovery side effect; imported here: checks/__init__ imports this module)
 
     return dict(sorted(_REGISTRY.items()))
 
@@ -103,16 +117,12 @@ def all_checks() -> dict[str, CheckSpec]:
 def get(check_id: str) -> CheckSpec:
     specs = all_checks()
     if check_id not in specs:
-        from pipeline.core.errors import AnjuanError
-
         raise AnjuanError("E305", check_id=check_id)
     return specs[check_id]
 
 
 def crash_finding(spec: CheckSpec, exc: BaseException) -> Finding:
     """A crashing check becomes a finding of its own (PLA-00 style, severity info)."""
-    from pipeline.core.errors import msg
-
     return Finding(
         check_id=spec.id,
         severity="info",

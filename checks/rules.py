@@ -13,15 +13,17 @@ from __future__ import annotations
 import copy
 import dataclasses
 import datetime as dt
+import json
+from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
-from checks.registry import ID_RE, CheckContext
-from pipeline.core.workdays import WorkCalendar
+from checks.registry import ID_RE, CheckContext, all_checks
 from pipeline.core.errors import RulesError
+from pipeline.core.workdays import WorkCalendar
 
 DEFAULT_PATH = Path(__file__).parent / "data" / "rules.yaml"
 STATUSES = ("CONFIRMED", "SECONDARY", "UNCONFIRMED", "USER")
@@ -236,8 +238,6 @@ def _check_calendar(user: Any, default: dict[str, Any], ck: _Checker) -> None:
 
 
 def _registered_ids() -> set[str]:
-    from checks.registry import all_checks
-
     return set(all_checks())
 
 
@@ -311,24 +311,23 @@ def param_meta(rules: Mapping[str, Any], dotted: str) -> dict[str, Any]:
 
 # --- calendar and context ---------------------------------------------------------------------------
 
-_CAL_CACHE: dict[int, tuple[Any, WorkCalendar]] = {}
-
-
 def build_calendar(rules: Mapping[str, Any]) -> WorkCalendar:
-    """The default calendar extended by ``calendar.years``, with the weekend roll-over setting."""
+    """The default calendar extended by ``calendar.years``, with the weekend roll-over setting
+    (built once per distinct setting)."""
     cal_cfg = rules.get("calendar") or {}
-    key = id(cal_cfg)
-    hit = _CAL_CACHE.get(key)
-    if hit is not None and hit[0] is cal_cfg:
-        return hit[1]
-    cal = WorkCalendar.default()
     years = cal_cfg.get("years") or {}
+    key = json.dumps({str(y): t for y, t in years.items()}, sort_keys=True, default=str, ensure_ascii=False)
+    return _calendar(key, bool(cal_cfg.get("rollover_weekends", True)))
+
+
+@lru_cache(maxsize=8)
+def _calendar(years_json: str, weekends: bool) -> WorkCalendar:
+    cal = WorkCalendar.default()
+    years = json.loads(years_json)
     if years:
         cal = cal.extended({int(y): t for y, t in years.items()})
-    weekends = bool(cal_cfg.get("rollover_weekends", True))
     if weekends != cal.rollover_weekends:
         cal = dataclasses.replace(cal, rollover_weekends=weekends)
-    _CAL_CACHE[key] = (cal_cfg, cal)
     return cal
 
 

@@ -1,15 +1,28 @@
 """送达执行 checks: timely service of the decision, proof of service, payment follow-up."""
 from __future__ import annotations
 
-from typing import Iterator
+import datetime as dt
+from collections.abc import Iterator
 
 from checks.common import (
-    DECISION_TYPES, calendar_info, case_date, cn_date, cn_money, doc_evidence, doc_name,
-    finding, flag_true, general_only, outcome, served_docs, to_date, to_money,
+    DECISION_TYPES,
+    calendar_info,
+    case_date,
+    cn_date,
+    cn_money,
+    doc_evidence,
+    doc_name,
+    finding,
+    flag_true,
+    general_only,
+    outcome,
+    served_docs,
+    to_date,
+    to_money,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.errors import CalendarMissingYear
-from pipeline.core.models import CaseFile, Citation, Finding
+from pipeline.core.models import CaseFile, Citation, Evidence, Finding
 
 APL = "中华人民共和国行政处罚法"
 
@@ -39,7 +52,8 @@ def late_service(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
         return
     p = ctx.params(spec.id)
     n = int(p.get("limit_workdays", 7))
-    tested, label = served, "送达日期"
+    tested: dt.date | None = served
+    label = "送达日期"
     extra = ""
     posted = [d for d in receipts if to_date(d.value("dispatch_date")) is not None]
     if p.get("measure", "dispatch") == "dispatch" and posted:
@@ -52,7 +66,7 @@ def late_service(case: CaseFile, ctx: CheckContext) -> Iterator[Finding]:
     except CalendarMissingYear as exc:
         yield calendar_info(spec, exc, dev + sev)
         return
-    if tested > due:
+    if tested is not None and tested > due:
         yield finding(spec, ctx, f"处罚决定于{cn_date(dec)}作出，未当场交付，{label}为{cn_date(tested)}{extra}，"
                       f"超过{n}个工作日的送达期限（应于{cn_date(due)}前送达）。", dev + sev)
 
@@ -88,7 +102,8 @@ def missing_service_proof(case: CaseFile, ctx: CheckContext) -> Iterator[Finding
             continue
         if any(to_date(d.value("service_date")) or d.value("receiver_signed") is True for d in docs):
             continue
-        yield finding(spec, ctx, f"案卷有{doc_name(docs[0])}，但无送达回证、邮寄回执或电子送达确认，无法证明已送达当事人。",
+        yield finding(spec, ctx, f"案卷有{doc_name(docs[0])}，但无送达回证、邮寄回执或电子送达确认，"
+                      "无法证明已送达当事人。",
                       [doc_evidence(docs[0])])
 
 
@@ -128,10 +143,11 @@ def payment_not_followed_up(case: CaseFile, ctx: CheckContext) -> Iterator[Findi
         return
     head = f"处罚决定书于{cn_date(served)}送达，罚款{cn_money(fine)}的{n}日缴纳期限于{cn_date(due)}届满"
     if paid is not None:
-        yield finding(spec, ctx, f"{head}，当事人于{cn_date(paid)}逾期缴纳，案卷中无加处罚款、催告或申请强制执行的记录。",
+        yield finding(spec, ctx, f"{head}，当事人于{cn_date(paid)}逾期缴纳，"
+                      "案卷中无加处罚款、催告或申请强制执行的记录。",
                       sev + pev)
         return
-    ref, rev = to_date(ctx.review_date), []
+    ref, rev = to_date(ctx.review_date), list[Evidence]()
     what = "评查日"
     if ref is None:
         ref, rev = case_date(case, "closing_date")

@@ -1,11 +1,21 @@
 """简易程序 checks: the fine limit, the on-the-spot decision's contents, on-the-spot collection."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from checks.common import (
-    KIND_CN, case_date, cn_date, cn_money, doc_evidence, doc_name, finding, party_kind, procedure,
-    to_date, to_money,
+    KIND_CN,
+    case_date,
+    cn_date,
+    cn_money,
+    doc_evidence,
+    doc_name,
+    finding,
+    party_kind,
+    procedure,
+    to_date,
+    to_money,
 )
 from checks.registry import CheckContext, check
 from pipeline.core.models import CaseFile, Citation, DocFields, Finding
@@ -151,6 +161,7 @@ def on_the_spot_collection_over_limit(case: CaseFile, ctx: CheckContext) -> Iter
         if amount is None:
             amount = to_money(case.value("fine_yuan"))
         if amount is not None and limit is not None and amount > limit:
-            yield finding(spec, ctx, f"{doc_name(d)}载明当场收缴罚款{cn_money(amount)}，超过当场收缴{cn_money(limit)}的限额，"
-                          f"且未载明边远、水上、交通不便等例外情形。", [doc_evidence(d, "collected_on_spot", "fine_yuan")])
+            yield finding(spec, ctx, f"{doc_name(d)}载明当场收缴罚款{cn_money(amount)}，"
+                          f"超过当场收缴{cn_money(limit)}的限额，且未载明边远、水上、交通不便等例外情形。",
+                          [doc_evidence(d, "collected_on_spot", "fine_yuan")])
             return

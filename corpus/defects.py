@@ -13,7 +13,12 @@ which cases can carry it, and what it needs from the case.
 - ``also``: check ids the catalogue's own rules imply for this defect (listed in the truth);
 - ``variants``: how it is seeded (used in turn over the occurrences of an id).
 
-How each id is seeded (the generator's ``Builder`` and ``_plan_*`` functions do it):
+Where a defect bites on the documents is said here too: ``document_edits`` turns a case's defects
+into edits on named places of its documents (the document families apply them and know no check
+id), and ``QUOTES`` names the place each id's quote is taken from (``corpus.truth``). Defects that
+move dates, fines or officers are placed by ``corpus.plan`` and ``corpus.timeline``.
+
+How each id is seeded:
 
 FIL-01 filing form present, 负责人 opinion/signature/date left blank (truth filing_date None) ·
 FIL-02 立案 18–25 wd after discovery · ORD-02 inquiry record dated 1–3 wd before 立案 ·
@@ -36,15 +41,18 @@ SRV-01 decision served 9–12 wd after it, directly · SRV-02 notice without any
 PAY-01 payment 20–40 cd (and past the rolled-over day 15) after service, no 催告 ·
 CLS-01 pending case filed 190–250 days before the month's end (also DEC-01) · CLS-02 撤案 for an unlawful
 reason, or without 负责人 approval · ORD-01 payment before the decision, closing before the decision, or
-decision served a day before it is dated · CON-01 party name spelled differently in the inquiry record (a shop or
-company party only: a person's name in a record may be the person asked), notice or closing form · CON-02 receipt or closing form amount differs from the decision · DOC-01 no 案件调查终结审批表 ·
+decision served a day before it is dated · CON-01 party name spelled differently in the inquiry record (a shop
+or company party only: a person's name in a record may be the person asked), notice or closing form ·
+CON-02 receipt or closing form amount differs from the decision · DOC-01 no 案件调查终结审批表 ·
 MIS-01 same person, type, place, 3–25 days apart: simple 150 + 100 元, or general 3,000 + 2,500 元 ·
 MIS-02 inquiry Q&A copied into a case of another party (names replaced) · MIS-03 the same officer in two
 inspection records of one day at different places, overlapping · MIS-04 no register row, or register fine,
-立案日期 or 中队 differs (only what the file shows: no fine → 立案日期, no 立案日期 → 中队) (plus phantom register rows without a file, kept outside the findings).
+立案日期 or 中队 differs (only what the file shows: no fine → 立案日期, no 立案日期 → 中队) (plus phantom register
+rows without a file, kept outside the findings).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 
@@ -128,3 +136,131 @@ def compatible(area: str, taken: set[str]) -> bool:
         return False
     bad = CONFLICTS.get(area, frozenset())
     return not (bad & taken) and not any(area in CONFLICTS.get(t, frozenset()) for t in taken)
+
+
+# --- where defects bite on the documents --------------------------------------------------------
+
+# (check id, variant or "*") -> edits: ("<doc key>.<place>" or "<doc key>", action). A document key
+# alone with "omit" leaves the document out of the file.
+EDITS: dict[tuple[str, str], tuple[tuple[str, str], ...]] = {
+    ("FIL-01", "*"): (("filing.approval", "blank"),),
+    ("OFF-01", "*"): (("inspection.officers", "first"), ("simple.officers", "first")),
+    ("REC-01", "*"): (("av", "omit"), ("inspection.av_mention", "omit"), ("inspection.av_action", "omit"),
+                      ("evidence.av", "omit")),
+    ("LIM-01", "*"): (("inspection.old_act", "state"),),
+    ("EVD-01", "unsigned_inspection"): (("inspection.party_sign", "blank"),),
+    ("EVD-01", "unsigned_inquiry"): (("inquiry.party_sign", "blank"),),
+    ("DEC-04", "correction_no_seal"): (("correction.seal", "omit"),),
+    ("DEC-04", "notice_no_seal"): (("notice.seal", "omit"),),
+    ("DEC-04", "notice_unit_seal"): (("notice.seal", "unit"),),
+    ("NOT-01", "*"): (("notice", "omit"),),
+    ("SRV-02", "*"): (("notice_srv", "omit"),),
+    ("DOC-01", "*"): (("report", "omit"),),
+    ("NOT-02", "no_rights"): (("notice.rights", "omit"),),
+    ("NOT-02", "no_facts"): (("notice.facts", "omit"),),
+    ("NOT-02", "no_penalty"): (("notice.penalty", "vague"),),
+    ("HRG-01", "*"): (("notice.hearing", "omit"),),
+    ("DEF-02", "*"): (("defence.review", "omit"),),
+    ("DEC-02", "no_performance"): (("decision.performance", "omit"),),
+    ("DEC-02", "no_address"): (("decision.address", "omit"),),
+    ("DEC-03", "days15"): (("remedy", "days15"),),
+    ("DEC-03", "months3"): (("remedy", "months3"),),
+    ("DEC-03", "old_body"): (("remedy", "old_body"),),
+    ("SIM-02", "no_recon_first"): (("simple.recon_first", "omit"),),
+    ("SIM-02", "no_place"): (("simple.place", "blank"),),
+    ("LAW-01", "*"): (("cites", "sibling"),),
+    ("CON-02", "receipt_differs"): (("payment.amount", "wrong"),),
+    ("CON-02", "closing_differs"): (("closing.amount", "wrong"),),
+    ("CLS-02", "bad_ground"): (("withdrawal.ground", "unlawful"),),
+    ("CLS-02", "no_approval"): (("withdrawal.approval", "blank"),),
+}
+
+
+def document_edits(defects: Sequence[str], variant: Mapping[str, str]) -> dict[str, str]:
+    """The edits a case's seeded defects make on its documents: ``"<doc key>.<place>" -> action``."""
+    out: dict[str, str] = {}
+    for cid in defects:
+        for slot, action in EDITS.get((cid, variant.get(cid, "")), EDITS.get((cid, "*"), ())):
+            out[slot] = action
+        if cid == "CON-01":  # the misspelt name goes to one document, chosen when the case was planned
+            out[f"{variant['CON-01:doc']}.party_name"] = "alt"
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Where a seeded id's quote stands: the mark ``place`` of document ``doc``; ``absent`` when the
+    quote marks where something is missing."""
+
+    doc: str
+    place: str
+    absent: bool = False
+
+
+# (check id, variant or "*") -> the quote; "sp:" keys hold the simple-procedure place of an id.
+QUOTES: dict[tuple[str, str], Quote] = {
+    ("FIL-01", "*"): Quote("filing", "approval_label", True),
+    ("FIL-02", "*"): Quote("filing", "approval_date"),
+    ("CLS-01", "*"): Quote("filing", "approval_date", True),
+    ("ORD-02", "*"): Quote("inquiry", "timeline"),
+    ("LIM-01", "*"): Quote("inspection", "old_act"),
+    ("OFF-01", "*"): Quote("inspection", "first_officer"),
+    ("OFF-01", "sp:*"): Quote("simple", "officer_line"),
+    ("OFF-02", "*"): Quote("inspection", "second_officer"),
+    ("REC-01", "*"): Quote("inspection", "timeline", True),
+    ("REC-01", "sp:*"): Quote("simple", "penalty", True),
+    ("MIS-03", "*"): Quote("inspection", "timeline"),
+    ("DEC-04", "correction_no_seal"): Quote("correction", "number", True),
+    ("DEC-04", "notice_no_seal"): Quote("notice", "number", True),
+    ("DEC-04", "notice_unit_seal"): Quote("notice", "unit_seal"),
+    ("EVD-01", "unsigned_inspection"): Quote("inspection", "party_sign", True),
+    ("EVD-01", "unsigned_inquiry"): Quote("inquiry", "party_sign", True),
+    ("MIS-02", "*"): Quote("inquiry", "longest_answer"),
+    ("EVD-02", "late_handling"): Quote("pres_handling", "date"),
+    ("EVD-02", "no_handling"): Quote("preservation", "date", True),
+    ("NOT-02", "no_facts"): Quote("notice", "amount", True),
+    ("NOT-02", "no_penalty"): Quote("notice", "penalty", True),
+    ("NOT-02", "no_rights"): Quote("notice", "penalty", True),
+    ("HRG-01", "*"): Quote("notice", "rights", True),
+    ("SRV-02", "*"): Quote("notice", "number", True),
+    ("SRV-01", "*"): Quote("dec_srv", "date"),
+    ("ORD-01", "service_before"): Quote("dec_srv", "date"),
+    ("ORD-01", "payment_before"): Quote("payment", "date"),
+    ("ORD-01", "closing_before"): Quote("closing", "date"),
+    ("DEF-02", "*"): Quote("defence", "said", True),
+    ("DEC-03", "*"): Quote("decision", "remedy"),
+    ("SIM-02", "no_recon_first"): Quote("simple", "remedy"),
+    ("SIM-02", "no_place"): Quote("simple", "when", True),
+    ("DEC-02", "no_performance"): Quote("decision", "penalty", True),
+    ("DEC-02", "no_address"): Quote("decision", "party_name", True),
+    ("NOT-03", "*"): Quote("decision", "date"),
+    ("HRG-02", "*"): Quote("decision", "date"),
+    ("DEC-01", "*"): Quote("decision", "date"),
+    ("NOT-01", "*"): Quote("decision", "number", True),
+    ("DOC-01", "*"): Quote("decision", "number", True),
+    ("DEF-01", "*"): Quote("decision", "penalty"),
+    ("LAW-02", "*"): Quote("decision", "penalty"),
+    ("MIS-01", "*"): Quote("decision", "penalty"),
+    ("MIS-01", "sp:*"): Quote("simple", "penalty"),
+    ("LRV-01", "*"): Quote("decision", "penalty", True),
+    ("LRV-02", "*"): Quote("decision", "penalty", True),
+    ("LAW-01", "*"): Quote("decision", "violated"),
+    ("CON-02", "receipt_differs"): Quote("payment", "amount"),
+    ("CON-02", "closing_differs"): Quote("closing", "amount"),
+    ("PAY-01", "*"): Quote("payment", "date"),
+    ("CLS-02", "no_approval"): Quote("withdrawal", "approval_label", True),
+    ("CLS-02", "bad_ground"): Quote("withdrawal", "ground"),
+    ("SIM-01", "*"): Quote("simple", "penalty"),
+    ("SIM-03", "*"): Quote("simple", "collect"),
+}
+
+
+def quote_of(cid: str, variant: Mapping[str, str], kind: str) -> Quote | None:
+    """Where the quote of seeded id ``cid`` stands in a case of ``kind`` (``None``: no document quote)."""
+    if cid == "CON-01":
+        return Quote(variant["CON-01:doc"], "party_name")
+    v = variant.get(cid, "")
+    for key in ((cid, f"{kind}:{v}"), (cid, f"{kind}:*"), (cid, v), (cid, "*")):
+        if key in QUOTES:
+            return QUOTES[key]
+    return None

@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import io
 import zipfile
+from collections.abc import Sequence
 from copy import deepcopy
 from datetime import datetime
-from functools import lru_cache
-from typing import Sequence
+from functools import cache, lru_cache
 from xml.sax.saxutils import escape
 
 from docx import Document
@@ -40,7 +40,6 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import paragraph as _rl_paragraph
 from reportlab.platypus import (
     BaseDocTemplate,
     Frame,
@@ -51,6 +50,7 @@ from reportlab.platypus import (
     Table,
     TableStyle,
 )
+from reportlab.platypus import paragraph as _rl_paragraph
 
 from corpus.spec import Block, DocSpec
 
@@ -91,7 +91,7 @@ def _column_weights(rows: Sequence[Sequence[str]], ncols: int, width_pt: float) 
     columns whose text fits in a fair share (labels such as 统一社会信用代码) get their natural
     width and never wrap; the remaining width goes to the long value columns."""
     pad = _CELL_ROOM
-    need = [2 * TABLE_PT + pad] * ncols
+    need: list[float] = [2 * TABLE_PT + pad] * ncols
     for row in rows:
         counted = len(row) if len(row) == ncols or ncols == 1 else len(row) - 1  # spans don't count
         for c in range(counted):
@@ -152,7 +152,7 @@ def _twips(pt: float) -> int:
     return int(round(pt * 20))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _run_template(font: str, size: float, bold: bool, rgb: tuple[int, int, int] | None):
     half_points = int(round(size * 2))
     xml = (
@@ -166,7 +166,7 @@ def _run_template(font: str, size: float, bold: bool, rgb: tuple[int, int, int] 
     return parse_xml(xml)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _paragraph_template(align: str, line_pt: float | None, first_line_pt: float, keep_next: bool):
     spacing = '<w:spacing w:before="0" w:after="0"'
     if line_pt:
@@ -202,7 +202,7 @@ def _mm_twips(value_mm: float) -> int:
     return int(round(value_mm / 25.4 * 1440))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _run_open(font: str, size: float, bold: bool, rgb: tuple[int, int, int] | None) -> str:
     """The ``<w:r><w:rPr>…</w:rPr>`` opening of a run, as XML text (same as _run_template)."""
     from lxml import etree

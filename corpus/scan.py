@@ -17,10 +17,10 @@ import io
 import math
 import os
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
@@ -58,7 +58,7 @@ def _face_index(path: str, want: str) -> int | None:
             family = ImageFont.truetype(path, 12, index=index).getname()[0]
         except OSError:
             return None
-        if want in family:
+        if family and want in family:
             return index
     return None
 
@@ -88,11 +88,11 @@ def find_fonts() -> tuple[tuple[str, int], tuple[str, int]]:
                 return body_face, ((str(title_path), ti) if ti is not None else body_face)
     from pipeline.write.charts import find_cjk_font  # any usable CJK font (fc-list, Windows fonts)
 
-    face = find_cjk_font()
-    if face is None:
+    found = find_cjk_font()
+    if found is None:
         raise RuntimeError("scan_document needs a Chinese font file: install fonts-noto-cjk "
                            "(sudo apt-get install -y fonts-noto-cjk) or set ANJUAN_CJK_FONT")
-    return face, face
+    return found, found
 
 
 @lru_cache(maxsize=64)
@@ -160,7 +160,7 @@ def _wrap(text: str, width: float, size: float, first_indent: float = 0.0,
 def _column_widths(rows: Sequence[Sequence[str]], ncols: int, width: float) -> list[float]:
     """Natural width for columns whose text fits a fair share; the rest split what is left."""
     room = 2 * CELL_PAD + 6
-    need = [2 * TABLE_PT + room] * ncols
+    need: list[float] = [2 * TABLE_PT + room] * ncols
     for row in rows:
         counted = len(row) if len(row) == ncols or ncols == 1 else len(row) - 1
         for c in range(counted):
@@ -305,7 +305,7 @@ class _Layout:
             bottom = top + piece_h + 2 * CELL_PAD
             self.ops.append(_Rule(cells[0][0], top, cells[-1][1], top))
             self.ops.append(_Rule(cells[0][0], bottom, cells[-1][1], bottom))
-            for x0, x1, _ in cells:
+            for x0, _x1, _ in cells:
                 self.ops.append(_Rule(x0, top, x0, bottom))
             self.ops.append(_Rule(cells[-1][1], top, cells[-1][1], bottom))
             self.y = bottom
@@ -394,27 +394,28 @@ def _stamp(img: Image.Image, centre: tuple[float, float], dpi: int, rng: random.
     for k, ch in enumerate(name):
         a = math.radians(-90) - span / 2 + span * k / (len(name) - 1)
         r = radius * 0.74
-        glyph = Image.new("L", (font.size * 2, font.size * 2), 0)
+        side = int(font.size * 2)
+        glyph = Image.new("L", (side, side), 0)
         ImageDraw.Draw(glyph).text((font.size / 2, font.size / 2), ch, font=font, fill=255)
-        glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.BICUBIC)
+        glyph = glyph.rotate(-math.degrees(a) - 90, resample=Image.Resampling.BICUBIC)
         layer.paste(glyph, (round(c + r * math.cos(a) - font.size), round(c + r * math.sin(a) - font.size)),
                     glyph)
     # uneven ink: a smooth random field scales the stamp's strength
-    field = np_rng.random((8, 8)).astype(np.float32)
-    field = np.asarray(Image.fromarray((field * 255).astype(np.uint8)).resize((size, size), Image.BICUBIC),
+    field: np.ndarray = np_rng.random((8, 8)).astype(np.float32)
+    field = np.asarray(Image.fromarray((field * 255).astype(np.uint8)).resize((size, size), Image.Resampling.BICUBIC),
                        dtype=np.float32) / 255
     alpha = np.asarray(layer, dtype=np.float32) / 255 * (0.55 + 0.4 * field) * rng.uniform(0.8, 0.95)
     layer = Image.fromarray(np.clip(alpha * 255, 0, 255).astype(np.uint8))
-    layer = layer.rotate(rng.uniform(-25, 25), resample=Image.BICUBIC)
+    layer = layer.rotate(rng.uniform(-25, 25), resample=Image.Resampling.BICUBIC)
     x0 = round(centre[0] - size / 2 + rng.uniform(-0.15, 0.15) * radius)
     y0 = round(centre[1] - size / 2 + rng.uniform(-0.1, 0.25) * radius)
     box = (max(x0, 0), max(y0, 0), min(x0 + size, img.width), min(y0 + size, img.height))
     if box[0] >= box[2] or box[1] >= box[3]:
         return img
-    a = np.asarray(layer.crop((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)), dtype=np.float32) / 255
+    ink = np.asarray(layer.crop((box[0] - x0, box[1] - y0, box[2] - x0, box[3] - y0)), dtype=np.float32) / 255
     region = np.asarray(img.crop(box), dtype=np.float32)
     red = np.array([rng.randint(200, 235), rng.randint(20, 50), rng.randint(30, 60)], dtype=np.float32) / 255
-    out = region * (1 - a[..., None] + a[..., None] * red)
+    out = region * (1 - ink[..., None] + ink[..., None] * red)
     img.paste(Image.fromarray(np.clip(out, 0, 255).astype(np.uint8)), box[:2])
     return img
 
@@ -460,7 +461,7 @@ def scan_pages(docs: Sequence[DocSpec], rng: random.Random, *, dpi: int | None =
         img = img.filter(ImageFilter.GaussianBlur(blur))
         skew = round(rng.uniform(-3.0, 3.0), 2)
         fill = (paper, paper, paper - 4)
-        img = img.rotate(skew, resample=Image.BICUBIC, expand=True, fillcolor=fill)
+        img = img.rotate(skew, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill)
         rotation = rng.choice((90, 180, 270)) if rng.random() < rotate_p else 0
         if rotation:
             img = img.rotate(-rotation, expand=True)  # clockwise

@@ -6,8 +6,9 @@ Both sides use only these records.
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 BLOCK_KINDS = ("title", "subtitle", "para", "table", "seal", "signature", "pagebreak")
 

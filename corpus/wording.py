@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from typing import Sequence
+from collections.abc import Sequence
 
 _LOWER = "〇一二三四五六七八九"
 _UPPER = "零壹贰叁肆伍陆柒捌玖"
@@ -33,7 +33,7 @@ def cn_int(n: int) -> str:
     digits = "零一二三四五六七八九"
     units = ["", "十", "百", "千"]
     s = str(n)
-    out = []
+    out: list[str] = []
     zero = False
     for i, ch in enumerate(s):
         d = int(ch)
@@ -59,7 +59,7 @@ def cn_upper_amount(n: int) -> str:
 
     def four(x: int) -> str:
         s = f"{x:04d}"
-        out = []
+        out: list[str] = []
         zero = False
         for i, ch in enumerate(s):
             d = int(ch)
@@ -174,7 +174,7 @@ def cite_print(c: Cite, style: str, law_name: str | None = None) -> str:
     if para:
         s += f"第{cn_int(para)}款"
     if item:
-        s += f"第(" + cn_int(item) + ")项" if style == "half" else f"第（{cn_int(item)}）项"
+        s += "第(" + cn_int(item) + ")项" if style == "half" else f"第（{cn_int(item)}）项"
     return s
 
 

@@ -19,10 +19,11 @@ import multiprocessing
 import shutil
 import zipfile
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from corpus.render import (
     AUTHOR,
@@ -268,7 +269,7 @@ _CORE_XML = (
     '<dcterms:created xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:created>'
     '<dcterms:modified xsi:type="dcterms:W3CDTF">2024-01-01T00:00:00Z</dcterms:modified>'
     "</cp:coreProperties>"
-).encode("utf-8")
+).encode()
 
 
 # --- the whole corpus ---------------------------------------------------------------------------

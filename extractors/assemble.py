@@ -7,66 +7,39 @@ own ``Field`` renamed to the case key (its Span and extractor id unchanged); val
 the set of documents (procedure, outcome, hearing_waived) carry the Span of the document they rest
 on, or none.
 
-Precedence (documents of one type are taken in archive order, except where noted):
-
-============================ =====================================================================
-key                          source
-============================ =====================================================================
-case_number                  decision → simple_decision → non_penalty_decision ``doc_number``; when
-                             read by OCR, the same number (brackets aside) on a text page first,
-                             else its brackets paired (``_printed_case_number``)
-procedure                    ``simple`` when a simple_decision exists, else ``general``
-outcome                      penalized (decision / simple_decision), not_penalized
-                             (non_penalty_decision), transferred / withdrawn (withdrawal_approval,
-                             transferred when its ground is 移送), else ``pending``
-squad                        filing_approval → decision → any other document's ``squad``
-party                        decision → simple_decision → non_penalty_decision → filing_approval →
-                             prior_notice → records → others; the name most documents agree on
-                             wins (ties: this order), that document gives the name, the id number and the address from the same
-                             document fill in; a missing sub-key is taken from a later document
-                             whose name is compatible (``party.names_compatible``); ``kind`` by
-                             ``party.party_kind(name, id_number)``
-violation_type               ``match_violation`` on the filing approval's 案由, then on the other
-                             documents' 案由, then on the decision facts; else the 案由 text
-violation_place / _date,     the first inspection_record (earliest start time); simple cases: the
-officers                     simple_decision
-discovered_date              case_source → filing_approval ``discovered_date``
-filing_date                  filing_approval ``filing_date`` (its approval date)
-notice_date                  prior_notice ``doc_date``
-notice_service_date          service_receipt whose served_doc is prior_notice
-hearing_waived               True with a written waiver in any document; False when the notice
-                             states the hearing right and no waiver exists; None otherwise
-legal_review_date            legal_review ``legal_review_date``
-extension_approved_date      extension_approval ``extension_approved_date``
-decision_date                decision → non_penalty_decision → simple_decision ``decision_date``
-                             (never the closing form)
-decision_service_date        service_receipt whose served_doc is decision / non_penalty_decision /
-                             simple_decision (a simple decision handed over on the spot has no
-                             receipt: null, the corpus truth convention)
-payment_date                 payment_receipt ``payment_date``
-closing_date / withdrawal_   closing_approval ``closing_date`` / withdrawal_approval
-date                         ``withdrawal_date``
-violated_provisions,         decision → simple_decision → non_penalty_decision
-penalty_basis, penalty_kinds,
-fine_yuan, remedy
-proposed_fine_yuan           prior_notice ``proposed_fine_yuan``
-============================ =====================================================================
+Where each key takes its candidates from, in precedence order, is data:
+``extractors/data/precedence.yaml`` (``extractors.precedence.PRECEDENCE``): the document types and
+the field of each step, and in words what the code adds (derived values, agreement, fall-backs).
 """
 from __future__ import annotations
 
 import dataclasses
 import re
-from typing import Any, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
-from pipeline.core.models import (CASE_FIELD_KEYS, LIST_FIELDS, CaseFile, CaseInput, DocFields, Field, Page,
-                             Span, empty_case_fields)
-from pipeline.read.ocr import BRACKETS, pair_brackets
+from extractors.normalise import party as P
+from extractors.normalise.brackets import BRACKETS, pair_brackets
+from extractors.precedence import PRECEDENCE, Step
+from extractors.violations import match_violation
+from pipeline.core.models import (
+    CASE_FIELD_KEYS,
+    LIST_FIELDS,
+    CaseFile,
+    CaseInput,
+    DocFields,
+    Field,
+    Page,
+    Span,
+    empty_case_fields,
+)
 
-DECISIONS = ("decision", "simple_decision", "non_penalty_decision")
-RECORDS = ("inspection_record", "inquiry_record", "hearing_record", "defence_record")
-PARTY_ORDER = DECISIONS + ("filing_approval", "prior_notice") + RECORDS + (
-    "investigation_report", "decision_approval", "correction_order", "case_source",
-    "evidence_preservation", "withdrawal_approval", "closing_approval", "payment_receipt")
+PARTY_ORDER = PRECEDENCE["party"].doc_types
+# keys whose candidates are taken step by step from precedence.yaml, renamed to the key
+_STEP_KEYS = ("violation_place", "violation_date", "officers", "discovered_date", "filing_date", "notice_date",
+              "notice_service_date", "legal_review_date", "extension_approved_date", "decision_date",
+              "decision_service_date", "payment_date", "closing_date", "withdrawal_date", "violated_provisions",
+              "penalty_basis", "penalty_kinds", "fine_yuan", "remedy", "proposed_fine_yuan")
 
 
 def _as(f: Field, key: str, value: Any = dataclasses.MISSING) -> Field:
@@ -135,8 +108,6 @@ def _first_inspection(docs: Sequence[DocFields]) -> list[DocFields]:
 
 
 def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
-    from extractors.normalise import party as P
-
     ordered: list[DocFields] = []
     for dt in PARTY_ORDER:
         ordered.extend(d for d in docs if d.doc.doc_type == dt)
@@ -151,13 +122,13 @@ def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
         # fill a missing sub-key from a later document naming a compatible party
         for later in ordered[i + 1:]:
             ln = later.value("party_name")
-            if ln is None or not _compatible(P, nf.value, ln):
+            if ln is None or not _compatible(nf.value, ln):
                 continue
             if val["id_number"] is None and later.value("party_id_number"):
                 val["id_number"] = later.value("party_id_number")
             if val["address"] is None and later.value("party_address"):
                 val["address"] = later.value("party_address")
-        val["kind"] = _kind(P, val["name"], val["id_number"])
+        val["kind"] = P.party_kind(id_number=val["id_number"], name=val["name"])
         cands.append(_as(nf, "party", val))
     # the name most documents agree on wins (a one-off spelling in one document stays a
     # visible conflict, CON-01); ties keep the precedence order
@@ -170,7 +141,7 @@ def _party_candidates(docs: Sequence[DocFields]) -> list[Field]:
     return cands
 
 
-def _compatible(P: Any, a: str, b: str) -> bool:
+def _compatible(a: str, b: str) -> bool:
     fn = getattr(P, "names_compatible", None)
     if fn is None:
         return a == b
@@ -178,30 +149,37 @@ def _compatible(P: Any, a: str, b: str) -> bool:
     return bool(res[0] if isinstance(res, tuple) else res)
 
 
-def _kind(P: Any, name: str | None, id_number: str | None) -> str | None:
-    return P.party_kind(id_number=id_number, name=name)
-
-
 def _violation_type(docs: Sequence[DocFields]) -> list[Field]:
-    from extractors.violations import match_violation
-
     out: list[Field] = []
-    causes = _fields_of(docs, ("filing_approval", "investigation_report", "decision_approval",
-                               "case_source", "closing_approval", "withdrawal_approval",
-                               "extension_approval", "legal_review", "collective_discussion"),
-                        "case_cause")
-    for f in causes:
-        key, _score = match_violation(f.value)
-        if key:
-            out.append(_as(f, "violation_type", key))
-    out.extend(_as(f, "violation_type") for f in _fields_of(docs, ("simple_decision",), "violation_type"))
-    for f in _fields_of(docs, DECISIONS + ("prior_notice",), "facts"):
-        key, _score = match_violation(f.value)
-        if key:
-            out.append(_as(f, "violation_type", key))
+    steps = PRECEDENCE["violation_type"].steps
+    causes = _fields_of(docs, steps[0].doc_types, steps[0].field)
+    for step in steps:
+        for f in causes if step is steps[0] else _fields_of(docs, step.doc_types, step.field):
+            if step.match == "violation":
+                key, _score = match_violation(f.value)
+                if key:
+                    out.append(_as(f, "violation_type", key))
+            else:
+                out.append(_as(f, "violation_type"))
     if not out and causes:
         out.append(_as(causes[0], "violation_type", causes[0].value))
     return out
+
+
+def _step_candidates(docs: Sequence[DocFields], key: str, step: Step, simple: bool) -> list[Field]:
+    """The candidates one step of precedence.yaml gives for ``key``, renamed to it."""
+    if step.when == "simple" and not simple:
+        return []
+    if step.served:
+        return [_as(f, key) for f in _served(docs, step.served)]
+    if step.order == "start_time":
+        src = [f for d in _first_inspection([d for d in docs if d.doc.doc_type in step.doc_types])
+               for f in d.all(step.field)]
+    else:
+        src = _fields_of(docs, step.doc_types, step.field)
+    if step.field == "start_time":  # a date key read from a date-time
+        return [_as(f, key, f.value[:10]) for f in src]
+    return [_as(f, key) for f in src]
 
 
 def _derived(key: str, value: Any, basis: Field | None = None, eid: str | None = None) -> Field:
@@ -231,7 +209,8 @@ def assemble(case: CaseInput, docs: Sequence[DocFields],
     simple = "simple_decision" in types
     F: dict[str, list[Field]] = {k: [] for k in CASE_FIELD_KEYS}
 
-    F["case_number"] = _printed_case_number(_fields_of(docs, DECISIONS, "doc_number"), docs)
+    cn = PRECEDENCE["case_number"]
+    F["case_number"] = _printed_case_number(_fields_of(docs, cn.doc_types, cn.field), docs)
 
     if docs:
         sd = next((d for d in docs if d.doc.doc_type == "simple_decision"), None)
@@ -253,55 +232,24 @@ def assemble(case: CaseInput, docs: Sequence[DocFields],
     elif docs:
         F["outcome"] = [_derived("outcome", "pending")]
 
-    squad_order = ("filing_approval", "decision") + tuple(
-        t for t in ("investigation_report", "decision_approval", "closing_approval",
-                    "extension_approval", "withdrawal_approval", "legal_review", "simple_decision",
-                    "non_penalty_decision", "prior_notice", "case_source"))
-    F["squad"] = _fields_of(docs, squad_order, "squad")
+    sq = PRECEDENCE["squad"]
+    F["squad"] = _fields_of(docs, sq.doc_types, sq.field)
 
     F["party"] = _party_candidates(docs)
     F["violation_type"] = _violation_type(docs)
 
-    if simple:
-        src = _fields_of(docs, ("simple_decision",), "place")
-        F["violation_place"] = [_as(f, "violation_place") for f in src]
-        st = _fields_of(docs, ("simple_decision",), "start_time")
-        F["violation_date"] = [_as(f, "violation_date", f.value[:10]) for f in st]
-        F["officers"] = [_as(f, "officers") for f in _fields_of(docs, ("simple_decision",), "officers")]
-    insp = _first_inspection(docs)
-    for d in insp:
-        for name, key in (("place", "violation_place"), ("violation_date", "violation_date"),
-                          ("officers", "officers")):
-            F[key].extend(_as(f, key) for f in d.all(name))
-
-    def pick(key: str, doc_types: Sequence[str], name: str) -> None:
-        F[key].extend(_as(f, key) for f in _fields_of(docs, doc_types, name))
-
-    pick("discovered_date", ("case_source", "filing_approval"), "discovered_date")
-    pick("filing_date", ("filing_approval",), "filing_date")
-    pick("notice_date", ("prior_notice",), "doc_date")
-    F["notice_service_date"] = [_as(f, "notice_service_date") for f in _served(docs, ("prior_notice",))]
+    for key in _STEP_KEYS:
+        for step in PRECEDENCE[key].steps:
+            F[key].extend(_step_candidates(docs, key, step, simple))
 
     waivers = [f for d in docs for f in d.all("hearing_waived") if f.value is True]
     if waivers:
         F["hearing_waived"] = [_as(waivers[0], "hearing_waived", True)]
     else:
-        told = [f for f in _fields_of(docs, ("prior_notice",), "right_hearing") if f.value is True]
+        hw = PRECEDENCE["hearing_waived"]
+        told = [f for f in _fields_of(docs, hw.doc_types, hw.field) if f.value is True]
         if told:
             F["hearing_waived"] = [_as(told[0], "hearing_waived", False)]
-
-    pick("legal_review_date", ("legal_review",), "legal_review_date")
-    pick("extension_approved_date", ("extension_approval",), "extension_approved_date")
-    pick("decision_date", ("decision", "non_penalty_decision", "simple_decision"), "decision_date")
-    F["decision_service_date"] = [_as(f, "decision_service_date")
-                                  for f in _served(docs, ("decision", "non_penalty_decision",
-                                                          "simple_decision"))]
-    pick("payment_date", ("payment_receipt",), "payment_date")
-    pick("closing_date", ("closing_approval",), "closing_date")
-    pick("withdrawal_date", ("withdrawal_approval",), "withdrawal_date")
-    for key in ("violated_provisions", "penalty_basis", "penalty_kinds", "fine_yuan", "remedy"):
-        pick(key, DECISIONS, key)
-    pick("proposed_fine_yuan", ("prior_notice",), "proposed_fine_yuan")
 
     fields = {k: tuple(v) for k, v in F.items() if v}
     return CaseFile(case_id=case.case_id, source=case.source, docs=docs, fields=fields,

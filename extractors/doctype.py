@@ -20,10 +20,11 @@ is not a table row (no tab), so mentions such as ``送达文书：行政处罚�
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 from rapidfuzz import fuzz, process

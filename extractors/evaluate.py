@@ -8,7 +8,8 @@ as wholes (an empty list counts as null); ``party`` and ``remedy`` are compared 
 """
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from pipeline.core.models import CASE_FIELD_KEYS
 

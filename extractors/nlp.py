@@ -22,13 +22,17 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 import spacy
 from spacy.language import Language
-from spacy.tokens import Doc, Span as SpacySpan
+from spacy.tokens import Doc
+from spacy.tokens import Span as SpacySpan
+
+from extractors.normalise import citations, dates, money
 
 PATTERN_DIR = Path(__file__).parent / "patterns"
 SPANS_KEY = "anjuan"
@@ -145,7 +149,6 @@ def _attr(obj: Any, *names: str) -> Any:
 
 def regex_spans(doc: Doc) -> Doc:
     """Add DATE/MONEY/CITATION/CASE_NO/ID_NUMBER/OFFICER/PARTY/ADDRESS/PLACE spans."""
-    from extractors.normalise import citations, dates, money
 
     text = doc.text
     doc.user_data[TEXT_KEY] = text
@@ -154,20 +157,20 @@ def regex_spans(doc: Doc) -> Doc:
     doc.user_data[DATES_KEY] = found_dates  # reused by extractors.fields (same text)
     for m in found_dates:
         _add(doc, spans, m.start, m.end, "DATE")
-    for m in money.find_amounts(text):
-        _add(doc, spans, m.start, m.end, "MONEY")
+    for mm in money.find_amounts(text):
+        _add(doc, spans, mm.start, mm.end, "MONEY")
     for c in citations.find_citations(text):
         _add(doc, spans, c.start, c.end, "CITATION")
     for rx in (CASE_NO_MIDYEAR, CASE_NO, CASE_NO_SH_DIGITS):
-        for m in rx.finditer(text):
-            _add(doc, spans, m.start(), m.end(), "CASE_NO")
-    for m in ID_NUMBER_RE.finditer(text):
-        _add(doc, spans, m.start(), m.end(), "ID_NUMBER")
-    for m in CERT_RE.finditer(text):
-        _add(doc, spans, m.start(), m.end(), "OFFICER")
+        for rm in rx.finditer(text):
+            _add(doc, spans, rm.start(), rm.end(), "CASE_NO")
+    for rm in ID_NUMBER_RE.finditer(text):
+        _add(doc, spans, rm.start(), rm.end(), "ID_NUMBER")
+    for rm in CERT_RE.finditer(text):
+        _add(doc, spans, rm.start(), rm.end(), "OFFICER")
     for rx, label in ((PARTY_RE, "PARTY"), (ADDRESS_RE, "ADDRESS"), (PLACE_RE, "PLACE")):
-        for m in rx.finditer(text):
-            _add(doc, spans, m.start("v"), m.end("v"), label)
+        for rm in rx.finditer(text):
+            _add(doc, spans, rm.start("v"), rm.end("v"), label)
     doc.spans[SPANS_KEY] = spans
     return doc
 
@@ -178,7 +181,7 @@ def _regex_spans_component(doc: Doc) -> Doc:
 
 
 @Language.factory("anjuan_clause_window_v1", default_config={"rules_path": None})
-def _make_window(nlp: Language, name: str, rules_path: str | None) -> "ClauseWindow":
+def _make_window(nlp: Language, name: str, rules_path: str | None) -> ClauseWindow:
     return ClauseWindow(load_windows(Path(rules_path) if rules_path else PATTERN_DIR / "windows.jsonl"))
 
 
@@ -220,8 +223,10 @@ class ClauseWindow:
                     ctx = text[lo:s] + "\u0000" + text[e:hi]
                     ok = any(c in ctx for c in rule["cues"])
                 if ok:
-                    out.append(doc.char_span(s, e, label=rule["label"], alignment_mode="expand"))
-        doc.spans[SPANS_KEY] = [x for x in out if x is not None]
+                    sp = doc.char_span(s, e, label=rule["label"], alignment_mode="expand")
+                    if sp is not None:
+                        out.append(sp)
+        doc.spans[SPANS_KEY] = out
         return doc
 
 
@@ -239,7 +244,7 @@ def build_nlp(segmenter: str = "char") -> Language:
     else:
         nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
     nlp.add_pipe("anjuan_regex_spans_v1")
-    ruler = nlp.add_pipe("span_ruler", name="anjuan_clause_ruler_v1",
+    ruler: Any = nlp.add_pipe("span_ruler", name="anjuan_clause_ruler_v1",
                          config={"spans_key": KW_KEY, "validate": True, "overwrite": False})
     ruler.add_patterns(load_patterns(PATTERN_DIR / "clauses.jsonl"))
     nlp.add_pipe("anjuan_clause_window_v1")

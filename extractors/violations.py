@@ -118,7 +118,7 @@ def _as_str(v: Any) -> str | None:
     return str(v)
 
 
-def _parse_provisions(raw: Any, where: tuple[Path, int, str]) -> tuple[Provision, ...]:
+def _parse_provisions(raw: Any, where: tuple[Path, int | str, str]) -> tuple[Provision, ...]:
     path, line, key = where
     if not isinstance(raw, list):
         raise _fail(path, line, key, "应为条文列表（[{law, article, paragraph, item}]）或 same")
@@ -132,7 +132,7 @@ def _parse_provisions(raw: Any, where: tuple[Path, int, str]) -> tuple[Provision
         law = p.get("law")
         if not isinstance(law, str) or not law.strip():
             raise _fail(path, line, f"{key}[{i}].law", "应为法规名称（全称，如 上海市市容环境卫生管理条例）")
-        nums = {}
+        nums: dict[str, int | None] = {}
         for f in ("article", "paragraph", "item"):
             v = p.get(f)
             if v is None and f != "article":
@@ -142,11 +142,13 @@ def _parse_provisions(raw: Any, where: tuple[Path, int, str]) -> tuple[Provision
                 raise _fail(path, line, f"{key}[{i}].{f}", f"应为正整数，实际为 {v!r}")
             nums[f] = v
         # a short name (市容条例, 行政处罚法) is accepted and stored as the full name
-        out.append(Provision(normalise_law_name(law), nums["article"], nums["paragraph"], nums["item"]))
+        article = nums["article"]
+        assert article is not None  # checked above: an article is required
+        out.append(Provision(normalise_law_name(law), article, nums["paragraph"], nums["item"]))
     return tuple(out)
 
 
-def _parse_range(raw: Any, where: tuple[Path, int, str]) -> tuple[float, float] | None:
+def _parse_range(raw: Any, where: tuple[Path, int | str, str]) -> tuple[float, float] | None:
     path, line, key = where
     if raw is None:
         return None
@@ -203,7 +205,8 @@ def _parse_entry(raw: Any, index: int, path: Path, lines: list[tuple[int, dict[s
     if escalation is not None and escalation not in ESCALATIONS:
         raise _fail(path, ln("escalation"), f"{key}.escalation", f"应为 {'/'.join(ESCALATIONS)}")
     if (ranges["escalated_individual"] or ranges["escalated_organisation"]) and escalation is None:
-        raise _fail(path, ln("fines"), f"{key}.escalation", "有加重幅度时必须写明适用条件（serious / refuses_correction）")
+        raise _fail(path, ln("fines"), f"{key}.escalation",
+                    "有加重幅度时必须写明适用条件（serious / refuses_correction）")
     formula = raw.get("fine_formula")
     if formula is not None and (not isinstance(formula, str) or not FORMULA_RE.match(formula)):
         raise _fail(path, ln("fine_formula"), f"{key}.fine_formula", f"无法识别的公式 {formula!r}")
@@ -358,9 +361,9 @@ def _match(text: str, cat: dict[str, Violation]) -> tuple[str | None, float]:
             score = fuzz.partial_ratio(p, t)
         else:  # a short text against a longer phrase: discount by how much of the phrase it covers
             score = fuzz.partial_ratio(t, p) * (0.5 + 0.5 * len(t) / len(p))
-        cand = (score, len(p), key)
-        if fuzzy is None or cand[:2] > fuzzy[:2]:
-            fuzzy = cand
+        near = (float(score), len(p), key)
+        if fuzzy is None or near[:2] > fuzzy[:2]:
+            fuzzy = near
     if fuzzy is not None and fuzzy[0] >= FUZZY_THRESHOLD:
         return fuzzy[2], round(fuzzy[0] / 100 * 0.9, 3)
     return None, 0.0

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import functools
 import json
-import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import click
 
@@ -55,10 +55,12 @@ def cli() -> None:
               help="保存历史月份数据的 SQLite 数据库。")
 @click.option("--jobs", "jobs", type=int, default=0, help="并行进程数，默认等于 CPU 核数。")
 @click.option("--month", "month", default=None, help="评查月份 YYYY-MM（默认取案卷中最多的决定月份）。")
-@click.option("--review-date", "review_date", default=None, help="评查日期 YYYY-MM-DD（计算未结案件期限用，默认为评查月份的次月1日）。")
+@click.option("--review-date", "review_date", default=None,
+              help="评查日期 YYYY-MM-DD（计算未结案件期限用，默认为评查月份的次月1日）。")
 @click.option("--templates", "templates", type=click.Path(path_type=Path, exists=True, file_okay=False), default=None,
               help="自定义模板目录（覆盖同名模板）。")
-@click.option("--fresh", is_flag=True, help="忽略数据库中保存的读取结果，重新读取全部案卷（默认只读取新增或有变化的案卷）。")
+@click.option("--fresh", is_flag=True,
+              help="忽略数据库中保存的读取结果，重新读取全部案卷（默认只读取新增或有变化的案卷）。")
 @click.option("--max-pages", "max_pages", type=int, default=None, help="每个文件最多读取的页数（默认 2000）。")
 @click.option("--no-ocr", "no_ocr", is_flag=True, help="不对扫描件和图片做文字识别（只列为需识别，E106/E117）。")
 @click.option("--quiet", is_flag=True, help="不显示进度条。")
@@ -93,7 +95,7 @@ def extract_cmd(file: Path, as_json: bool) -> None:
 
     示例：anjuan extract 决定书.docx --json
     """
-    from pipeline.run.review import extract_file
+    from pipeline.run.commands import extract_file
 
     data = extract_file(file)
     if as_json:
@@ -129,7 +131,7 @@ def corpus_generate_cmd(n: int, month: str, seed: int, out: Path, scanned: float
 
     示例：anjuan corpus generate --cases 50 --month 2024-06 --seed 7 --out ./语料
     """
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     manifest = generate_corpus(n, month, seed, out, scanned_fraction=scanned)
     click.echo(f"已生成 {manifest['cases']} 件案卷（{len(manifest['files'])} 个文件）：{out / 'archive'}")
@@ -147,7 +149,8 @@ def checks_list_cmd() -> None:
     from checks.docs import list_checks
 
     for row in list_checks():
-        click.echo(f"{row['id']}  {row['title']}（{row['name']}）  {row['severity_cn']}  {row['stage'] or '跨案件'}  {row['citation']}")
+        click.echo(f"{row['id']}  {row['title']}（{row['name']}）  {row['severity_cn']}  "
+                   f"{row['stage'] or '跨案件'}  {row['citation']}")
 
 
 @checks_group.command("explain")
@@ -172,7 +175,8 @@ def _db_option(func: Callable[..., Any]) -> Callable[..., Any]:
 @click.option("--register", "register", type=click.Path(path_type=Path), required=True,
               help="上月案件台账（.xlsx 或 .csv）。")
 @click.option("--month", "month", required=True, help="抽查月份 YYYY-MM（抽取上个月的办结案件）。")
-@click.option("--seed", "seed", type=int, default=None, help="随机种子（默认取月份数字，如 202406），相同种子抽取结果相同。")
+@click.option("--seed", "seed", type=int, default=None,
+              help="随机种子（默认取月份数字，如 202406），相同种子抽取结果相同。")
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("."), show_default=True,
               help="督察任务单输出目录。")
 @_db_option
@@ -287,9 +291,11 @@ def _decision_command(decision: str, help_text: str) -> Callable[..., Any]:
 
 
 findings_group.command("confirm")(_decision_command(
-    "confirmed", "确认一个问题（跨案件信号经确认后才扣分）。\n\n示例：anjuan findings confirm 2406015 MIS-01 --reason \"经核实属拆分案件\""))
+    "confirmed", "确认一个问题（跨案件信号经确认后才扣分）。\n\n"
+    "示例：anjuan findings confirm 2406015 MIS-01 --reason \"经核实属拆分案件\""))
 findings_group.command("dismiss")(_decision_command(
-    "dismissed", "排除一个问题：重新评查后不再出现在意见书、评分和监督文书中。\n\n示例：anjuan findings dismiss 2406015 NOT-02 --reason \"告知书第二页载明了陈述申辩权\""))
+    "dismissed", "排除一个问题：重新评查后不再出现在意见书、评分和监督文书中。\n\n"
+    "示例：anjuan findings dismiss 2406015 NOT-02 --reason \"告知书第二页载明了陈述申辩权\""))
 
 
 @findings_group.command("history")
@@ -332,7 +338,7 @@ def serve_cmd(results: Path, db: Path | None, archive: Path | None, port: int, h
 @_domain_errors
 def demo_cmd(out: Path, n: int, seed: int) -> None:
     """一键演示：生成一个月的示例案卷并完成评查，然后提示先打开哪些文件。"""
-    from pipeline.run.review import run_demo
+    from pipeline.run.commands import run_demo
 
     click.echo(run_demo(out, n=n, seed=seed))
 
@@ -342,4 +348,4 @@ def main() -> None:  # pragma: no cover
 
 
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    main()

@@ -27,7 +27,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parent) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(HERE.parent))
 
-from pipeline.write.workbook import docx_bytes  # noqa: E402  (the one deterministic .docx writer)
+from pipeline.write.docx import docx_bytes  # noqa: E402  (the one deterministic .docx writer)
 
 RUNGS = ("tip", "supervise", "suggest", "decide")
 

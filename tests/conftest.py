@@ -25,7 +25,7 @@ def update_golden(request: pytest.FixtureRequest) -> bool:
 @pytest.fixture(scope="session")
 def small_corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """40 generated cases of 2024-06 (seed 5): OUT/archive, OUT/truth.jsonl."""
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     out = tmp_path_factory.mktemp("corpus")
     generate_corpus(40, "2024-06", 5, out)

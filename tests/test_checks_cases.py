@@ -103,7 +103,8 @@ CLEAN_GENERAL: dict[str, Any] = {
                "closing_date": "2024-04-20", "violation_date": "2024-03-01", "proposed_fine_yuan": 500,
                "fine_yuan": 500, "penalty_kinds": ["罚款"], "hearing_waived": None, **BASIS},
     "docs": [
-        {"type": "case_source", "id": "2403001/来源.docx", "fields": {"source_kind": "巡查", "discovered_date": "2024-03-01"}},
+        {"type": "case_source", "id": "2403001/来源.docx",
+         "fields": {"source_kind": "巡查", "discovered_date": "2024-03-01"}},
         {"type": "filing_approval", "id": "2403001/立案.docx", "fields": {
             "filing_date": "2024-03-04", "approver": "王某", "approval_date": "2024-03-04", "party_name": "张三",
             "party_id_number": "310115199001011234"}},
@@ -114,11 +115,13 @@ CLEAN_GENERAL: dict[str, Any] = {
             "start_time": "2024-03-06T10:00", "officers": OFFICERS, "party_signed": True, "party_name": "张三"}},
         {"type": "investigation_report", "id": "2403001/终结.docx", "fields": {"doc_date": "2024-03-20"}},
         {"type": "prior_notice", "id": "2403001/告知.docx", "fields": {
-            "doc_date": "2024-03-25", "party_name": "张三", "proposed_fine_yuan": 500, "proposed_penalty_kinds": ["罚款"],
+            "doc_date": "2024-03-25", "party_name": "张三", "proposed_fine_yuan": 500,
+            "proposed_penalty_kinds": ["罚款"],
             "has_penalty": True, "has_facts": True, **BASIS, "right_statement": True, "statement_period_days": 3,
             "right_hearing": False, **SEAL}},
         {"type": "service_receipt", "id": "2403001/回证1.docx", "fields": {
-            "served_doc": "prior_notice", "service_date": "2024-03-26", "service_method": "直接送达", "receiver_signed": True}},
+            "served_doc": "prior_notice", "service_date": "2024-03-26", "service_method": "直接送达",
+            "receiver_signed": True}},
         {"type": "decision", "id": "2403001/决定.docx", "fields": {
             "decision_date": "2024-04-08", "party_name": "张三", "party_id_number": "310115199001011234",
             "party_address": "青浦区华新镇",
@@ -126,8 +129,10 @@ CLEAN_GENERAL: dict[str, Any] = {
             "has_performance": True, "has_surcharge_clause": True, "has_remedy": True, "remedy": REMEDY,
             "agency": "上海市青浦区城市管理行政执法局", **SEAL}},
         {"type": "service_receipt", "id": "2403001/回证2.docx", "fields": {
-            "served_doc": "decision", "service_date": "2024-04-10", "service_method": "直接送达", "receiver_signed": True}},
-        {"type": "payment_receipt", "id": "2403001/缴款.pdf", "fields": {"payment_date": "2024-04-15", "amount_yuan": 500}},
+            "served_doc": "decision", "service_date": "2024-04-10", "service_method": "直接送达",
+            "receiver_signed": True}},
+        {"type": "payment_receipt", "id": "2403001/缴款.pdf",
+         "fields": {"payment_date": "2024-04-15", "amount_yuan": 500}},
         {"type": "closing_approval", "id": "2403001/结案.docx", "fields": {
             "closing_date": "2024-04-20", "approver": "王某", "fine_yuan": 500}},
     ],

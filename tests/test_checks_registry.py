@@ -124,8 +124,10 @@ def test_checks_registry_explain_shows_parameters(check_id: str) -> None:
 def test_checks_registry_explain_marks_user_values() -> None:
     from checks.rules import deep_merge, default_rules
 
-    rules = deep_merge({k: v for k, v in default_rules().items() if k != "meta"}, {"checks": {"DEC-01": {"limit_days": 60}}})
-    rules["meta"] = dict(default_rules()["meta"], **{"checks.DEC-01.limit_days": {"status": "USER", "source": "x.yaml"}})
+    rules = deep_merge({k: v for k, v in default_rules().items() if k != "meta"},
+                       {"checks": {"DEC-01": {"limit_days": 60}}})
+    rules["meta"] = dict(default_rules()["meta"],
+                         **{"checks.DEC-01.limit_days": {"status": "USER", "source": "x.yaml"}})
     text = explain("DEC-01", rules)
     assert "limit_days = 60" in text and "用户规则文件设定" in text
 

@@ -7,11 +7,11 @@ import sqlite3
 
 import pytest
 
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseResult, Finding, empty_case_fields
 from pipeline.core.workdays import WorkCalendar
 from pipeline.store import letterdb as db
-from pipeline.core.errors import AnjuanError
 from pipeline.supervise.letters import LetterDraft, load_settings
-from pipeline.core.models import CaseResult, Finding, empty_case_fields
 
 CAL = WorkCalendar.default()
 S = load_settings()

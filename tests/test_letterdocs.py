@@ -15,13 +15,13 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate
 
+from pipeline.core.errors import AnjuanError
+from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
 from pipeline.core.workdays import WorkCalendar
 from pipeline.store import letterdb as db
-from pipeline.core.errors import AnjuanError
-from pipeline.write.letterdocs import (TEMPLATES_DIR, docx_text, letter_filename, letter_view, render_letter,
-                                 render_letter_bytes)
 from pipeline.supervise.letters import RUNGS, load_settings
-from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.write.docx import docx_text
+from pipeline.write.letterdocs import TEMPLATES_DIR, letter_filename, letter_view, render_letter, render_letter_bytes
 
 GOLDEN = Path(__file__).parent / "golden"
 CAL = WorkCalendar.default()
@@ -47,14 +47,16 @@ def scenario() -> dict[str, object]:
     xiayang = case("2403001", "夏阳中队",
                    Finding("FIL-02", "minor", "立案日期晚于巡查发现日期17个工作日，超过15个工作日。",
                            f"{APL}第五十四条", (Evidence("2403001/立案审批表.docx", 1, "立案日期：2024年3月4日"),)),
-                   Finding("EVD-01", "major", "询问笔录无当事人签名，也未注明拒签。", "《上海市城市管理综合行政执法条例》第十九条",
+                   Finding("EVD-01", "major", "询问笔录无当事人签名，也未注明拒签。",
+                           "《上海市城市管理综合行政执法条例》第十九条",
                            (Evidence("2403001/询问笔录.pdf", 2,
                                      "被询问人王某某，身份证号310229198805061234，住青浦区公园路88弄3号，"
                                      "联系电话13912345678"),)),
                    party=person)
     others = [case(f"24030{10 + i}", sq, Finding("OFF-02", "major", "检查笔录中执法人员未记载执法证号。",
                                                   f"{APL}第五十五条",
-                                                  (Evidence(f"24030{10 + i}/现场检查笔录.docx", 1, "执法人员：李某、张某"),)))
+                                                  (Evidence(f"24030{10 + i}/现场检查笔录.docx", 1,
+                                                            "执法人员：李某、张某"),)))
               for i, sq in enumerate(("盈浦中队", "朱家角中队", "练塘中队"))]
     db.run_month(c, [xiayang, *others], "2024-03", "2024-03-22", settings=S, calendar=CAL)
     suggest = next(x for x in db.list_letters(c) if x.rung == "suggest" and x.squad == "盈浦中队")

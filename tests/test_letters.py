@@ -3,12 +3,23 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.core.workdays import WorkCalendar
 from pipeline.core.errors import AnjuanError
-from pipeline.supervise.letters import (LetterEvent, LetterItem, LetterRecord, advance, count_month, draft_letters,
-                              due_date_for, due_soon, format_number, load_settings, quarter_months,
-                              state_at, street_of)
 from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
+from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.letters import (
+    LetterEvent,
+    LetterItem,
+    LetterRecord,
+    advance,
+    count_month,
+    draft_letters,
+    due_date_for,
+    due_soon,
+    format_number,
+    load_settings,
+    state_at,
+    street_of,
+)
 
 CAL = WorkCalendar.default()
 APL = "《中华人民共和国行政处罚法》"
@@ -194,12 +205,6 @@ def test_letters_settings_validation():
     with pytest.raises(AnjuanError) as e:
         load_settings(overrides={"rungs": {"tip": {"reply": {"n": 5, "unit": "weeks"}}}})
     assert e.value.code == "E512"
-
-
-def test_letters_quarter_months():
-    assert quarter_months("2024-05") == ("2024-04", "2024-05")
-    assert quarter_months("2024-01") == ("2024-01",)
-    assert quarter_months("2024-12") == ("2024-10", "2024-11", "2024-12")
 
 
 # --- advance, reminders, counts on hand-made records ------------------------------------------

@@ -1,7 +1,6 @@
 """The month end to end through the CLI: review with a database, letters, reviewer decisions, plan."""
 from __future__ import annotations
 
-import json
 import shutil
 from pathlib import Path
 
@@ -25,7 +24,7 @@ def month_run(small_corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> d
 
 
 def _doc_text(path: Path) -> str:
-    from pipeline.write.opinion import docx_text
+    from pipeline.write.docx import docx_text
 
     return docx_text(path)
 

@@ -13,6 +13,9 @@ import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 import pipeline.read.ocr as ocr
+import pipeline.read.ocr.engines as ocr_engines
+import pipeline.read.ocr.lines as ocr_lines
+import pipeline.read.ocr.page as ocr_page
 from pipeline.core.errors import ReadError
 from pipeline.read.ocr import OcrPage, ocr_image, ocr_image_pages, ocr_pdf_page
 
@@ -189,14 +192,14 @@ class _DropsLines:
     name = "fake"
 
     def recognise(self, gray, dpi):
-        return [ocr._Box("当事人于2024年3月5日在公园路门口", 0.95, 40, 40, 700, 80)]
+        return [ocr_engines.Box("当事人于2024年3月5日在公园路门口", 0.95, 40, 40, 700, 80)]
 
     def recognise_line(self, gray, dpi):
         return "当事人", 0.9
 
 
 def test_ocr_warns_when_lines_are_dropped(monkeypatch):
-    monkeypatch.setattr(ocr, "_engine", lambda name, path: _DropsLines())
+    monkeypatch.setattr(ocr_page, "engine_for", lambda name, path: _DropsLines())
     page = ocr_image(_png(_page(PROSE + PROSE)), path="案卷/扫描.png")
     assert len(page.lines) == 1
     assert len(page.warnings) == 1
@@ -205,7 +208,7 @@ def test_ocr_warns_when_lines_are_dropped(monkeypatch):
 
 
 def test_ocr_missing_engine_names_the_install_command(monkeypatch):
-    monkeypatch.setattr(ocr, "available_engines", lambda: [])
+    monkeypatch.setattr(ocr_engines, "available_engines", lambda: [])
     with pytest.raises(ReadError) as err:
         ocr_image(b"\x89PNG not decoded", path="2403001/现场照片.png")
     assert err.value.code == "E150"
@@ -216,7 +219,7 @@ def test_ocr_missing_engine_names_the_install_command(monkeypatch):
 
 
 def test_ocr_unknown_engine_lists_the_installed_ones(monkeypatch):
-    monkeypatch.setattr(ocr, "available_engines", lambda: ["tesseract"])
+    monkeypatch.setattr(ocr_engines, "available_engines", lambda: ["tesseract"])
     with pytest.raises(ReadError) as err:
         ocr_image(b"", engine="rapidocr", path="a.png")
     assert err.value.code == "E151"
@@ -224,7 +227,7 @@ def test_ocr_unknown_engine_lists_the_installed_ones(monkeypatch):
 
 
 def test_ocr_rapidocr_uses_models_shipped_in_the_wheel():
-    models = ocr._rapidocr_models()
+    models = ocr_engines._rapidocr_models()
     if models is None:
         pytest.skip("RapidOCR is not installed (pip install rapidocr onnxruntime)")
     det, rec = models
@@ -241,7 +244,7 @@ def test_ocr_downloads_nothing(monkeypatch):
 
     monkeypatch.setattr(socket.socket, "connect", refuse)
     monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(ocr, "_INSTANCES", {})  # load the models again with the network refused
+    monkeypatch.setattr(ocr_engines, "_INSTANCES", {})  # load the models again with the network refused
     page = ocr_image(_png(_page(PROSE[:1])), engine=ENGINE)
     assert _squash(page.text) == "当事人于2024年3月5日在公园路门口"
 
@@ -274,22 +277,24 @@ def test_ocr_case_number_brackets_keep_their_width(printed):
 
 
 def test_ocr_spaced_ascii_brackets_are_full_width():
-    assert ocr._spaced_brackets("青城管罚决字 [2024] 第0392号") == "青城管罚决字［2024］第0392号"
-    assert ocr._spaced_brackets("送达回证 (邮寄)") == "送达回证（邮寄）"
-    assert ocr._spaced_brackets("青城管罚决字[2024]第0392号") == "青城管罚决字[2024]第0392号"
-    assert ocr._spaced_brackets("金额(元)") == "金额(元)"
+    assert ocr_lines._spaced_brackets("青城管罚决字 [2024] 第0392号") == "青城管罚决字［2024］第0392号"
+    assert ocr_lines._spaced_brackets("送达回证 (邮寄)") == "送达回证（邮寄）"
+    assert ocr_lines._spaced_brackets("青城管罚决字[2024]第0392号") == "青城管罚决字[2024]第0392号"
+    assert ocr_lines._spaced_brackets("金额(元)") == "金额(元)"
 
 
-@pytest.mark.parametrize("printed, full", [("青城管罚决字［2024］第0392号", True), ("青城管罚决字[2024]第0392号", False),
-                                           ("青城管罚决字（2024）第0392号", True), ("青城管罚决字(2024)第0392号", False)])
+@pytest.mark.parametrize("printed, full", [
+    ("青城管罚决字［2024］第0392号", True), ("青城管罚决字[2024]第0392号", False),
+    ("青城管罚决字（2024）第0392号", True), ("青城管罚决字(2024)第0392号", False),
+])
 def test_ocr_bracket_width_from_the_gaps_beside_the_brackets(printed, full):
     """On scans the recogniser reads ［2024］ as [2024] with no space; the blank halves of the
     full-width brackets in the line image tell them apart."""
     img = _page([[(40, printed)]], width=1100)
     gray = np.asarray(img.convert("L"))
     read = printed.replace("［", "[").replace("］", "]").replace("（", "(").replace("）", ")")
-    box = ocr._Box(read, 0.95, 20, 20, 1080, gray.shape[0] - 20)
-    assert ocr._bracket_width(gray, box).text == (printed if full else read)
+    box = ocr_engines.Box(read, 0.95, 20, 20, 1080, gray.shape[0] - 20)
+    assert ocr_lines.bracket_width(gray, box).text == (printed if full else read)
 
 
 @needs_engine
@@ -321,7 +326,7 @@ def test_ocr_same_text_with_one_or_two_threads(monkeypatch):
     seen = []
     for threads in ("1", "2"):
         monkeypatch.setenv("ANJUAN_OCR_THREADS", threads)
-        monkeypatch.setattr(ocr, "_INSTANCES", {})  # a new engine with this many threads
+        monkeypatch.setattr(ocr_engines, "_INSTANCES", {})  # a new engine with this many threads
         page = ocr_image(img, engine=ENGINE)
         seen.append((page.text, [line.confidence for line in page.lines]))
     assert seen[0] == seen[1]

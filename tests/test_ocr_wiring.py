@@ -44,14 +44,26 @@ def test_ocr_wiring_scanned_pdf_and_image_are_read(tmp_path: Path) -> None:
         assert d.text_source == "ocr" and d.doc_type == "decision", (name, d.doc_type)
         assert "2024年6月5日" in d.text.replace(" ", "") or "2024年6月5日" in d.text
         assert d.pages[0].confidence and d.pages[0].confidence > 0.5
+        # one box per line of the text, inside the page, top to bottom (the workbench highlights quotes)
+        page = d.pages[0]
+        boxes = page.line_boxes
+        assert len(boxes) == len(page.text.split("\n")) == len(page.line_confidence) >= 3
+        assert all(0.0 <= x0 < x1 <= 1.0 and 0.0 <= y0 < y1 <= 1.0 for x0, y0, x1, y1 in boxes)
+        assert [b[1] for b in boxes] == sorted(b[1] for b in boxes)
+        last = next(i for i, line in enumerate(page.text.split("\n")) if "2024年6月5日" in line.replace(" ", ""))
+        assert boxes[last][1] > boxes[0][3]  # the date line lies below the title line
     assert not any(e.code in ("E106", "E117") for e in ci.errors)
+    docx_like = Page(1, "当事人\t张三")
+    assert docx_like.line_boxes == ()  # a text layer has no boxes
 
 
 def test_ocr_wiring_off_keeps_the_needs_ocr_errors(tmp_path: Path) -> None:
+    import io
+
+    from PIL import Image
+
     from pipeline.read.archive import CaseEntry, read_case
     from pipeline.read.readers import ReadLimits
-    from PIL import Image
-    import io
 
     case = tmp_path / "A" / "2406002"
     case.mkdir(parents=True)
@@ -91,7 +103,8 @@ def test_ocr_wiring_red_seal_is_noted_and_read_as_a_seal(tmp_path: Path) -> None
     body = (Block("title", "行政处罚事先告知书"),
             Block("para", "当事人张三：本机关拟对你作出罚款人民币伍佰元整的行政处罚。你有权进行陈述和申辩。"))
     sealed = DocSpec("prior_notice", "行政处罚事先告知书",
-                     body + (Block("seal", "（印章）上海市青浦区城市管理行政执法局"), Block("signature", "2024年5月28日")))
+                     body + (Block("seal", "（印章）上海市青浦区城市管理行政执法局"),
+                             Block("signature", "2024年5月28日")))
     plain = DocSpec("prior_notice", "行政处罚事先告知书", body + (Block("signature", "2024年5月28日"),))
     case = tmp_path / "A" / "2406003"
     case.mkdir(parents=True)

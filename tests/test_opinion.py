@@ -14,9 +14,17 @@ from docxtpl import DocxTemplate
 
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseResult, Evidence, Finding, empty_case_fields
-from pipeline.write.opinion import (TEMPLATES_DIR, docx_text, jinja_env, opinion_view, render_opinion,
-                              render_opinion_bytes, reply_deadline, template_path)
 from pipeline.supervise.scoring import load_sheet, score_case
+from pipeline.write.docx import docx_text
+from pipeline.write.opinion import (
+    TEMPLATES_DIR,
+    jinja_env,
+    opinion_view,
+    render_opinion,
+    render_opinion_bytes,
+    reply_deadline,
+    template_path,
+)
 
 GOLDEN = Path(__file__).parent / "golden"
 APL = "《中华人民共和国行政处罚法》"
@@ -71,7 +79,8 @@ def check_golden(name: str, text: str) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         return
-    assert path.exists(), f"missing {path}; create it with: ANJUAN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_opinion.py"
+    assert path.exists(), (f"missing {path}; create it with: "
+                           "ANJUAN_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_opinion.py")
     want = path.read_text(encoding="utf-8")
     if text != want:
         diff = "\n".join(difflib.unified_diff(want.splitlines(), text.splitlines(), "golden",
@@ -152,7 +161,9 @@ def test_opinion_docx_layout_gbt9704(tmp_path):
     render_opinion(golden_case(), settings=SETTINGS, out_path=out)
     doc = Document(str(out))
     sec = doc.sections[0]
-    mm = lambda x: round(x / 36000)  # EMU -> mm
+    def mm(x: int) -> int:  # EMU -> mm
+        return round(x / 36000)
+
     assert (mm(sec.page_width), mm(sec.page_height)) == (210, 297)
     assert (mm(sec.top_margin), mm(sec.bottom_margin), mm(sec.left_margin),
             mm(sec.right_margin)) == (37, 35, 28, 26)

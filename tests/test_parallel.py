@@ -11,20 +11,20 @@ from pathlib import Path
 
 import pytest
 
-import pipeline.run.review as run
+import pipeline.run.workers as run
 from pipeline.read.archive import CaseEntry
-from pipeline.run.review import ReviewSettings, decode_result, encode_result
+from pipeline.run.workers import WorkerConfig, decode_result, encode_result
 
 ENTRIES = [CaseEntry(case_id=f"P{i:03d}", source=f"P{i:03d}.pdf", kind="pdf") for i in range(12)]
 
 
 # --- tasks (module level: spawned workers import them by name) -------------------------------------
 
-def ok_task(root: str, entry: CaseEntry) -> bytes:
+def ok_task(config: WorkerConfig, root: str, entry: CaseEntry) -> bytes:
     return encode_result((entry.case_id, None, None))
 
 
-def dying_task(root: str, entry: CaseEntry) -> bytes:
+def dying_task(config: WorkerConfig, root: str, entry: CaseEntry) -> bytes:
     """Kills its worker process on case P002, as a crash in a native reader would; on case
     P001 tries to allocate 2 GB, which the worker's memory cap turns into a MemoryError."""
     if entry.case_id == "P002":
@@ -33,8 +33,8 @@ def dying_task(root: str, entry: CaseEntry) -> bytes:
         try:
             bytearray(2 * 1024 ** 3)
         except MemoryError:
-            return encode_result((None, None, run._crash_error(entry, "MemoryError")))
-    return ok_task(root, entry)
+            return encode_result((None, None, run.crash_error(entry, "MemoryError")))
+    return ok_task(config, root, entry)
 
 
 # --- a pool that runs in threads, to watch the scheduling ---------------------------------------------
@@ -58,15 +58,15 @@ class ThreadPool(ThreadPoolExecutor):
         return super().submit(fn, *args)
 
 
-def slow_task(root: str, entry: CaseEntry) -> bytes:
+def slow_task(config: WorkerConfig, root: str, entry: CaseEntry) -> bytes:
     time.sleep(0.005)
-    return ok_task(root, entry)
+    return ok_task(config, root, entry)
 
 
-def broken_task(root: str, entry: CaseEntry) -> bytes:
+def broken_task(config: WorkerConfig, root: str, entry: CaseEntry) -> bytes:
     if entry.case_id == "P005":
         raise BrokenProcessPool("worker died")
-    return slow_task(root, entry)
+    return slow_task(config, root, entry)
 
 
 def _collect(gen) -> dict[int, tuple]:
@@ -86,14 +86,14 @@ def thread_pool(monkeypatch: pytest.MonkeyPatch) -> type[ThreadPool]:
 
 
 def test_parallel_in_flight_is_bounded(thread_pool: type[ThreadPool]) -> None:
-    got = _collect(run._pool_reads(Path("."), ENTRIES, ReviewSettings(jobs=2), slow_task, 2, ()))
+    got = _collect(run.pool_reads(Path("."), ENTRIES, WorkerConfig(), slow_task, 2))
     assert sorted(got) == list(range(12))
     assert [got[i][0] for i in range(12)] == [e.case_id for e in ENTRIES]
     assert thread_pool.submitted == 12 and 1 <= thread_pool.max_in_flight <= 4  # 2 × jobs
 
 
 def test_parallel_dead_worker_isolated_to_its_case(thread_pool: type[ThreadPool]) -> None:
-    got = _collect(run._pool_reads(Path("."), ENTRIES, ReviewSettings(jobs=2), broken_task, 2, ()))
+    got = _collect(run.pool_reads(Path("."), ENTRIES, WorkerConfig(), broken_task, 2))
     assert sorted(got) == list(range(12))
     crashed = [i for i, (ci, _, crash) in got.items() if crash is not None]
     assert crashed == [5]
@@ -106,10 +106,9 @@ def test_parallel_real_worker_death_with_spawn() -> None:
     """A real spawn pool (workers capped at 1 GB, replaced every 2 cases) whose worker calls
     os._exit on one case: every other case comes back; the 2 GB allocation fails in its worker."""
     entries = ENTRIES[:4]
-    settings = ReviewSettings(jobs=2, max_tasks_per_child=2)
     memory_mb = 1024 if hasattr(os, "fork") else None  # the cap is POSIX only
-    got = {i: decode_result(b) for i, b in run._pool_reads(Path("."), entries, settings, dying_task, 2,
-                                                            (False, None, memory_mb))}
+    config = WorkerConfig(max_tasks_per_child=2, memory_mb=memory_mb)
+    got = {i: decode_result(b) for i, b in run.pool_reads(Path("."), entries, config, dying_task, 2)}
     assert sorted(got) == [0, 1, 2, 3]
     assert got[2][0] is None and got[2][2].code == "E900" and "工作进程意外退出" in got[2][2].message
     assert [got[i][0] for i in (0, 3)] == ["P000", "P003"]
@@ -119,7 +118,7 @@ def test_parallel_real_worker_death_with_spawn() -> None:
 # jobs 1 and 2 giving the same cases.jsonl and summary: tests/test_review_e2e.py
 
 
-def always_broken_task(root: str, entry: CaseEntry) -> bytes:
+def always_broken_task(config: WorkerConfig, root: str, entry: CaseEntry) -> bytes:
     raise BrokenProcessPool("cannot start")
 
 
@@ -127,7 +126,7 @@ def test_parallel_pool_that_never_works_is_an_error(thread_pool: type[ThreadPool
     from pipeline.core.errors import AnjuanError
 
     with pytest.raises(AnjuanError) as exc:
-        _collect(run._pool_reads(Path("."), ENTRIES, ReviewSettings(jobs=2), always_broken_task, 2, ()))
+        _collect(run.pool_reads(Path("."), ENTRIES, WorkerConfig(), always_broken_task, 2))
     assert exc.value.code == "E900" and "--jobs 1" in str(exc.value)
     assert thread_pool.created <= 5  # gives up after three single-case deaths, not one per case
 
@@ -136,10 +135,10 @@ def test_parallel_workers_share_the_cores_for_ocr(monkeypatch: pytest.MonkeyPatc
     """Each worker gets cores // jobs OCR threads (2 workers × 2 threads would oversubscribe 2
     cores); a value the user set in ANJUAN_OCR_THREADS is kept."""
     monkeypatch.setenv("ANJUAN_OCR_THREADS", "")
-    run._worker_init(False, None, None, 1)
+    run.init_worker(WorkerConfig(ocr_threads=1))
     assert os.environ["ANJUAN_OCR_THREADS"] == "1"
     monkeypatch.setenv("ANJUAN_OCR_THREADS", "3")
-    run._worker_init(False, None, None, 1)
+    run.init_worker(WorkerConfig(ocr_threads=1))
     assert os.environ["ANJUAN_OCR_THREADS"] == "3"
     from pipeline.read.ocr import _threads
 

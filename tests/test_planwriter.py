@@ -7,8 +7,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from pipeline.write.planwriter import quota_table_text, write_plan
 from pipeline.supervise.sampling import Plan, PlanItem, QuotaRow, draw_plan
+from pipeline.write.planwriter import quota_table_text, write_plan
 
 REG_HASH = "ab" * 32
 
@@ -18,10 +18,12 @@ def plan():
     return Plan(
         month="2024-07", seed=2024, last_month="2024-06", squads=("朱家角中队", "练塘中队"),
         items=(
-            PlanItem("青城管罚字〔2024〕2406001号", "朱家角中队", ("案卷", "视音频记录"), "general", ("本半年尚未抽查",)),
+            PlanItem("青城管罚字〔2024〕2406001号", "朱家角中队", ("案卷", "视音频记录"), "general",
+                     ("本半年尚未抽查",)),
             PlanItem("青城管罚字〔2024〕2406002号", "练塘中队", ("重大法核", "案卷"), "一般",
                      ("重大执法决定法制审核案件（每案必查）", "重大法核案件一并评查")),
-            PlanItem("青城管罚字〔2024〕2406003号", "练塘中队", ("投诉信访",), "simple", ("重复投诉信访6次（优先抽查）",)),
+            PlanItem("青城管罚字〔2024〕2406003号", "练塘中队", ("投诉信访",), "simple",
+                     ("重复投诉信访6次（优先抽查）",)),
         ),
         quotas=(
             QuotaRow("案卷抽查（上月办结案件≥10%）", 18, 2, 2),

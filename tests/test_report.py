@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from pipeline.write import charts as ch
 from pipeline.core.models import CaseResult, DocumentEntry, Finding, Score, empty_case_fields
-from pipeline.write.meeting import month_view, write_bulletin, write_meeting_material
+from pipeline.supervise.monthview import month_view
 from pipeline.supervise.sampling import Plan, PlanItem, QuotaRow
+from pipeline.write import charts as ch
+from pipeline.write.meeting import write_bulletin, write_meeting_material
 
 ID_NUMBER = "310118198503150012"
 
@@ -28,8 +29,8 @@ def _fields(case_number, squad, procedure, *, party=None, kind="individual", off
 
 
 def _f(check_id, severity, stage, message="问题", related=()):
-    return Finding(check_id=check_id, severity=severity, message=message, citation="《中华人民共和国行政处罚法》第六十条",
-                   stage=stage, related_cases=tuple(related))
+    return Finding(check_id=check_id, severity=severity, message=message,
+                   citation="《中华人民共和国行政处罚法》第六十条", stage=stage, related_cases=tuple(related))
 
 
 def _case(case_id, squad, procedure, total, grade, findings=(), *, vetoed=False, docs=(), **kw):
@@ -309,7 +310,8 @@ def test_report_template_error_is_coded(view, tmp_path):
 
 def test_report_plan_block_in_view(results):
     plan = Plan(month="2024-05", seed=7, last_month="2024-04", squads=("朱家角中队",),
-                items=(PlanItem("青城管罚字〔2024〕2405002号", "朱家角中队", ("案卷", "重大法核"), "general", ("随机抽取",)),),
+                items=(PlanItem("青城管罚字〔2024〕2405002号", "朱家角中队", ("案卷", "重大法核"), "general",
+                                ("随机抽取",)),),
                 quotas=(QuotaRow("案卷抽查（上月办结案件≥10%）", 30, 3, 1),))
     v = month_view(results, month="2024-05", plan=plan)
     assert v["plan"]["reviewed"] == 1 and v["plan"]["quotas"][0]["met"] is False

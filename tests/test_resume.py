@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from pipeline.read.archive import list_cases
-from pipeline.run.review import ReviewSettings, case_fingerprint, code_key, review_archive
 from pipeline.read.readers import ReadLimits
+from pipeline.run.fingerprint import case_fingerprint, code_key
+from pipeline.run.review import ReviewSettings, review_archive
 from pipeline.store.db import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,7 +26,7 @@ N_CASES = 6
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     out = tmp_path_factory.mktemp("resume-corpus")
     generate_corpus(N_CASES, "2024-06", 23, out)
@@ -191,7 +192,7 @@ def test_resume_store_migrates_version_2_file_to_version_3(tmp_path: Path) -> No
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
     conn.execute("INSERT INTO meta VALUES('schema_version', '2')")
-    for version, statements in MIGRATIONS[:2]:
+    for _version, statements in MIGRATIONS[:2]:
         for sql in statements:
             sql(conn) if callable(sql) else conn.execute(sql)
     conn.execute("INSERT INTO month_views(month, json) VALUES('2024-05', '{}')")

@@ -88,7 +88,7 @@ def test_review_is_deterministic_across_runs_and_jobs(small_corpus: Path, small_
 
 def test_review_leaves_archive_untouched(small_corpus: Path, small_review: Path) -> None:
     # the review fixture ran on this archive; its files must match the generator's manifest
-    from pipeline.run.review import generate_corpus
+    from pipeline.run.commands import generate_corpus
 
     archive = small_corpus / "archive"
     digest = {p.relative_to(archive).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()

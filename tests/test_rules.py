@@ -9,7 +9,13 @@ import pytest
 
 from checks.registry import all_checks
 from checks.rules import (
-    STATUSES, build_calendar, default_rules, deep_merge, load_rules, make_context, param_meta,
+    STATUSES,
+    build_calendar,
+    deep_merge,
+    default_rules,
+    load_rules,
+    make_context,
+    param_meta,
 )
 from pipeline.core.errors import CalendarMissingYear, RulesError
 
@@ -114,9 +120,11 @@ def test_rules_empty_user_file_gives_defaults(tmp_path: Path) -> None:
     ("calendar:\n  rollover: maybe\n", 2, "calendar.rollover", "应为 true 或 false"),
     ("calendar:\n  years:\n    2031:\n      holidays: [2031-01-01, 2031-13-01]\n", 4,
      "calendar.years.2031.holidays.1", "YYYY-MM-DD"),
-    ("calendar:\n  years:\n    2031:\n      holidays: [2030-12-31]\n", 4, "calendar.years.2031.holidays.0", "不在 2031 年"),
+    ("calendar:\n  years:\n    2031:\n      holidays: [2030-12-31]\n", 4, "calendar.years.2031.holidays.0",
+     "不在 2031 年"),
     ("calendar:\n  years:\n    next: {holidays: []}\n", 3, "calendar.years.next", "四位整数"),
-    ("checks:\n  DEC-01:\n    limit_days: {value: 60, status: MAYBE}\n", 3, "checks.DEC-01.limit_days.status", "CONFIRMED"),
+    ("checks:\n  DEC-01:\n    limit_days: {value: 60, status: MAYBE}\n", 3, "checks.DEC-01.limit_days.status",
+     "CONFIRMED"),
     ("colour: red\n", 1, "colour", "不是已知的配置项"),
     ("- a\n- b\n", 1, "(文件)", "顶层应为映射"),
 ])

@@ -4,10 +4,11 @@ from __future__ import annotations
 import math
 import random
 
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from pipeline.supervise.sampling import (KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, draw_plan, draws_of,
-                               pct_ceil, previous_month)
+from pipeline.core.months import previous_month
+from pipeline.supervise.sampling import KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, draw_plan, draws_of, pct_ceil
 
 
 def test_sampling_pct_ceil_rounds_up_as_the_plan_says() -> None:
@@ -17,11 +18,6 @@ def test_sampling_pct_ceil_rounds_up_as_the_plan_says() -> None:
     assert pct_ceil(1, 150) == 2
     assert pct_ceil(10, 0) == 0
     assert pct_ceil(100, 7) == 7
-
-
-def test_sampling_previous_month() -> None:
-    assert previous_month("2024-01") == "2023-12"
-    assert previous_month("2024-07") == "2024-06"
 
 
 def _register(rng: random.Random, month: str, n: int, squads: list[str], start: int = 0) -> list[dict]:

@@ -6,10 +6,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pipeline.core.models import Evidence, Finding
-from pipeline.supervise.scoring import (DEFAULT_SHEET, ScoreSheetError, finding_effects, load_sheet,
-                              score_case)
 from pipeline.core.errors import RulesError
+from pipeline.core.models import Evidence, Finding
+from pipeline.supervise.scoring import DEFAULT_SHEET, ScoreSheetError, finding_effects, load_sheet, score_case
 
 GENERAL = {"procedure": "general", "outcome": "penalized"}
 

@@ -25,7 +25,8 @@ from pipeline.store.db import Store
 
 
 def _month(root: Path, n: int = 6, seed: int = 3) -> dict[str, Path]:
-    from pipeline.run.review import ReviewSettings, generate_corpus, review_archive
+    from pipeline.run.commands import generate_corpus
+    from pipeline.run.review import ReviewSettings, review_archive
 
     generate_corpus(n, "2024-06", seed, root / "corpus")
     out, db = root / "out", root / "anjuan.db"

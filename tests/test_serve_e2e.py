@@ -55,7 +55,8 @@ def _wait(url: str, proc: subprocess.Popen, seconds: float = 60.0) -> None:
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory):
-    from pipeline.run.review import ReviewSettings, generate_corpus, review_archive
+    from pipeline.run.commands import generate_corpus
+    from pipeline.run.review import ReviewSettings, review_archive
 
     root = tmp_path_factory.mktemp("e2e")
     generate_corpus(6, "2024-06", 3, root / "corpus")

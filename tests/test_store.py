@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from checks.cross import CaseDigest, RecordDigest
+from pipeline.core.digest import CaseDigest, RecordDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
-from pipeline.store.db import SCHEMA_VERSION, Store, month_minus
+from pipeline.core.months import add_months
+from pipeline.store.db import SCHEMA_VERSION, Store
 
 
 def _digest(case_id: str, fine: int = 500, place: str = "华志路123号") -> CaseDigest:
@@ -63,7 +64,7 @@ def test_store_round_trip_digests(db_path: Path) -> None:
 
 
 def test_store_months_window(db_path: Path) -> None:
-    months = [month_minus("2024-03", i) for i in range(15)]  # 2024-03 back to 2023-01
+    months = [add_months("2024-03", -i) for i in range(15)]  # 2024-03 back to 2023-01
     assert months[2] == "2024-01" and months[3] == "2023-12" and months[-1] == "2023-01"
     with Store.open(db_path) as db:
         for m in months:
@@ -71,7 +72,7 @@ def test_store_months_window(db_path: Path) -> None:
         twelve = db.load_digests(before_month="2024-03")
         two = db.load_digests(before_month="2024-03", months=2)
         across_year = db.load_digests(before_month="2024-01", months=1)
-    assert [d.month for d in twelve] == sorted(month_minus("2024-03", i) for i in range(1, 13))
+    assert [d.month for d in twelve] == sorted(add_months("2024-03", -i) for i in range(1, 13))
     assert twelve[0].month == "2023-03" and twelve[-1].month == "2024-02"
     assert [d.case_id for d in two] == ["c2024-01", "c2024-02"]
     assert [d.case_id for d in across_year] == ["c2023-12"]
@@ -197,7 +198,7 @@ def test_store_rejects_a_malformed_month(db_path: Path) -> None:
 
 def test_store_history_feeds_the_cross_checks(db_path: Path) -> None:
     """A split across the month boundary is found from the stored February digest."""
-    from checks.cross import digest
+    from checks.cross_common import digest
     from checks.registry import CheckContext, all_checks
     from pipeline.core.models import CaseFile, Field, Span
 

@@ -10,6 +10,7 @@ a 裁量 standard get ``role_hint='discretion'``; callers separate violated / pe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -244,7 +245,7 @@ def find_citations(text: str, default_law: str | None = None) -> list[Cite]:
                 prev_end = end
                 continue
         elif kind == "item":
-            items = list(value)  # type: ignore[arg-type]
+            items = list(value)  # type: ignore[call-overload]
             gap = t[prev_end:start].strip(" \t") if prev_end >= 0 else ""
             if (gap in ("至", "到") and pending is not None and pending["last"] == "item"
                     and pending["item"] < items[0] <= pending["item"] + 50):
@@ -262,7 +263,7 @@ def find_citations(text: str, default_law: str | None = None) -> list[Cite]:
                 continue
             for extra in items:
                 emit()
-                pending = dict(last, item=extra, sub=None, start=start, end=end, last="item")
+                pending = dict(last or {}, item=extra, sub=None, start=start, end=end, last="item")
                 last = pending
         elif kind == "sub":
             if pending is not None and adjacent(start) and pending["last"] in ("art", "para", "item"):
@@ -282,7 +283,7 @@ def find_citations(text: str, default_law: str | None = None) -> list[Cite]:
 # --- formatting ---------------------------------------------------------------------------------
 
 def _fw(s: str) -> str:
-    return s.translate(str.maketrans({str(i): chr(0xFF10 + i) for i in range(10)}))
+    return s.translate({ord(str(i)): 0xFF10 + i for i in range(10)})
 
 
 def format_citation(c: Cite, style: str) -> str:
@@ -294,7 +295,7 @@ def format_citation(c: Cite, style: str) -> str:
     """
     if style not in CITATION_STYLES:
         raise ValueError(f"unknown citation style {style!r}; known: {', '.join(CITATION_STYLES)}")
-    num = int_to_cn
+    num: Callable[[int], str] = int_to_cn
     if style in ("arabic", "arabic_fullwidth"):
         num = str
     sp = " " if style == "spaced" else ""

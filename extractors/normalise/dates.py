@@ -271,6 +271,9 @@ def _cn_digits(n: int, zero: str) -> str:
     return "".join(zero if ch == "0" else _CN_DIGIT[int(ch) + 1] for ch in str(n))
 
 
+_FULLWIDTH_DIGITS: dict[int, int] = {ord(str(i)): 0xFF10 + i for i in range(10)}
+
+
 def format_date(iso: str, style: str) -> str:
     """Write an ISO date in one of DATE_STYLES (see module docstring for the shapes)."""
     d = _dt.date.fromisoformat(iso)
@@ -291,5 +294,5 @@ def format_date(iso: str, style: str) -> str:
     if style == "slash":
         return f"{y}/{m}/{dd}"
     if style == "fullwidth":
-        return f"{y}年{m}月{dd}日".translate(str.maketrans({str(i): chr(0xFF10 + i) for i in range(10)}))
+        return f"{y}年{m}月{dd}日".translate(_FULLWIDTH_DIGITS)
     raise ValueError(f"unknown date style {style!r}; known: {', '.join(DATE_STYLES)}")

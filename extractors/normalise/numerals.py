@@ -171,7 +171,7 @@ def _ends_with_single_digit(s: str) -> bool:
 
 def _section(n: int, digits: str, units: tuple[str, ...]) -> str:
     """0 < n < 10000 → e.g. 一千零五 (no leading zero)."""
-    out = []
+    out: list[str] = []
     zero_pending = False
     for pos in (3, 2, 1, 0):
         d = (n // 10**pos) % 10

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
-MASK_CHARS = "*＊某×✱●"
-_MASK_SET = set(MASK_CHARS)
+from extractors.normalise.names import names_match
+from pipeline.core.masking import mask_personal
+
 ORG_SUFFIXES = ("公司", "厂", "店", "中心", "合作社", "商行", "餐厅", "饭店", "酒店", "超市", "门市部", "经营部",
                 "工作室", "事务所", "医院", "学校", "幼儿园", "协会", "集团", "委员会", "研究所", "分公司",
                 "有限合伙", "物业", "工地", "项目部")
@@ -126,21 +127,7 @@ def mask_phone(s: str) -> str:
     return s
 
 
-_ID_IN_TEXT = re.compile(r"(?<![0-9A-Za-z０-９])[0-9０-９]{17}[0-9０-９XxＸｘ](?![0-9A-Za-z０-９])")
-_PHONE_IN_TEXT = re.compile(r"(?<![0-9０-９])1[3-9][0-9](?:[ \-]?[0-9]{4}){2}(?![0-9０-９])")
-
-
-def mask_text(text: str) -> str:
-    """Mask every full 18-character 身份证号 and every mobile number in ``text``."""
-    if not text:
-        return text
-
-    def id_sub(m: re.Match[str]) -> str:
-        raw = unicodedata.normalize("NFKC", m.group())
-        return raw[:6] + "********" + raw[-4:].upper()
-
-    text = _ID_IN_TEXT.sub(id_sub, text)
-    return _PHONE_IN_TEXT.sub(lambda m: mask_phone(m.group()), text)
+mask_text = mask_personal  # every 身份证号 and mobile number in a text: the one masker, in the kernel
 
 
 # --- names --------------------------------------------------------------------------------------
@@ -149,46 +136,12 @@ def _norm_name(s: str) -> str:
     return "".join(unicodedata.normalize("NFKC", s or "").split())
 
 
-def _tokens(s: str) -> list[str | None]:
-    """Characters, with each run of mask characters collapsed to one None."""
-    out: list[str | None] = []
-    for ch in _norm_name(s):
-        if ch in _MASK_SET:
-            if not out or out[-1] is not None:
-                out.append(None)
-        else:
-            out.append(ch)
-    return out
-
-
 def names_compatible(a: str, b: str) -> bool:
-    """True when two printed names can be the same name: the visible characters agree and every mask
-    run stands for one or more characters (杜** ~ 杜某某 ~ 杜某 ~ 杜小平; 邱*平 ~ 邱小平). Two different
-    masked forms that do not contradict each other are compatible (never "equal"). Empty → False.
+    """True when two printed names can be the same name (杜** ~ 杜某某 ~ 杜某 ~ 杜小平; 邱*平 ~ 邱小平):
+    ``names.names_match`` with nothing required to be visible, so two different masked forms that do
+    not contradict each other are compatible (never "equal"). Empty → False.
     """
-    ta, tb = _tokens(a), _tokens(b)
-    if not ta or not tb:
-        return False
-    n, m = len(ta), len(tb)
-    # dp[i][j]: ta[:i] matches tb[:j]; a mask token matches a non-empty run of the other's tokens
-    dp = [[False] * (m + 1) for _ in range(n + 1)]
-    dp[0][0] = True
-    for i in range(n + 1):
-        for j in range(m + 1):
-            if i == 0 or j == 0:
-                continue
-            x, y = ta[i - 1], tb[j - 1]
-            ok = False
-            if x is not None and y is not None:
-                ok = x == y and dp[i - 1][j - 1]
-            else:
-                ok = dp[i - 1][j - 1]
-                if x is None:
-                    ok = ok or dp[i][j - 1]  # a's mask also covers b[j-1]
-                if y is None:
-                    ok = ok or dp[i - 1][j]  # b's mask also covers a[i-1]
-            dp[i][j] = ok
-    return dp[n][m]
+    return names_match(a, b, min_visible=0)
 
 
 def names_equal(a: str, b: str) -> bool:

@@ -43,6 +43,7 @@ MESSAGES: dict[str, str] = {
     # --- extraction ----------------------------------------------------------------------
     "E201": "字段“{field}”在不同文书中不一致：{values}。已全部保留供核对。",
     "E202": "无法解析的日期“{text}”（{doc}）。已记为空，请人工核对。",
+    "E203": "提取器数据文件 {path} 第 {line} 行：{problem}。请按文件开头的说明修改后重试。",
     # --- checks and rules ----------------------------------------------------------------
     "E301": "规则文件无法读取：{path}（{detail}）。请检查 YAML 格式。",
     "E302": "规则文件 {path} 第 {line} 行：键“{key}”{problem}。",
@@ -108,6 +109,13 @@ class ReadError(AnjuanError):
 
 class RulesError(AnjuanError):
     pass
+
+
+class DataFileError(AnjuanError):
+    """A data file shipped with the extractors (labels, precedence) is malformed (E203)."""
+
+    def __init__(self, path: str, line: int, problem: str) -> None:
+        super().__init__("E203", path=path, line=line, problem=problem)
 
 
 class CalendarMissingYear(AnjuanError):

@@ -14,8 +14,9 @@ mutate. ``to_dict()`` gives plain JSON-compatible data with a stable key order.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 # The contract's doc_type keys (../shared/contract/archive.md), in archive order.
 DOC_TYPES: tuple[str, ...] = (
@@ -89,13 +90,18 @@ def dumps(obj: Any) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One page of text as read. ``number`` is 1-based within its file."""
+    """One page of text as read. ``number`` is 1-based within its file.
+
+    ``line_boxes`` (OCR) holds one ``(x0, y0, x1, y1)`` per line of ``text``, as fractions of the
+    (levelled) page's width and height, so a quote can be shown on the scan; empty for a text layer.
+    """
 
     number: int
     text: str
     source: str = "docx"  # one of TEXT_SOURCES
     confidence: float | None = None  # OCR confidence (0..1), None for a text layer
     line_confidence: tuple[float, ...] = ()  # OCR: one value per line of ``text`` (may be empty)
+    line_boxes: tuple[tuple[float, float, float, float], ...] = ()  # OCR: one box per line of ``text``
 
     def __post_init__(self) -> None:
         if self.source not in TEXT_SOURCES:
@@ -175,7 +181,7 @@ class Span:
     end: int
     quote: str
 
-    def evidence(self, document: str | None = None) -> "Evidence":
+    def evidence(self, document: str | None = None) -> Evidence:
         return Evidence(document=document or self.doc_id, page=self.page, quote=self.quote)
 
 
@@ -354,14 +360,64 @@ class Deduction:
         return d
 
 
+# What a finding does to the score (FindingEffect.status), with the words the documents print.
+DEDUCTED, VETO, DISMISSED, PENDING, INFO, UNMAPPED, REPEAT = (
+    "deducted", "veto", "dismissed", "pending", "info", "unmapped", "repeat")
+EFFECT_LABELS = {
+    DEDUCTED: "已扣分",
+    VETO: "否决",
+    DISMISSED: "已排除",
+    PENDING: "待人工确认（不扣分）",
+    INFO: "提示（不扣分）",
+    UNMAPPED: "评分表未列（不扣分）",
+    REPEAT: "同一检查项已扣分（每卷只扣一次）",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FindingEffect:
+    """What one finding does to the score: shown in the workbook and the review opinion.
+
+    ``status``: deducted | veto | dismissed | pending (cross-case, not confirmed) | info | unmapped |
+    repeat. One finding may have several effects (DEC-02: the plain elements and the seal element);
+    ``index`` is the finding's position in the findings that were scored.
+    """
+
+    finding: Finding
+    status: str
+    item: str = ""
+    points: float = 0.0
+    stage: str | None = None
+    basis: str = ""
+    mode: str | None = None  # veto mode when status == veto
+    decision: str | None = None  # confirmed | dismissed | None
+    reason: str | None = None
+    index: int = 0
+
+    @property
+    def label(self) -> str:
+        text = EFFECT_LABELS.get(self.status, self.status)
+        if self.decision == "confirmed":
+            text += "（已确认）"
+        return text
+
+
 @dataclass(frozen=True, slots=True)
 class Score:
+    """A file's score. ``effects`` holds every finding's effect (in finding order), so the writers
+    print what scoring decided and never compute it again; it is not part of ``to_dict``."""
+
     total: float
     grade: str
     vetoed: bool
     deductions: tuple[Deduction, ...] = ()
     stages: Mapping[str, float] = field(default_factory=dict)
     sheet_id: str | None = None
+    effects: tuple[FindingEffect, ...] = ()
+
+    def effects_of(self, index: int) -> tuple[FindingEffect, ...]:
+        """The effects of the finding at ``index``."""
+        return tuple(e for e in self.effects if e.index == index)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {

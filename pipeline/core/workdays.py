@@ -21,8 +21,8 @@ from pipeline.core.errors import CalendarMissingYear
 try:  # chinese_calendar ships the State Council tables
     import chinese_calendar as _cc
 
-    _CC_HOLIDAYS: frozenset[dt.date] = frozenset(_cc.holidays)  # type: ignore[attr-defined]
-    _CC_WORKDAYS: frozenset[dt.date] = frozenset(_cc.workdays)  # type: ignore[attr-defined]
+    _CC_HOLIDAYS: frozenset[dt.date] = frozenset(_cc.holidays)
+    _CC_WORKDAYS: frozenset[dt.date] = frozenset(_cc.workdays)
 except Exception:  # pragma: no cover - the package is a hard dependency
     _CC_HOLIDAYS = frozenset()
     _CC_WORKDAYS = frozenset()

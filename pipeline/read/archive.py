@@ -303,7 +303,7 @@ def _inside(path: Path, root: Path) -> bool:
         return False
 
 
-def _walk(folder: Path, unlistable: list[Path]) -> Iterator[Path]:
+def walk(folder: Path, unlistable: list[Path]) -> Iterator[Path]:
     """Every entry below ``folder`` that is not a real directory, in a stable order.
 
     Folders that cannot be listed are appended to ``unlistable``.
@@ -328,7 +328,7 @@ def read_case(root: Path, entry: CaseEntry, *, limits: ReadLimits = ReadLimits()
         top = root / src
         if kind == "folder":
             unlistable: list[Path] = []
-            for path in _walk(top, unlistable):
+            for path in walk(top, unlistable):
                 reader.disk_file(path, reader.label_of(path, root))
             for path in unlistable:
                 label = reader.label_of(path, root)

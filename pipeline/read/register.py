@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
+from pipeline.core.caseno import case_key
 from pipeline.core.errors import msg
 from pipeline.core.models import InputError
 
@@ -279,10 +280,11 @@ def read_register(path: Path) -> tuple[list[RegisterRow], list[InputError]]:
 
 
 def index_by_case_number(rows: Iterable[RegisterRow]) -> dict[str, RegisterRow]:
-    """Index rows by case number (first row wins); rows without a number are left out."""
+    """Index rows by the canonical key of their case number (``pipeline.core.caseno.case_key``;
+    first row wins); rows without a number are left out."""
     index: dict[str, RegisterRow] = {}
     for r in rows:
-        num = r.values.get("case_number")
-        if num is not None and num not in index:
-            index[num] = r
+        key = case_key(r.values.get("case_number"))
+        if key and key not in index:
+            index[key] = r
     return index

@@ -7,11 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from pipeline.core.errors import AnjuanError
+from pipeline.core.months import is_month, next_month
+from pipeline.read.archive import find_register
+from pipeline.read.register import read_register
+from pipeline.run.review import ReviewSettings, review_archive
+from pipeline.store.db import Store
+from pipeline.store.letterdb import assess, list_letters, record_decision, reply
+from pipeline.supervise.sampling import closed_counts, draw_plan
+from pipeline.write.planwriter import quota_table_text, write_plan
 
 
 @dataclass(frozen=True)
@@ -25,11 +34,6 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
               squads: Sequence[str] = ()) -> PlanResult:
     """Draw ``month``'s sampling plan from a register, taking earlier draws and closed-case counts
     from the database, write 督察任务单.xlsx/.docx and record the draw."""
-    from pipeline.write.planwriter import quota_table_text, write_plan
-    from pipeline.read.register import read_register
-    from pipeline.run.review import _closed_counts
-    from pipeline.supervise.sampling import draw_plan
-
     _check_month(month)
     register = Path(register)
     if not register.is_file():
@@ -40,8 +44,6 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
     counts: dict[str, dict[str, int]] = {}
     store = None
     if db_path is not None:
-        from pipeline.store.db import Store
-
         store = Store.open(db_path)
         history = store.plan_history(month)
         counts = store.register_counts(int(month[:4]))
@@ -51,7 +53,7 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
         files = write_plan(plan, Path(out_dir), settings={"register_sha256": sha, "register_name": register.name})
         if store is not None:
             store.save_plan(plan)
-            store.save_register_counts(_closed_counts(values))
+            store.save_register_counts(closed_counts(values))
     finally:
         if store is not None:
             store.close()
@@ -66,16 +68,12 @@ def make_plan(register: Path, month: str, *, seed: int, out_dir: Path, db_path: 
 # --- letters -------------------------------------------------------------------------------------
 
 def _open(db_path: Path) -> Any:
-    from pipeline.store.db import Store
-
     if not Path(db_path).exists():
         raise AnjuanError("E501", path=str(db_path), detail="数据库文件不存在，请先运行 anjuan review 或用 --db 指定")
     return Store.open(db_path)
 
 
 def letters_table(db_path: Path, *, state: str | None = None, month: str | None = None) -> str:
-    from pipeline.store.letterdb import list_letters
-
     with _open(db_path) as store:
         letters = list_letters(store.conn, state=state, month=month)
     if not letters:
@@ -90,8 +88,6 @@ def letters_table(db_path: Path, *, state: str | None = None, month: str | None 
 
 
 def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: str) -> str:
-    from pipeline.store.letterdb import reply
-
     _check_date(date)
     with _open(db_path) as store:
         rec = reply(store.conn, letter_id, date=date, note=note, who=who)
@@ -99,8 +95,6 @@ def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: st
 
 
 def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str) -> str:
-    from pipeline.store.letterdb import assess
-
     _check_date(date)
     with _open(db_path) as store:
         rec = assess(store.conn, letter_id, accept=accept, date=date, note=note, who=who)
@@ -111,9 +105,6 @@ def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, not
 
 def decide(db_path: Path, case_id: str, check_id: str, decision: str, *, reason: str, who: str,
            date: str | None) -> str:
-    from pipeline.store.letterdb import record_decision
-    from pipeline.store.db import Store
-
     if not reason.strip():
         raise AnjuanError("E307", case_id=case_id, check_id=check_id)
     at = date or dt.date.today().isoformat()
@@ -142,10 +133,8 @@ def decisions_table(db_path: Path, case_id: str | None = None) -> str:
 # --- helpers ---------------------------------------------------------------------------------------
 
 def _check_month(month: str) -> None:
-    try:
-        dt.date.fromisoformat(month + "-01")
-    except ValueError as exc:
-        raise AnjuanError("E306", value=month, what="月份", form="YYYY-MM，例如 2024-06") from exc
+    if not is_month(month):
+        raise AnjuanError("E306", value=month, what="月份", form="YYYY-MM，例如 2024-06")
 
 
 def _check_date(date: str) -> None:
@@ -157,19 +146,10 @@ def _check_date(date: str) -> None:
 
 # --- the whole month ---------------------------------------------------------------------------------
 
-def next_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    y, m = (y + 1, 1) if m == 12 else (y, m + 1)
-    return f"{y:04d}-{m:02d}"
-
-
 def run_whole_month(archive: Path, month: str, *, out: Path, db_path: Path | None,
                     rules_path: Path | None = None, jobs: int = 0, progress: bool = True) -> str:
     """Review the month's archive (scores, opinions, letters with escalation, meeting material,
     bulletin) and, when the archive holds a register, draw next month's sampling plan."""
-    from pipeline.read.archive import find_register
-    from pipeline.run.review import ReviewSettings, review_archive
-
     _check_month(month)
     summary = review_archive(Path(archive), Path(out), ReviewSettings(
         rules_path=rules_path, db_path=db_path, jobs=jobs, month=month, progress=progress))

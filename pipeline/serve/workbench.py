@@ -196,7 +196,7 @@ class Workbench:
 
 @functools.lru_cache(maxsize=32)
 def _decoded(db_path: Path, archive: str, source: str, fingerprint: str) -> Any:
-    from pipeline.run.review import decode_result
+    from pipeline.run.workers import decode_result
 
     with Store.open(db_path) as st:
         blob = st.load_case_result(archive, source, fingerprint)

@@ -10,7 +10,7 @@ Tables (schema version 1; versions 2, 3 and 4 below):
 ``runs(id, started, finished, archive, settings_hash, version, month, summary)``
     one row per review run; ``summary`` is the run's summary as deterministic JSON.
 ``case_digests(case_id, month, run_id, json)``
-    one cross-case digest (``checks.cross.CaseDigest``) per case and month ('YYYY-MM'), upserted by
+    one cross-case digest (``pipeline.core.digest.CaseDigest``) per case and month ('YYYY-MM'), upserted by
     (case_id, month); the cross-case checks of later months read them (``load_digests``).
 
 Version 2 adds letters, decisions, register counts, month views and plans (``pipeline/letterdb.py``).
@@ -36,32 +36,33 @@ write afterwards is ``AnjuanError("E502", path=…, detail=…)``.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import time
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from importlib.metadata import version
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
-from checks.cross import CaseDigest
+from pipeline.core.digest import CaseDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
+from pipeline.core.months import month_at, month_index
+from pipeline.store import corrections
+from pipeline.store.letterdb import ensure_schema
+from pipeline.supervise.sampling import PastDraw, draws_of
 
 SCHEMA_VERSION = 4
 
 
 def _letters_schema(conn: sqlite3.Connection) -> None:
-    from pipeline.store.letterdb import ensure_schema
-
     ensure_schema(conn)
 
 
 def _corrections_schema(conn: sqlite3.Connection) -> None:
-    from pipeline.store.corrections import ensure_schema
-
-    ensure_schema(conn)
+    corrections.ensure_schema(conn)
 
 
 # Each migration is a list of SQL statements or callables taking the connection; they run in
@@ -131,33 +132,12 @@ MIGRATIONS: list[tuple[int, list[Any]]] = [
 ]
 assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
-_MONTH_RE = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-
-
-def _month_index(month: str) -> int:
-    m = _MONTH_RE.match(month or "")
-    if not m:
-        raise ValueError(f"month must be 'YYYY-MM', not {month!r}")
-    return int(m.group(1)) * 12 + int(m.group(2)) - 1
-
-
-def _month_of(index: int) -> str:
-    return f"{index // 12:04d}-{index % 12 + 1:02d}"
-
-
-def month_minus(month: str, months: int) -> str:
-    """``'2024-03'`` minus 3 months is ``'2023-12'``."""
-    return _month_of(_month_index(month) - months)
-
-
 def _now() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _package_version() -> str:
     try:
-        from importlib.metadata import version
-
         return version("anjuan")
     except Exception:
         return "0+unknown"
@@ -179,7 +159,7 @@ class Store:
 
     # -- opening and migrating ------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | Path, *, timeout: float = 30.0) -> "Store":
+    def open(cls, path: str | Path, *, timeout: float = 30.0) -> Store:
         """Open (and create or migrate) the database at ``path``; ``":memory:"`` for tests."""
         spath = str(path)
         try:
@@ -267,7 +247,7 @@ class Store:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
@@ -300,7 +280,7 @@ class Store:
                   month: str | None = None, started: str | None = None) -> int:
         """Record the start of a review run; returns its id. ``started`` defaults to now (UTC)."""
         if month is not None:
-            _month_index(month)
+            month_index(month)
         cur = self._write([(
             "INSERT INTO runs(started, archive, settings_hash, version, month) VALUES(?, ?, ?, ?, ?)",
             (started or _now(), str(archive), settings_hash, version or _package_version(), month),
@@ -328,7 +308,7 @@ class Store:
     def save_digests(self, month: str, digests: Sequence[CaseDigest], run_id: int | None) -> int:
         """Upsert the digests of ``month`` by (case_id, month); saving the same month again
         replaces its rows (idempotent). Returns the number of digests written."""
-        _month_index(month)
+        month_index(month)
         stmts = []
         for d in sorted(digests, key=lambda x: x.case_id):
             body = d.to_dict()
@@ -346,8 +326,8 @@ class Store:
         """The digests of the ``months`` months before ``before_month`` (that month excluded),
         sorted by (month, case_id); ``CaseDigest.month`` is set. A case kept in several of these
         months appears once, from its latest month."""
-        end = _month_index(before_month)
-        start = _month_of(end - max(0, int(months)))
+        end = month_index(before_month)
+        start = month_at(end - max(0, int(months)))
         rows = self._read(
             "SELECT case_id, month, json FROM case_digests WHERE month >= ? AND month < ? "
             "ORDER BY case_id, month", (start, before_month))
@@ -366,9 +346,7 @@ class Store:
 
     def decisions(self) -> dict[tuple[str, str], dict[str, Any]]:
         """Reviewers' decision in force per (case_id, check_id) (undone ones taken out), with its history."""
-        from pipeline.store.corrections import load_decisions
-
-        return load_decisions(self._conn)
+        return corrections.load_decisions(self._conn)
 
     # -- per-case results of the read stage (resume and incremental runs) --------------------
     def case_fingerprints(self, archive: str) -> dict[str, tuple[str, int]]:
@@ -406,7 +384,7 @@ class Store:
         """Closed cases per month and squad from a register; a month given replaces its rows."""
         stmts: list[tuple[str, Sequence[Any]]] = []
         for month in sorted(counts):
-            _month_index(month)
+            month_index(month)
             stmts.append(("DELETE FROM register_counts WHERE month = ?", (month,)))
             for squad in sorted(counts[month]):
                 stmts.append(("INSERT INTO register_counts(month, squad, closed) VALUES(?, ?, ?)",
@@ -424,7 +402,7 @@ class Store:
 
     # -- month views (讲评会材料 of earlier months, for month-on-month change) ---------------------
     def save_month_view(self, month: str, view: Mapping[str, Any]) -> None:
-        _month_index(month)
+        month_index(month)
         self._write([("INSERT INTO month_views(month, json) VALUES(?, ?) "
                       "ON CONFLICT(month) DO UPDATE SET json = excluded.json", (month, dumps(dict(view))))])
 
@@ -435,9 +413,7 @@ class Store:
     # -- sampling plans -----------------------------------------------------------------------------
     def save_plan(self, plan: Any) -> None:
         """Store a month's plan and its draws (re-drawing a month replaces them)."""
-        from pipeline.supervise.sampling import draws_of
-
-        _month_index(plan.month)
+        month_index(plan.month)
         stmts: list[tuple[str, Sequence[Any]]] = [
             ("DELETE FROM plan_draws WHERE month = ?", (plan.month,)),
             ("INSERT INTO plans(month, seed, json) VALUES(?, ?, ?) ON CONFLICT(month) DO UPDATE SET "
@@ -450,8 +426,6 @@ class Store:
 
     def plan_history(self, before_month: str) -> list[Any]:
         """Every draw of earlier months' plans (PastDraw records), oldest first."""
-        from pipeline.supervise.sampling import PastDraw
-
         return [PastDraw(month=m, case_number=c, squad=s, kind=k) for m, c, s, k in self._read(
             "SELECT month, case_number, squad, kind FROM plan_draws WHERE month < ? "
             "ORDER BY month, case_number, kind", (before_month,))]
@@ -461,4 +435,4 @@ class Store:
         yield from self._read("SELECT month, COUNT(*) FROM case_digests GROUP BY month ORDER BY month")
 
 
-__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS", "month_minus"]
+__all__ = ["Store", "SCHEMA_VERSION", "MIGRATIONS"]

@@ -21,14 +21,31 @@ import datetime as dt
 import itertools
 import json
 import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from pipeline.core.errors import AnjuanError
-from pipeline.supervise.letters import (RUNGS, STATE_LABELS, LetterDraft, LetterEvent, LetterItem, LetterRecord,
-                              _settings, advance, count_month, date_cn, decision_value, draft_letters,
-                              due_date_for, due_soon, format_number, quarter_months)
 from pipeline.core.models import CaseResult
+from pipeline.core.months import quarter_months
+from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.letters import (
+    RUNGS,
+    STATE_LABELS,
+    LetterDraft,
+    LetterEvent,
+    LetterItem,
+    LetterRecord,
+    advance,
+    count_month,
+    date_cn,
+    draft_letters,
+    due_date_for,
+    due_soon,
+    format_number,
+    settings_or_default,
+)
+from pipeline.supervise.scoring import decision_of
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE IF NOT EXISTS letters (
@@ -241,7 +258,7 @@ def issue(conn: sqlite3.Connection, draft: LetterDraft, *, issue_date: str,
     ``delivery_assumed_at_issue`` the letter is ``due`` at once, due date = issue date + the rung's
     reply period; otherwise it stays ``issued`` until ``deliver``.
     """
-    s = _settings(settings)
+    s = settings_or_default(settings)
     calendar = _calendar(calendar)
     with _tx(conn):
         existing = find_letter(conn, draft.month, draft.squad, draft.rung, draft.matter_key)
@@ -262,7 +279,7 @@ def issue(conn: sqlite3.Connection, draft: LetterDraft, *, issue_date: str,
              "due" if delivered else "issued", draft.parent_id, draft.parent_number,
              _j(list(draft.cases)), _j([i.to_dict() for i in draft.items]), draft.reason,
              _j(list(draft.reasons)), _j(list(draft.facts))))
-        lid = int(cur.lastrowid)
+        lid = int(cur.lastrowid or 0)
         _event(conn, lid, issue_date, "issued", who, f"制发{draft.rung_name}{number}：{draft.reason}",
                None, "issued")
         if delivered:
@@ -277,7 +294,6 @@ def _j(x: Any) -> str:
 
 def _calendar(calendar: Any) -> Any:
     if calendar is None:
-        from pipeline.core.workdays import WorkCalendar
         return WorkCalendar.default()
     return calendar
 
@@ -285,7 +301,7 @@ def _calendar(calendar: Any) -> Any:
 def deliver(conn: sqlite3.Connection, letter_id: int, *, date: str, note: str = "", who: str,
             settings: Mapping[str, Any] | None = None, calendar: Any = None) -> LetterRecord:
     """Delivery confirmed (回执): ``issued`` → ``due`` with due date = date + reply period."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     with _tx(conn):
         rec = get_letter(conn, letter_id)
         if rec.state != "issued":
@@ -336,7 +352,7 @@ def assess(conn: sqlite3.Connection, letter_id: int, *, accept: bool, date: str,
     """The reviewer's assessment of a reply: accept → ``closed`` (escalated ancestors close too);
     reject → a fresh deadline (``due`` again, at most ``fresh_deadline_max`` times; default on the
     first rejection) or ``overdue`` (escalated on the next run)."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     with _tx(conn):
         rec = get_letter(conn, letter_id)
         if rec.state != "replied":
@@ -431,7 +447,7 @@ def quarter_counts(conn: sqlite3.Connection, month: str,
     seen: dict[tuple[str, str], set[str]] = {}
     for squad, items in rows:
         for it in json.loads(items):
-            if decision_value(decisions, it["case_id"], it["check_id"]) == "dismissed":
+            if decision_of(decisions, it["case_id"], it["check_id"])[0] == "dismissed":
                 continue
             seen.setdefault((squad, it["check_id"]), set()).add(it["case_id"])
     return {k: len(v) for k, v in sorted(seen.items())}
@@ -446,7 +462,7 @@ def run_month(conn: sqlite3.Connection, results: Sequence[CaseResult], month: st
     squad, rung and matter; an escalated letter is no longer ``overdue``). ``decisions`` default
     to the ones stored in the database.
     """
-    s = _settings(settings)
+    s = settings_or_default(settings)
     cal = _calendar(calendar)
     with _tx(conn):
         if decisions is None:
@@ -482,7 +498,7 @@ def _keys(items: Sequence[LetterItem]) -> list[tuple[str, str]]:
 def reminders(conn: sqlite3.Connection, today: str, *, settings: Mapping[str, Any] | None = None,
               calendar: Any = None) -> list[LetterRecord]:
     """Letters due within ``remind_before`` of ``today``."""
-    return due_soon(list_letters(conn, state="due"), today, settings=_settings(settings),
+    return due_soon(list_letters(conn, state="due"), today, settings=settings_or_default(settings),
                     calendar=_calendar(calendar))
 
 

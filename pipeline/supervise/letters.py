@@ -18,14 +18,21 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import yaml
 
 from pipeline.core.errors import AnjuanError
+from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
+from pipeline.core.months import last_day, month_cn
+from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.labels import SEVERITY_LABELS
+from pipeline.supervise.scoring import decision_of
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
 
@@ -35,7 +42,6 @@ STATE_LABELS = {"issued": "已制发", "due": "待回复", "replied": "已回复
                 "escalated": "已升级", "closed": "已办结"}
 END_REASONS = {"accepted": "整改已验收", "accepted_late": "逾期后整改已验收",
                "child_closed": "升级文书已办结", "withdrawn": "撤回"}
-SEVERITY_LABELS = {"veto": "否决项", "major": "重大", "minor": "轻微", "info": "提示"}
 
 
 # --- records ------------------------------------------------------------------------------------
@@ -59,7 +65,7 @@ class LetterItem:
                 "evidence_quote": self.evidence_quote, "party": self.party}
 
     @classmethod
-    def from_dict(cls, d: Mapping[str, Any]) -> "LetterItem":
+    def from_dict(cls, d: Mapping[str, Any]) -> LetterItem:
         return cls(**{k: d.get(k, "") for k in ("case_id", "case_number", "check_id", "severity",
                                                   "message", "citation", "evidence_quote", "party")})
 
@@ -214,7 +220,7 @@ def validate_settings(s: Mapping[str, Any], where: str = "letters.yaml") -> None
             raise AnjuanError("E512", path=where, detail=f"escalation.next 中的 {a}: {b} 不是已知文书种类")
 
 
-def _settings(settings: Mapping[str, Any] | None) -> Mapping[str, Any]:
+def settings_or_default(settings: Mapping[str, Any] | None) -> Mapping[str, Any]:
     return settings if settings is not None else load_settings()
 
 
@@ -237,11 +243,6 @@ def date_cn(value: str | dt.date | None, blank: str = "　　年　　月　　�
         return blank
     d = _d(value)
     return f"{d.year}年{d.month}月{d.day}日"
-
-
-def month_cn(month: str) -> str:
-    y, m = month.split("-")
-    return f"{int(y)}年{int(m)}月"
 
 
 def street_of(squad: str, settings: Mapping[str, Any]) -> str:
@@ -285,56 +286,21 @@ def format_number(rung: str, year: int, n: int, settings: Mapping[str, Any]) -> 
     return c["number_format"].format(prefix=c["number_prefix"], year=year, n=n)
 
 
-def decision_value(decisions: Mapping[tuple[str, str], Any] | None, case_id: str,
-                   check_id: str) -> str | None:
-    """``confirmed`` / ``dismissed`` / None from a str value or a mapping with ``decision``."""
-    if not decisions:
-        return None
-    v = decisions.get((case_id, check_id))
-    if v is None:
-        return None
-    if isinstance(v, str):
-        return v
-    if isinstance(v, Mapping):
-        return v.get("decision") or v.get("status")
-    return getattr(v, "decision", None)
-
-
-def quarter_months(month: str) -> tuple[str, ...]:
-    """The months of ``month``'s quarter up to and including it."""
-    y, m = (int(x) for x in month.split("-"))
-    first = (m - 1) // 3 * 3 + 1
-    return tuple(f"{y:04d}-{k:02d}" for k in range(first, m + 1))
-
-
 # --- masking ------------------------------------------------------------------------------------
-
-def _mask_ids(text: str) -> str:
-    try:
-        from extractors.normalise.party import mask_text
-    except Exception:  # noqa: BLE001 - the extractor is part of the package; be safe anyway
-        return text
-    return mask_text(text)
-
 
 def mask(text: str, party: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> str:
     """Mask 身份证号 and mobile numbers, and an individual party's address (settings.masking)."""
-    if not text:
-        return text or ""
     m = settings.get("masking") or {}
-    if m.get("ids_and_phones", True):
-        text = _mask_ids(text)
+    known: dict[str, str] = {}
     if m.get("individual_address", True) and isinstance(party, Mapping) \
             and party.get("kind") == "individual":
         addr = str(party.get("address") or "").strip()
-        if len(addr) >= 4 and addr in text:
-            text = text.replace(addr, m.get("address_mask", "（住址已隐去）"))
-    return text
+        if len(addr) >= 4:
+            known[addr] = m.get("address_mask", "（住址已隐去）")
+    return mask_personal(text, known, numbers=bool(m.get("ids_and_phones", True)))
 
 
 def _doc_name(path: str) -> str:
-    import re
-
     name = re.split(r"[/\\]|!/", path)[-1].split("#")[0]
     return re.sub(r"\.(docx?|pdf|jpe?g|png|tiff?)$", "", name, flags=re.I)
 
@@ -390,7 +356,7 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
     number of files per ``(squad, check_id)`` in earlier months of the same quarter (for the
     "same id ≥ 3 times in a quarter" trigger; ``letterdb`` supplies it from earlier letters).
     """
-    s = _settings(settings)
+    s = settings_or_default(settings)
     trig = s.get("triggers") or {}
     t_tip = trig.get("tip") or {}
     t_sup = trig.get("supervise") or {}
@@ -407,7 +373,7 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
         squad = squad_of(r, s)
         seen: set[str] = set()
         for f in r.findings:
-            dec = decision_value(decisions, r.case_id, f.check_id)
+            dec = decision_of(decisions, r.case_id, f.check_id)[0]
             if dec == "dismissed":
                 continue
             confirmed = dec == "confirmed"
@@ -506,7 +472,7 @@ def make_draft(rung: str, squad: str, month: str, items: Sequence[LetterItem], *
     """A letter a reviewer decides to issue directly, at any rung (letters.md §2: a 建议书 may be
     issued without a prior 单; a 决定书 on a reviewer's decision; the §6 摘牌 situation, which is not
     in the files). ``matter_key`` defaults to ``manual-<month>-<rung>``."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     if rung not in RUNGS:
         raise AnjuanError("E512", path="letters.yaml", detail=f"未知的文书种类 {rung!r}，可用：{'、'.join(RUNGS)}")
     return LetterDraft(
@@ -566,9 +532,8 @@ def advance(letters: Sequence[LetterRecord], today: str, *, settings: Mapping[st
     deadline); ``overdue`` → ``escalated`` with the next rung's draft (after
     ``escalation.after_workdays`` working days). Replied and closed letters are left alone.
     """
-    s = _settings(settings)
+    s = settings_or_default(settings)
     if calendar is None:
-        from pipeline.core.workdays import WorkCalendar
         calendar = WorkCalendar.default()
     t = _d(today)
     after = int((s.get("escalation") or {}).get("after_workdays", 0) or 0)
@@ -598,9 +563,8 @@ def advance(letters: Sequence[LetterRecord], today: str, *, settings: Mapping[st
 def due_soon(letters: Iterable[LetterRecord], today: str, *, settings: Mapping[str, Any] | None = None,
              calendar: Any = None) -> list[LetterRecord]:
     """Letters awaiting a reply whose due date is within ``remind_before`` of ``today``."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     if calendar is None:
-        from pipeline.core.workdays import WorkCalendar
         calendar = WorkCalendar.default()
     rb = s.get("remind_before") or {"n": 3, "unit": "wd"}
     t = _d(today)
@@ -621,12 +585,6 @@ def state_at(letter: LetterRecord, date: str) -> str | None:
     return state
 
 
-def month_end(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    nxt = dt.date(y + (m == 12), m % 12 + 1, 1)
-    return (nxt - dt.timedelta(days=1)).isoformat()
-
-
 def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     """The bulletin's letter block (monthly.md §4).
 
@@ -636,7 +594,7 @@ def count_month(letters: Sequence[LetterRecord], month: str) -> dict[str, Any]:
     ÷ base (None when the base is empty); overdue_at_month_end: letters in ``overdue`` at the end of
     the month's last day (``escalated_at_month_end`` counted apart); talks: 约谈 recorded.
     """
-    end = month_end(month)
+    end = last_day(month).isoformat()
     issued = {r: 0 for r in RUNGS}
     closed = 0
     base = closed_base = on_time = 0

@@ -18,11 +18,13 @@ Quotas (defaults from the plan, all settings):
 """
 from __future__ import annotations
 
-import datetime as dt
 import math
 import random
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
+
+from pipeline.core.months import month_of, parse_month, previous_month
 
 DEFAULT_SETTINGS: dict[str, Any] = {
     "case_sample_pct": 10,
@@ -111,21 +113,6 @@ def pct_ceil(pct: float, n: int) -> int:
     return min(n, math.ceil(n * pct / 100 - 1e-9))
 
 
-def previous_month(month: str) -> str:
-    y, m = (int(x) for x in month.split("-"))
-    y, m = (y - 1, 12) if m == 1 else (y, m - 1)
-    return f"{y:04d}-{m:02d}"
-
-
-def _month_of(value: Any) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.strftime("%Y-%m")
-    s = str(value)
-    return s[:7] if len(s) >= 7 and s[4] == "-" else None
-
-
 def _truthy(v: Any) -> bool:
     if isinstance(v, bool):
         return v
@@ -136,12 +123,25 @@ def _is_closed(row: Mapping[str, Any], month: str) -> bool:
     status = str(row.get("status") or "")
     if "未" in status:
         return False
-    return _month_of(row.get("closing_date")) == month
+    return month_of(row.get("closing_date")) == month
 
 
 def _in_month(row: Mapping[str, Any], month: str) -> bool:
-    return _month_of(row.get("closing_date")) == month or (
-        _month_of(row.get("filing_date")) == month)
+    return month_of(row.get("closing_date")) == month or (
+        month_of(row.get("filing_date")) == month)
+
+
+def closed_counts(rows: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, int]]:
+    """Closed cases per month and squad from a register (kept for the yearly sampling pace)."""
+    out: dict[str, dict[str, int]] = {}
+    for r in rows:
+        closing = str(r.get("closing_date") or "")
+        if len(closing) < 7 or "未" in str(r.get("status") or ""):
+            continue
+        squad = str(r.get("squad") or "")
+        m = out.setdefault(closing[:7], {})
+        m[squad] = m.get(squad, 0) + 1
+    return out
 
 
 def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
@@ -158,17 +158,17 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
     cfg.update(settings or {})
     rng = random.Random(f"{seed}:{month}")
     last = previous_month(month)
-    year, mon = (int(x) for x in month.split("-"))
+    year, mon = parse_month(month)
     half_start = 1 if mon <= 6 else 7
     half_end = 6 if mon <= 6 else 12
     history = [h for h in history if h.month < month]
 
-    rows = [dict(r) for r in rows if r.get("case_number")]
-    rows.sort(key=lambda r: str(r["case_number"]))
-    all_squads = sorted(set(squads or ()) | {str(r.get("squad")) for r in rows if r.get("squad")})
+    table: list[dict[str, Any]] = [dict(r) for r in rows if r.get("case_number")]
+    table.sort(key=lambda r: str(r["case_number"]))
+    all_squads = sorted(set(squads or ()) | {str(r.get("squad")) for r in table if r.get("squad")})
 
-    closed = [r for r in rows if _is_closed(r, last)]
-    last_all = [r for r in rows if _in_month(r, last)]
+    closed = [r for r in table if _is_closed(r, last)]
+    last_all = [r for r in table if _in_month(r, last)]
     closed_by_squad: dict[str, list[dict[str, Any]]] = {}
     for r in closed:
         closed_by_squad.setdefault(str(r.get("squad")), []).append(r)
@@ -185,8 +185,8 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
     per_month: dict[str, dict[str, int]] = {m: dict(c) for m, c in (year_counts or {}).items()
                                             if m.startswith(year_prefix) and m < month}
     reg_months: dict[str, dict[str, int]] = {}
-    for r in rows:
-        m = _month_of(r.get("closing_date"))
+    for r in table:
+        m = month_of(r.get("closing_date"))
         if m and m.startswith(year_prefix) and m < month and _is_closed(r, m):
             sq = str(r.get("squad"))
             reg_months.setdefault(m, {})[sq] = reg_months.setdefault(m, {}).get(sq, 0) + 1
@@ -254,7 +254,7 @@ def draw_plan(rows: Sequence[Mapping[str, Any]], month: str, *, seed: int,
             it["reasons"].append(reason)
 
     def stratified(pool: list[dict[str, Any]], k: int) -> list[dict[str, Any]]:
-        """k rows from pool, spread over (procedure, status) strata, seeded."""
+        """k table from pool, spread over (procedure, status) strata, seeded."""
         strata: dict[tuple[str, str], list[dict[str, Any]]] = {}
         for r in pool:
             strata.setdefault((str(r.get("procedure")), str(r.get("status"))), []).append(r)

@@ -24,14 +24,27 @@ lowest band (不合格).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import yaml
 
 from pipeline.core.errors import RulesError, msg
-from pipeline.core.models import Deduction, Finding, Score
+from pipeline.core.models import (
+    DEDUCTED,
+    DISMISSED,
+    INFO,
+    PENDING,
+    REPEAT,
+    UNMAPPED,
+    VETO,
+    Deduction,
+    Finding,
+    FindingEffect,
+    Score,
+)
 
 DEFAULT_SHEET = Path(__file__).resolve().parents[1] / "data" / "scoresheet.yaml"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
@@ -40,18 +53,6 @@ DEDUCT_PER = ("finding", "occurrence")
 ITEM_STATUSES = ("CONFIRMED", "UNCONFIRMED", "PROPOSED")
 _CHECK_ID = re.compile(r"^[A-Z]{3}-[0-9]{2}$")
 
-# Effect statuses (see FindingEffect.status).
-DEDUCTED, VETO, DISMISSED, PENDING, INFO, UNMAPPED, REPEAT = (
-    "deducted", "veto", "dismissed", "pending", "info", "unmapped", "repeat")
-STATUS_LABELS = {
-    DEDUCTED: "已扣分",
-    VETO: "否决",
-    DISMISSED: "已排除",
-    PENDING: "待人工确认（不扣分）",
-    INFO: "提示（不扣分）",
-    UNMAPPED: "评分表未列（不扣分）",
-    REPEAT: "同一检查项已扣分（每卷只扣一次）",
-}
 
 
 class ScoreSheetError(RulesError):
@@ -148,32 +149,6 @@ class ScoreSheet:
         return grade
 
 
-@dataclass(frozen=True, slots=True)
-class FindingEffect:
-    """What one finding does to the score: shown in the workbook and the review opinion.
-
-    ``status``: deducted | veto | dismissed | pending (cross-case, not confirmed) | info | unmapped.
-    One finding may have several effects (DEC-02: the plain elements and the seal element).
-    """
-
-    finding: Finding
-    status: str
-    item: str = ""
-    points: float = 0.0
-    stage: str | None = None
-    basis: str = ""
-    mode: str | None = None  # veto mode when status == veto
-    decision: str | None = None  # confirmed | dismissed | None
-    reason: str | None = None
-
-    @property
-    def label(self) -> str:
-        text = STATUS_LABELS.get(self.status, self.status)
-        if self.decision == "confirmed":
-            text += "（已确认）"
-        return text
-
-
 def _basis(item_id: str, text: str, statute: str, veto: bool) -> str:
     head = f"{item_id} {text}".strip()
     if veto:
@@ -221,21 +196,21 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
     out: list[FindingEffect] = []
     stage_names = sheet.stage_names
     deducted_checks: set[str] = set()
-    for f in findings:
+    for index, f in enumerate(findings):
         decision, reason = decision_of(decisions, case_id, f.check_id)
         item = sheet.item_for(f.check_id)
         stage = f.stage if f.stage in stage_names else None
         if f.severity == "info":
-            out.append(FindingEffect(f, INFO, stage=stage, decision=decision, reason=reason))
+            out.append(FindingEffect(f, INFO, index=index, stage=stage, decision=decision, reason=reason))
             continue
         if item is None:
             if f.severity == "veto" and decision != "dismissed":
                 # a veto check the sheet does not list still fails the file (global mode)
-                out.append(FindingEffect(f, VETO, item="—", stage=stage, mode=sheet.veto_mode,
+                out.append(FindingEffect(f, VETO, index=index, item="—", stage=stage, mode=sheet.veto_mode,
                                          basis=_basis("—", "否决项（评分表未列）", f.citation, False),
                                          decision=decision, reason=reason))
             else:
-                out.append(FindingEffect(f, DISMISSED if decision == "dismissed" else UNMAPPED,
+                out.append(FindingEffect(f, DISMISSED if decision == "dismissed" else UNMAPPED, index=index,
                                          stage=stage, decision=decision, reason=reason))
             continue
         if item.stage_from_finding and f.stage in stage_names:
@@ -244,11 +219,11 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
             stage = item.stage
         if decision == "dismissed":
             basis = "已排除" + (f"（{reason}）" if reason else "") + "：" + item.basis_text
-            out.append(FindingEffect(f, DISMISSED, item=item.id, stage=stage, basis=basis,
+            out.append(FindingEffect(f, DISMISSED, index=index, item=item.id, stage=stage, basis=basis,
                                      decision=decision, reason=reason))
             continue
         if item.confirmed_only and decision != "confirmed":
-            out.append(FindingEffect(f, PENDING, item=item.id, stage=stage, basis=item.basis_text,
+            out.append(FindingEffect(f, PENDING, index=index, item=item.id, stage=stage, basis=item.basis_text,
                                      decision=decision, reason=reason))
             continue
 
@@ -256,38 +231,34 @@ def finding_effects(case_fields: Mapping[str, Any], findings: Sequence[Finding],
         if per == "finding" and not item.veto:
             # "each finding deducts once per file": a check reported twice deducts once
             if f.check_id in deducted_checks:
-                out.append(FindingEffect(f, REPEAT, item=item.id, stage=stage,
+                out.append(FindingEffect(f, REPEAT, index=index, item=item.id, stage=stage,
                                          basis=item.basis_text, decision=decision, reason=reason))
                 continue
             deducted_checks.add(f.check_id)
         text = _finding_text(f)
         matched = [el for el in item.elements if el.match and el.match in text]
-        effects: list[FindingEffect] = []
-
-        def add(item_id: str, points: float, veto: bool, mode: str | None, basis: str) -> None:
-            if veto:
-                effects.append(FindingEffect(f, VETO, item=item_id, stage=stage, basis=basis,
-                                             mode=mode or sheet.veto_mode, decision=decision,
-                                             reason=reason))
-            elif points > 0:
-                effects.append(FindingEffect(f, DEDUCTED, item=item_id, points=points, stage=stage,
-                                             basis=basis, decision=decision, reason=reason))
-
+        base = FindingEffect(f, DEDUCTED, index=index, stage=stage, decision=decision, reason=reason)
+        # (item id, points, veto, veto mode, basis) of each part of the finding that counts
+        charges: list[tuple[str, float, bool, str | None, str]] = []
         if per == "occurrence":
             count = max(int(f.occurrences), 1)
             base_count = max(count - len(matched), 0)
             if base_count:
-                add(item.id, item.points * base_count, item.veto, item.mode, item.basis_text)
+                charges.append((item.id, item.points * base_count, item.veto, item.mode, item.basis_text))
             for el in matched[:count]:
-                add(el.id, el.points, el.veto, el.mode,
-                    _basis(el.id, el.text or item.text, el.basis or item.basis, el.veto))
+                charges.append((el.id, el.points, el.veto, el.mode,
+                                _basis(el.id, el.text or item.text, el.basis or item.basis, el.veto)))
         else:
-            add(item.id, item.points, item.veto, item.mode, item.basis_text)
+            charges.append((item.id, item.points, item.veto, item.mode, item.basis_text))
             for el in matched:  # once per finding: only a veto element adds anything
                 if el.veto:
-                    add(el.id, 0, True, el.mode,
-                        _basis(el.id, el.text or item.text, el.basis or item.basis, True))
-        out.extend(effects)
+                    charges.append((el.id, 0, True, el.mode,
+                                    _basis(el.id, el.text or item.text, el.basis or item.basis, True)))
+        for item_id, points, veto, mode, basis in charges:
+            if veto:
+                out.append(replace(base, status=VETO, item=item_id, basis=basis, mode=mode or sheet.veto_mode))
+            elif points > 0:
+                out.append(replace(base, item=item_id, points=points, basis=basis))
     return out
 
 
@@ -297,11 +268,11 @@ def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], shee
     """Score one case file. ``decisions`` maps ``(case_id, check_id)`` to confirmed/dismissed."""
     effects = finding_effects(case_fields, findings, sheet, decisions=decisions, case_id=case_id)
     deductions: list[Deduction] = []
-    stage_ded = {s: 0.0 for s in sheet.stage_names}
+    stage_ded: dict[str | None, float] = {s: 0.0 for s in sheet.stage_names}
     modes: list[str] = []
     for e in effects:
         if e.status == DEDUCTED:
-            stage_ded[e.stage] = stage_ded.get(e.stage, 0.0) + e.points  # type: ignore[index]
+            stage_ded[e.stage] = stage_ded.get(e.stage, 0.0) + e.points
             deductions.append(Deduction(e.item, _num(e.points), e.finding.check_id, e.stage, e.basis))
         elif e.status == VETO:
             modes.append(e.mode or sheet.veto_mode)
@@ -314,7 +285,7 @@ def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], shee
     if case_fields.get("procedure") == "simple" and not sheet.score_simple_procedure:
         grade = lowest if "zero_out" in modes else sheet.simple_procedure_grade
         return Score(total=0, grade=grade, vetoed=vetoed, deductions=tuple(deductions),
-                     stages={}, sheet_id=sheet.id)
+                     stages={}, sheet_id=sheet.id, effects=tuple(effects))
 
     stages = {s: max(0.0, m - stage_ded[s]) for s, m in sheet.stages}
     if sheet.rescale_applicable:
@@ -335,7 +306,7 @@ def score_case(case_fields: Mapping[str, Any], findings: Sequence[Finding], shee
             grade = sheet.cap(grade)
     return Score(total=_num(round(total, 2)), grade=grade, vetoed=vetoed,
                  deductions=tuple(deductions), stages={s: _num(v) for s, v in stages.items()},
-                 sheet_id=sheet.id)
+                 sheet_id=sheet.id, effects=tuple(effects))
 
 
 def _num(x: float) -> float:
@@ -561,7 +532,8 @@ def _is_number(x: Any) -> bool:
     return isinstance(x, (int, float)) and not isinstance(x, bool)
 
 
-def _veto_points(raw: Mapping, kp: tuple, bad) -> tuple[bool, float]:
+def _veto_points(raw: Mapping[str, Any], kp: tuple[Any, ...], bad: Callable[[tuple[Any, ...], str], None]
+                 ) -> tuple[bool, float]:
     veto = raw.get("veto", False)
     if not isinstance(veto, bool):
         bad(kp + ("veto",), "应为 true 或 false")
@@ -569,7 +541,7 @@ def _veto_points(raw: Mapping, kp: tuple, bad) -> tuple[bool, float]:
     points = raw.get("points")
     if veto:  # a veto item takes no points; points left from a former setting are ignored
         return True, 0.0
-    if not _is_number(points) or points <= 0:
+    if not isinstance(points, (int, float)) or isinstance(points, bool) or points <= 0:
         bad(kp + ("points",), f"应为正数（扣分值）或设置 veto: true，而不是 {points!r}")
         return False, 0.0
     return False, float(points)

@@ -19,10 +19,11 @@ import os
 import shutil
 import subprocess
 import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from html import escape
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from pipeline.core.errors import msg
 
@@ -198,7 +199,8 @@ def _bars(chart: BarChart, lay: _Layout) -> list[tuple[float, float, float, str,
             if v <= 0:
                 continue
             w = lay.plot_w * v / lay.vmax
-            inside = _fmt(v, chart.integer) if chart.stacked and w >= text_width(_fmt(v, True), VALUE_SIZE) + 6 else None
+            fits = chart.stacked and w >= text_width(_fmt(v, True), VALUE_SIZE) + 6
+            inside = _fmt(v, chart.integer) if fits else None
             out.append((x, y, w, s.color, inside, s.name))
             if chart.stacked:
                 x += w
@@ -208,7 +210,7 @@ def _bars(chart: BarChart, lay: _Layout) -> list[tuple[float, float, float, str,
 def _legend(chart: BarChart, lay: _Layout) -> list[tuple[float, float, str, str]]:
     if len(chart.series) <= 1:
         return []
-    out = []
+    out: list[tuple[float, float, str, str]] = []
     x = lay.left
     y = TITLE_H + 2
     for s in chart.series:
@@ -241,7 +243,8 @@ def to_svg(chart: BarChart) -> str:
     axis_y = lay.top + ROW_H * len(lay.labels)
     for t in _ticks(lay.vmax, chart.integer):
         x = lay.left + lay.plot_w * t / lay.vmax
-        p.append(f'<line x1="{_n(x)}" y1="{_n(lay.top)}" x2="{_n(x)}" y2="{_n(axis_y)}" stroke="#e0e0e0" stroke-width="1"/>')
+        p.append(f'<line x1="{_n(x)}" y1="{_n(lay.top)}" x2="{_n(x)}" y2="{_n(axis_y)}" '
+                 'stroke="#e0e0e0" stroke-width="1"/>')
         p.append(f'<text x="{_n(x)}" y="{_n(axis_y + 16)}" font-size="{VALUE_SIZE}" fill="#555" '
                  f'text-anchor="middle">{_fmt(t, chart.integer)}</text>')
     p.append(f'<line x1="{_n(lay.left)}" y1="{_n(lay.top)}" x2="{_n(lay.left)}" y2="{_n(axis_y)}" stroke="#888"/>')

@@ -13,16 +13,25 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
+from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from pipeline.core.errors import AnjuanError
-from pipeline.supervise.letters import (LetterRecord, _settings, date_cn, mask, month_cn, reply_period_text,
-                              rung_conf, street_of)
-from pipeline.write.opinion import docx_text  # noqa: F401  (re-exported: the visible text of a .docx)
-from pipeline.write.workbook import docx_bytes  # the one deterministic .docx writer
+from pipeline.core.months import month_cn
+from pipeline.supervise.letters import (
+    LetterRecord,
+    date_cn,
+    mask,
+    reply_period_text,
+    rung_conf,
+    settings_or_default,
+    street_of,
+)
+from pipeline.write.docx import docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 CN_NUM = "一二三四五六七八九十"
@@ -48,7 +57,7 @@ def _format(text: str, args: Mapping[str, Any], where: str) -> str:
 
 def letter_view(record: LetterRecord, settings: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Every template variable of the record's rung, as plain data."""
-    s = _settings(settings)
+    s = settings_or_default(settings)
     conf = rung_conf(s, record.rung)
     texts = (s.get("texts") or {}).get(record.rung) or {}
     m = lambda t: mask(t, None, s)  # noqa: E731 - ids and phones; addresses were masked when drafted
@@ -146,9 +155,7 @@ def template_path(rung: str, templates_dir: Path | None = None) -> Path:
 
 def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | None = None,
                         templates_dir: Path | None = None) -> bytes:
-    from docxtpl import DocxTemplate
-
-    s = _settings(settings)
+    s = settings_or_default(settings)
     path = template_path(record.rung, templates_dir)
     try:
         tpl = DocxTemplate(str(path))
@@ -166,13 +173,7 @@ def render_letter_bytes(record: LetterRecord, *, settings: Mapping[str, Any] | N
 def render_letter(record: LetterRecord, out_path: Path, *, settings: Mapping[str, Any] | None = None,
                   templates_dir: Path | None = None) -> None:
     """Write the letter as .docx to ``out_path``."""
-    data = render_letter_bytes(record, settings=settings, templates_dir=templates_dir)
-    out = Path(out_path)
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(data)
-    except OSError as exc:
-        raise AnjuanError("E404", path=str(out), detail=exc.strerror or str(exc)) from exc
+    write_bytes(Path(out_path), render_letter_bytes(record, settings=settings, templates_dir=templates_dir))
 
 
 def letter_filename(record: LetterRecord) -> str:

@@ -15,7 +15,6 @@ Settings (all optional):
   reply_workdays          working days the squad has to reply (default 10)
   reply_to                to whom the reply goes (default 我局)
   score_sheet             a ScoreSheet or the path of one (default: the built-in sheet)
-  decisions               {(case_id, check_id): confirmed | dismissed | {decision, reason}}
 
 What the opinion shows: veto findings first (否决事项), then the others by stage in sheet order;
 findings a reviewer dismissed and cross-case signals not yet confirmed are left out (they are
@@ -25,20 +24,23 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import io
 import re
 import traceback
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
+from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from pipeline.core.workdays import WorkCalendar
+from extractors.violations import load_catalogue
 from pipeline.core.errors import AnjuanError
-from pipeline.core.models import CaseResult, Finding
-from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, ScoreSheet,
-                              finding_effects, load_sheet)
-from pipeline.write.workbook import OUTCOME_LABELS, PROCEDURE_LABELS, docx_bytes, mask_personal, write_bytes
+from pipeline.core.masking import mask_personal
+from pipeline.core.models import DEDUCTED, DISMISSED, INFO, PENDING, REPEAT, UNMAPPED, VETO, CaseResult, Finding
+from pipeline.core.workdays import WorkCalendar
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS
+from pipeline.supervise.scoring import ScoreSheet, load_sheet
+from pipeline.write.docx import docx_bytes, write_bytes
 
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "opinion.docx"
@@ -98,7 +100,6 @@ def _cause(value: Any) -> str:
     if not value:
         return "未载明"
     try:
-        from extractors.violations import load_catalogue
         cat = load_catalogue()
         if value in cat:
             return cat[value].name
@@ -139,16 +140,12 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
     doc_number = f"{prefix}〔{year or '　　'}〕第{number if number is not None else '　'}号"
     workdays = int(settings.get("reply_workdays", DEFAULT_REPLY_WORKDAYS))
 
-    effects = finding_effects(f, result.findings, sheet, decisions=settings.get("decisions"),
-                              case_id=result.case_id)
-    by_finding: dict[int, list] = {}
-    for e in effects:
-        by_finding.setdefault(id(e.finding), []).append(e)
+    effects = result.score.effects if result.score is not None else ()
     stage_order = {s: i for i, s in enumerate(sheet.stage_names)}
     veto_items: list[tuple[Finding, list]] = []
     staged: dict[str, list[tuple[Finding, list]]] = {}
-    for fd in result.findings:
-        fx = by_finding.get(id(fd), [])
+    for index, fd in enumerate(result.findings):
+        fx = list(result.score.effects_of(index)) if result.score is not None else []
         if any(e.status in (DISMISSED, PENDING) for e in fx):
             continue
         if any(e.status == VETO for e in fx):
@@ -210,7 +207,8 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         if score.vetoed:
             modes = {e.mode for e in effects if e.status == VETO}
             if "zero_out" in modes:
-                score_sentence = (f"依据《{sheet.title}》，本案卷各阶段合计{_num(sum(float(v) for v in stage_points.values()))}分，"
+                stage_total = _num(sum(float(v) for v in stage_points.values()))
+                score_sentence = (f"依据《{sheet.title}》，本案卷各阶段合计{stage_total}分，"
                                   f"因存在否决事项，总分计为{_num(score.total)}分，评查等级为{score.grade}。")
             else:
                 score_sentence += f"因存在否决事项，评查等级最高为{sheet.cap_to}。"
@@ -309,8 +307,6 @@ def _zh_detail(text: str) -> str:
 
 def render_opinion_bytes(result: CaseResult, *, settings: Mapping[str, Any],
                          templates_dir: Path | None = None) -> bytes:
-    from docxtpl import DocxTemplate
-
     path = template_path(templates_dir)
     try:
         tpl = DocxTemplate(str(path))
@@ -330,21 +326,3 @@ def render_opinion(result: CaseResult, *, settings: Mapping[str, Any], out_path:
     """Render the review opinion of one case to ``out_path`` (.docx)."""
     write_bytes(Path(out_path), render_opinion_bytes(result, settings=settings,
                                                      templates_dir=templates_dir))
-
-
-def docx_text(data: bytes | Path) -> str:
-    """The visible text of a .docx: body paragraphs and table rows (cells joined by ' | ')."""
-    from docx import Document
-    from docx.table import Table
-    from docx.text.paragraph import Paragraph
-
-    doc = Document(io.BytesIO(data) if isinstance(data, bytes) else str(data))
-    lines: list[str] = []
-    for child in doc.element.body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append(Paragraph(child, doc).text)
-        elif tag == "tbl":
-            for row in Table(child, doc).rows:
-                lines.append(" | ".join(c.text for c in row.cells))
-    return "\n".join(lines).rstrip() + "\n"

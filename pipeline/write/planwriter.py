@@ -10,17 +10,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.write.meeting import GovDoc, load_settings
+from pipeline.core.months import month_cn
+from pipeline.supervise.monthview import load_settings
 from pipeline.supervise.sampling import KIND_AV, KIND_CASE, KIND_COMPLAINT, KIND_MAJOR, Plan
-from pipeline.write.workbook import fixed_zip, write_bytes
+from pipeline.write.docx import fixed_zip, write_bytes
+from pipeline.write.govdoc import GovDoc
 
 PROCEDURES = {"general": "一般程序", "simple": "简易程序", "一般": "一般程序", "简易": "简易程序",
               "普通": "一般程序", "普通程序": "一般程序"}
@@ -49,21 +52,13 @@ def _kinds(kinds: Sequence[str]) -> str:
 
 def _header_lines(plan: Plan, cfg: Mapping[str, Any]) -> list[str]:
     lines = [f"{cfg.get('bureau_short') or cfg.get('bureau')} {cfg.get('office', '')}".strip(),
-             f"督察月份：{_month_cn(plan.month)}　抽样依据：{_month_cn(plan.last_month)}台账　随机种子：{plan.seed}"]
+             f"督察月份：{month_cn(plan.month)}　抽样依据：{month_cn(plan.last_month)}台账　随机种子：{plan.seed}"]
     reg = cfg.get("register_sha256") or cfg.get("register_hash")
     if reg:
         name = cfg.get("register_name") or cfg.get("register_path")
         lines.append(f"台账文件：{name}　SHA-256：{reg}" if name else f"台账文件 SHA-256：{reg}")
     lines.append(f"本月抽查中队（{len(plan.squads)} 个）：" + ("、".join(plan.squads) or "无"))
     return lines
-
-
-def _month_cn(month: str) -> str:
-    try:
-        y, m = month.split("-")
-        return f"{int(y)}年{int(m)}月"
-    except ValueError:
-        return month
 
 
 def _counts(plan: Plan) -> str:
@@ -88,7 +83,7 @@ def quota_table_text(plan: Plan) -> str:
     head = ("基数", "应抽", "实抽", "达标", "抽查指标")
     rows = [(str(q.base), str(q.required), str(q.drawn), "✓" if q.met else "✗", q.name) for q in plan.quotas]
     widths = [max(_w(r[i]) for r in [head, *rows]) for i in range(len(head))]
-    lines = [f"{_month_cn(plan.month)}督察任务单（依据{_month_cn(plan.last_month)}台账，随机种子 {plan.seed}）",
+    lines = [f"{month_cn(plan.month)}督察任务单（依据{month_cn(plan.last_month)}台账，随机种子 {plan.seed}）",
              f"本月抽查中队（{len(plan.squads)} 个）：" + ("、".join(plan.squads) or "无")]
     for r in [head, *rows]:
         cells = [_pad(v, widths[i], right=True) for i, v in enumerate(r[:3])]
@@ -157,7 +152,7 @@ def _table(ws: Worksheet, row: int, columns: Sequence[tuple[str, int]], rows: Se
 
 def plan_xlsx(plan: Plan, cfg: Mapping[str, Any]) -> bytes:
     wb = Workbook()
-    title = f"{_month_cn(plan.month)}{cfg.get('plan_title', '督察任务单')}"
+    title = f"{month_cn(plan.month)}{cfg.get('plan_title', '督察任务单')}"
     lines = _header_lines(plan, cfg)
 
     ws = wb.active
@@ -199,7 +194,7 @@ def plan_xlsx(plan: Plan, cfg: Mapping[str, Any]) -> bytes:
 # --- docx -------------------------------------------------------------------------------------------
 
 def plan_docx(plan: Plan, cfg: Mapping[str, Any]) -> bytes:
-    title = f"{_month_cn(plan.month)}{cfg.get('plan_title', '督察任务单')}"
+    title = f"{month_cn(plan.month)}{cfg.get('plan_title', '督察任务单')}"
     d = GovDoc(title)
     d.title(title)
     for line in _header_lines(plan, cfg):

@@ -8,105 +8,23 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from pipeline.core.errors import AnjuanError
-from pipeline.core.models import CaseResult
-from pipeline.supervise.scoring import (DEDUCTED, DISMISSED, PENDING, VETO, ScoreSheet, decision_of,
-                              finding_effects, inapplicable)
+from pipeline.core.masking import mask_personal
+from pipeline.core.models import DEDUCTED, DISMISSED, PENDING, VETO, CaseResult
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, SEVERITY_LABELS
+from pipeline.supervise.scoring import ScoreSheet, inapplicable
+from pipeline.write.docx import fixed_zip, write_bytes
 
-FIXED_ISO = "2024-01-01T00:00:00Z"
-FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-
-PROCEDURE_LABELS = {"general": "一般程序", "simple": "简易程序"}
-OUTCOME_LABELS = {"penalized": "处罚", "not_penalized": "不予处罚", "withdrawn": "撤案",
-                  "transferred": "移送", "pending": "未结"}
 ITEM_STATUS_LABELS = {"CONFIRMED": "已确认", "UNCONFIRMED": "暂定（待确认）",
                       "PROPOSED": "暂定（建议值）"}
-SEVERITY_LABELS = {"veto": "否决项", "major": "重大", "minor": "轻微", "info": "提示"}
-
-# --- personal data ----------------------------------------------------------------------------
-_ID_RE = re.compile(r"(?<![0-9A-Za-z])(\d{6})(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"
-                    r"\d{3}([0-9Xx])(?![0-9A-Za-z])")
-_ID_TAIL = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{8})(\d{3}[0-9Xx])(?![0-9A-Za-z])")
-_MOBILE_RE = re.compile(r"(?<!\d)(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
-
-
-def _mask_fallback(text: str) -> str:
-    text = _ID_TAIL.sub(lambda m: m.group(1) + "*" * 8 + m.group(3)
-                        if _ID_RE.fullmatch(m.group(0)) else m.group(0), text)
-    return _MOBILE_RE.sub(lambda m: m.group(1) + "****" + m.group(3), text)
-
-
-def mask_personal(text: str | None) -> str:
-    """Mask full 身份证号 (keep first 6 and last 4) and mobile numbers (keep 3 + 4).
-
-    Uses ``extractors.normalise.party.mask_text`` when that module provides it.
-    """
-    if not text:
-        return text or ""
-    try:  # the extraction helper's rule, when present
-        from extractors.normalise.party import mask_text  # type: ignore[attr-defined]
-    except Exception:  # noqa: BLE001 - optional module
-        mask_text = None
-    out = mask_text(text) if callable(mask_text) else text
-    return _mask_fallback(out)
-
-
-# --- deterministic zip --------------------------------------------------------------------------
-_CORE_DATES = re.compile(
-    r"(<dcterms:(created|modified)[^>]*>)[^<]*(</dcterms:\2>)")
-
-
-def fixed_zip(data: bytes, fix: Callable[[str, bytes], bytes] | None = None) -> bytes:
-    """Re-pack an OOXML zip with fixed timestamps and fixed core-property dates."""
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == "docProps/core.xml":
-                text = body.decode("utf-8")
-                text = _CORE_DATES.sub(lambda m: m.group(1) + FIXED_ISO + m.group(3), text)
-                text = re.sub(r"<cp:lastPrinted>[^<]*</cp:lastPrinted>", "", text)
-                body = text.encode("utf-8")
-            if fix is not None:
-                body = fix(info.filename, body)
-            zi = zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME)
-            zi.compress_type = zipfile.ZIP_DEFLATED
-            zi.external_attr = 0o644 << 16
-            zi.create_system = 0
-            dst.writestr(zi, body)
-    return out.getvalue()
-
-
-def docx_bytes(doc: Any, *, title: str, saver: Any = None) -> bytes:
-    """A python-docx ``Document`` as bytes that are the same on every run: fixed author, revision
-    and title, then ``fixed_zip`` (fixed dates and zip entries). ``saver`` is the object whose
-    ``save`` writes the file when that is not the document itself (a docxtpl template)."""
-    props = doc.core_properties
-    props.author = props.last_modified_by = "anjuan"
-    props.revision = 1
-    props.title = title
-    buf = io.BytesIO()
-    (saver or doc).save(buf)
-    return fixed_zip(buf.getvalue())
-
-
-def write_bytes(path: Path, data: bytes) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(data)
-    except OSError as exc:
-        raise AnjuanError("E404", path=str(path), detail=exc.strerror or str(exc)) from exc
-
 
 # --- styles -------------------------------------------------------------------------------------
 _THIN = Side(style="thin", color="808080")
@@ -233,8 +151,7 @@ def _evidence_text(finding) -> str:
 
 
 def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: str,
-                   sheet: ScoreSheet,
-                   decisions: Mapping[tuple[str, str], Any] | None = None) -> None:
+                   sheet: ScoreSheet) -> None:
     """Write 评查评分表.xlsx: 汇总, one sheet per case (in ``results`` order), 评分标准."""
     wb = Workbook()
     ws = wb.active
@@ -270,7 +187,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
     _setup_print(ws, "1:2")
 
     for r, sname in zip(results, names):
-        _case_sheet(wb.create_sheet(sname), r, sheet, decisions)
+        _case_sheet(wb.create_sheet(sname), r, sheet)
     _standard_sheet(wb.create_sheet("评分标准"), sheet)
 
     wb.properties.creator = "anjuan"
@@ -280,8 +197,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
     write_bytes(Path(path), fixed_zip(buf.getvalue()))
 
 
-def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
-                decisions: Mapping[tuple[str, str], Any] | None) -> None:
+def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
     f = _fields(r)
     ncol = len(DETAIL_COLUMNS)
     for c, (_, width) in enumerate(DETAIL_COLUMNS, start=1):
@@ -334,11 +250,8 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
     na = set(inapplicable(sheet, f))
     stages = dict(score.stages) if score else {}
     for stage, mx in sheet.stages:
-        if stage in stages:
-            got = stages[stage]
-            ded = _num(mx - got)
-        else:
-            got, ded = "—", "—"
+        got: Any = stages.get(stage, "—")
+        ded: Any = _num(mx - got) if stage in stages else "—"
         stage_row((stage, _num(mx), ded, _num(got), "不适用" if stage in na else "适用"))
         row += 1
     total_max = sum(m for _, m in sheet.stages)
@@ -352,7 +265,7 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
     _header(ws, row, DETAIL_COLUMNS, widths=False)
     header_row = row
     row += 1
-    effects = finding_effects(f, r.findings, sheet, decisions=decisions, case_id=r.case_id)
+    effects = list(score.effects) if score else []
     order = {s: i for i, s in enumerate(sheet.stage_names)}
     effects.sort(key=lambda e: (0 if e.status == VETO else 1,
                                 order.get(e.stage or "", len(order))))
@@ -369,12 +282,11 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet,
         status = e.label
         if e.status == PENDING and fd.related_cases:
             status += "；关联案卷：" + "、".join(fd.related_cases)
-        decision, reason = decision_of(decisions, r.case_id, fd.check_id)
         note = ""
-        if decision:
-            note = {"confirmed": "已确认", "dismissed": "已排除"}.get(decision, decision)
-            if reason:
-                note += f"：{mask_personal(reason)}"
+        if e.decision:
+            note = {"confirmed": "已确认", "dismissed": "已排除"}.get(e.decision, e.decision)
+            if e.reason:
+                note += f"：{mask_personal(e.reason)}"
         _row(ws, row, [n, e.stage or "", e.item or "", fd.check_id, mask_personal(fd.message),
                        points, basis, _evidence_text(fd), status, note],
              fill=_VETO_FILL if e.status == VETO else (_GREY_FILL if e.status == DISMISSED else None),
@@ -391,7 +303,8 @@ def _standard_sheet(ws: Worksheet, sheet: ScoreSheet) -> None:
     ws.cell(row=1, column=1, value=f"{sheet.title}（{sheet.id}）").font = Font(
         name=_FONT, bold=True, size=14)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(cols))
-    notes = [f"否决方式：{'计零分、评为不合格' if sheet.veto_mode == 'zero_out' else '不得评为优秀（最高' + sheet.cap_to + '）'}",
+    veto_way = "计零分、评为不合格" if sheet.veto_mode == "zero_out" else f"不得评为优秀（最高{sheet.cap_to}）"
+    notes = [f"否决方式：{veto_way}",
              "等级：" + "，".join(f"{_num(lo)}分以上{g}" for lo, g in sheet.grade_bands),
              "各阶段扣分扣完为止，不计负分。状态为“暂定”的分值尚无本地依据，可在评分表文件中调整。"]
     for k, text in enumerate(notes, start=2):
