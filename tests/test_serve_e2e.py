@@ -99,7 +99,7 @@ def browser():
 
 def _target(served) -> tuple[str, int, dict]:
     """A case and finding whose first quote stands on a PDF text page and is in the opinion."""
-    from pipeline.write.opinion import docx_text
+    from pipeline.write.docx import docx_text
 
     with (served["out"] / "cases.jsonl").open(encoding="utf-8") as fh:
         cases = [json.loads(line) for line in fh]
@@ -122,7 +122,7 @@ def test_serve_e2e_dismiss_with_the_keyboard_then_regenerate(served, browser):
     from selenium.webdriver.support.ui import WebDriverWait
 
     from pipeline.cli import cli
-    from pipeline.write.opinion import docx_text
+    from pipeline.write.docx import docx_text
 
     case_id, index, finding = _target(served)
     wait = WebDriverWait(browser, 120)
