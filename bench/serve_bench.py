@@ -1,8 +1,8 @@
 """How fast the workbench answers: the case page of a 60-case month, over real HTTP.
 
 Generates a month (60 cases by default; ``--scanned-fraction`` makes part of it scans, read by OCR
-once during the review), reviews it with a database, starts ``anjuan serve``'s server (waitress, on
-127.0.0.1, a free port) in this process and times, with ``urllib``:
+once during the review), reviews it with a database, starts ``anjuan serve --no-browser``
+(waitress, on 127.0.0.1, a free port) in its own process and times, with ``urllib``:
 
 - the case page (``/case/ID``, the first open finding selected: findings, fields, the 未能核实
   list, the quote's boxes on its page): the first visit of each case (the stored read result is
@@ -23,10 +23,11 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import socket
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -41,6 +42,23 @@ def _get(url: str) -> tuple[float, bytes]:
     with urllib.request.urlopen(url, timeout=60) as resp:
         body = resp.read()
     return (time.perf_counter() - t) * 1000, body
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait(url: str, proc: subprocess.Popen, seconds: float = 120.0) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            _get(url)
+            return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"anjuan serve did not answer at {url}")
 
 
 def _line(name: str, ms: list[float]) -> str:
@@ -60,7 +78,6 @@ def main() -> None:
 
     from pipeline.run.commands import generate_corpus
     from pipeline.run.review import ReviewSettings, review_archive
-    from pipeline.serve.server import make_server
 
     work = args.keep or Path(tempfile.mkdtemp(prefix="anjuan-serve-bench-"))
     archive, out, db = work / "corpus" / "archive", work / "out", work / "anjuan.db"
@@ -71,11 +88,12 @@ def main() -> None:
         print(f"generated and reviewed {args.cases} cases in {time.perf_counter() - t:.1f} s ({work})")
     cases = [json.loads(line) for line in (out / "cases.jsonl").read_text(encoding="utf-8").splitlines()]
 
-    server, url, _pw, _made = make_server(out, db_path=db, port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "serve", str(out), "--db", str(db),
+                               "--port", str(port), "--no-browser"], stdout=subprocess.DEVNULL)
     try:
-        base = url.rstrip("/")
+        _wait(base + "/", server)
         cold = []  # first visit: imports, the score sheet, the first decode of each stored case
         for c in cases:
             cold.append(_get(f"{base}/case/{c['case_id']}")[0])
@@ -93,7 +111,8 @@ def main() -> None:
         for _ in range(10):
             month.append(_get(base + "/")[0])
     finally:
-        server.close()
+        server.terminate()
+        server.wait(timeout=30)
     n_find = sum(len(c["findings"]) for c in cases)
     print(f"{len(cases)} cases, {n_find} findings, {sum(len(c['documents']) for c in cases)} documents")
     print(_line("case page, first visit", cold))
