@@ -378,6 +378,27 @@ def findings_history_cmd(case_id: str | None, db: Path) -> None:
     click.echo(decisions_table(db, case_id))
 
 
+@cli.command("serve")
+@click.argument("results", type=click.Path(path_type=Path, file_okay=False), default=Path("."), required=False)
+@click.option("--db", "db", type=click.Path(path_type=Path), default=None, help="评查数据库（默认按结果记录）。")
+@click.option("--archive", type=click.Path(path_type=Path, file_okay=False), help="案卷目录（默认自动查找）。")
+@click.option("--port", type=int, default=8765, show_default=True, help="端口。")
+@click.option("--host", default="127.0.0.1", show_default=True, help="监听地址；局域网用 0.0.0.0（须设 --password）。")
+@click.option("--password", envvar="ANJUAN_SERVE_PASSWORD", show_envvar=True, help="访问口令（auto：随机生成）。")
+@click.option("--no-browser", "no_browser", is_flag=True, help="不自动打开浏览器。")
+@_domain_errors
+def serve_cmd(results: Path, db: Path | None, archive: Path | None, port: int, host: str, password: str | None,
+              no_browser: bool) -> None:
+    """打开评查工作台：逐案查看原件页面和引文，确认或排除问题、更正要素，重新生成输出文件。
+
+    示例：anjuan serve ./2024-06评查结果
+    """
+    from pipeline.serve.server import serve
+
+    serve(results, db_path=db, archive=archive, host=host, port=port, password=password,
+          open_browser=not no_browser, echo=click.echo)
+
+
 @cli.command("demo")
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("anjuan-demo"), show_default=True,
               help="演示输出目录。")

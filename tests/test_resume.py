@@ -198,7 +198,7 @@ def test_resume_store_migrates_version_2_file_to_version_3(tmp_path: Path) -> No
     conn.execute("INSERT INTO month_views(month, json) VALUES('2024-05', '{}')")
     conn.close()
     with Store.open(db) as st:
-        assert st.schema_version == SCHEMA_VERSION == 3
+        assert st.schema_version == SCHEMA_VERSION == 4
         assert st.month_view("2024-05") == {}
         assert st.case_fingerprints("/a") == {}
         st.save_case_result("/a", "A1", "f1", b"blob1")

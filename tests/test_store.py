@@ -37,9 +37,9 @@ def db_path(tmp_path: Path) -> Path:
 
 def test_store_schema_version_and_pragmas_recorded(db_path: Path) -> None:
     with Store.open(db_path) as db:
-        assert db.schema_version == SCHEMA_VERSION == 3
+        assert db.schema_version == SCHEMA_VERSION == 4
         meta = db.meta()
-        assert meta["schema_version"] == "3" and meta["created_by"]
+        assert meta["schema_version"] == "4" and meta["created_by"]
     conn = sqlite3.connect(db_path)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -47,7 +47,7 @@ def test_store_schema_version_and_pragmas_recorded(db_path: Path) -> None:
     conn.close()
     with Store.open(db_path) as db:  # reopening does not migrate again
         assert db._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
-        assert db.meta()["schema_version"] == "3"
+        assert db.meta()["schema_version"] == "4"
 
 
 def test_store_round_trip_digests(db_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_store_concurrent_open_and_write_is_safe(db_path: Path) -> None:
         t.join()
     assert errors == []
     with Store.open(db_path) as db:
-        assert db.meta()["schema_version"] == "3"
+        assert db.meta()["schema_version"] == "4"
         assert list(db.iter_months()) == [(f"2024-0{i + 1}", 20) for i in range(n)]
         assert db._conn.execute("SELECT COUNT(*) FROM runs WHERE finished IS NOT NULL").fetchone()[0] == n
         assert len(db.load_digests("2024-12")) == 20 * n
@@ -230,7 +230,7 @@ def test_store_migrates_a_version_1_file_to_version_2(db_path: Path) -> None:
     conn.execute("INSERT INTO case_digests(case_id, month, run_id, json) VALUES('A', '2024-01', NULL, '{}')")
     conn.close()
     with Store.open(db_path) as db:
-        assert db.schema_version == 3
+        assert db.schema_version == 4
         tables = {r[0] for r in db.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
         assert {"letters", "letter_events", "finding_decisions", "register_counts", "month_views",
                 "plan_draws", "plans", "case_digests"} <= tables

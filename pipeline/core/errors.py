@@ -1,7 +1,8 @@
 """Every coded message anjuan shows a reviewer, in one place (spaCy's errors.py pattern).
 
 A code is a letter and three digits. ``E1xx`` reading the archive, ``E2xx`` extraction,
-``E3xx`` checks and rules, ``E4xx`` rendering and templates, ``E5xx`` database, ``E9xx`` internal.
+``E3xx`` checks and rules, ``E4xx`` rendering and templates, ``E5xx`` database, ``E6xx`` the
+workbench (``anjuan serve``), ``E9xx`` internal.
 Messages are Chinese and end with how to fix the problem. ``msg("E101", path=...)`` formats one
 and prefixes the code: ``[E101] …``.
 """
@@ -76,6 +77,15 @@ MESSAGES: dict[str, str] = {
     "E511": "监督文书 {number} 当前状态为“{state}”，不能{action}。{hint}",
     "E512": "文书设置有误：{path}（{detail}）。请修改 letters.yaml 后重试。",
     "E513": "复核决定“{decision}”无效（案卷 {case_id}，检查项 {check_id}）。只能是 confirmed（确认）或 dismissed（排除）。",
+    # --- the reviewer's workbench (anjuan serve) ---------------------------------------------
+    "E601": ("工作台监听地址 {host} 允许局域网内其他电脑访问，必须同时设置口令：--password 口令"
+             "（或 --password auto 由程序随机生成并在启动时显示）。只在本机使用时请去掉 --host（默认 127.0.0.1）。"),
+    "E602": ("结果目录中没有 cases.jsonl：{path}。请先运行 anjuan review 案卷目录 --out 结果目录，"
+             "再用 anjuan serve 结果目录 打开。"),
+    "E603": "找不到该结果对应的案卷目录（{detail}）。请用 --archive 指定评查时使用的案卷目录。",
+    "E604": "要素“{field}”不能在工作台更正。可更正的要素：{known}。",
+    "E605": "表单校验码缺失或已过期，已拒绝该操作（防止其他网页冒用工作台）。请刷新页面后重试。",
+    "E606": "案卷 {case_id} 不在本月结果中。请返回月度列表重新选择。",
     # --- internal --------------------------------------------------------------------------
     "E900": "处理文件时发生内部错误：{path}（{detail}）。其他文件继续处理；请把此信息报告给维护人员。",
 }

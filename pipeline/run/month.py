@@ -129,7 +129,7 @@ def decisions_table(db_path: Path, case_id: str | None = None) -> str:
         if case_id and cid != case_id:
             continue
         for h in d["history"]:
-            word = "确认" if h["decision"] == "confirmed" else "排除"
+            word = {"confirmed": "确认", "dismissed": "排除"}.get(h["decision"], "撤销")
             lines.append(f"{cid}  {check_id}  {word}  {h['at']}  {h['who']}  {h['reason']}")
     return "\n".join(lines) if lines else "没有审核记录。"
 

@@ -51,8 +51,10 @@ from pipeline.read.register import read_register
 from pipeline.run.fingerprint import case_fingerprint, code_key, db_key
 from pipeline.run.summary import ReviewSummary, build_summary, calendar_notice
 from pipeline.run.workers import ReadResult, WorkerConfig, decode_result, iter_reads
+from pipeline.store.corrections import load_corrections
 from pipeline.store.db import Store
 from pipeline.store.letterdb import ensure_schema, list_letters, month_counts, run_month
+from pipeline.supervise.corrections import apply_corrections
 from pipeline.supervise.letters import load_settings as letter_settings
 from pipeline.supervise.monthview import month_view
 from pipeline.supervise.sampling import closed_counts
@@ -215,6 +217,9 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
     if register_rows is not None:
         register_index = RegisterIndex.of(register_rows)
         casefiles = [attach_register(c, register_index) for c in casefiles]
+    if store is not None:  # reviewers' field corrections (anjuan serve) come before the checks
+        casefiles = apply_corrections(casefiles, load_corrections(store.conn))
+    checked = {c.case_id: c for c in casefiles}  # with the corrections: what cases.jsonl reports
 
     history: list[Any] = []
     decisions: dict[tuple[str, str], Any] = {}
@@ -238,7 +243,8 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
     # results, in case-id order; the points the checks could not verify go to CaseResult.unverified
     results: list[CaseResult] = []
     for entry, result in read:
-        case_result = _case_result(entry, result, single.get(entry.case_id, []),
+        checked_result = (result[0], checked.get(entry.case_id, result[1]), result[2])  # with corrections
+        case_result = _case_result(entry, checked_result, single.get(entry.case_id, []),
                                    list(cross[entry.case_id].findings) if entry.case_id in cross else [],
                                    sheet, decisions)
         points = [u for o in (outcomes.get(entry.case_id), cross.get(entry.case_id)) if o for u in o.unverified]

@@ -3,7 +3,7 @@
 SQLite through the standard library. The database is opened in WAL mode with foreign keys on, so
 a reader (e.g. the monthly report) and a writer (a review run) can use it at the same time.
 
-Tables (schema version 1; versions 2 and 3 below):
+Tables (schema version 1; versions 2, 3 and 4 below):
 
 ``meta(key, value)``
     ``schema_version`` (int as text) and ``created_by`` (anjuan version that created the file).
@@ -21,6 +21,8 @@ case ids may not be: ``A.pdf`` and ``A.docx``) (``pipeline.run.review`` serialis
 committed as each case finishes. ``fingerprint`` covers the case's file contents and the code and
 settings that read them; a later run reuses the blob only when it is equal. ``reads`` counts how
 many times the case was actually read for this archive (a resumed run must not read a case again).
+
+Version 4 adds ``field_corrections`` and ``decision_undos`` (the workbench; ``pipeline/store/corrections.py``).
 
 Extension point: later tables (reviewer decisions on findings, letters and their states) are added
 as new entries at the end of ``MIGRATIONS`` — ``(version, [SQL, ...])`` with the next version
@@ -48,14 +50,19 @@ from pipeline.core.digest import CaseDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import dumps
 from pipeline.core.months import month_at, month_index
-from pipeline.store.letterdb import ensure_schema, load_decisions
+from pipeline.store import corrections
+from pipeline.store.letterdb import ensure_schema
 from pipeline.supervise.sampling import PastDraw, draws_of
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 def _letters_schema(conn: sqlite3.Connection) -> None:
     ensure_schema(conn)
+
+
+def _corrections_schema(conn: sqlite3.Connection) -> None:
+    corrections.ensure_schema(conn)
 
 
 # Each migration is a list of SQL statements or callables taking the connection; they run in
@@ -118,7 +125,10 @@ MIGRATIONS: list[tuple[int, list[Any]]] = [
                PRIMARY KEY (archive, source)
            )""",
     ]),
-    # (4, [...]),  <- the next tables go here
+    (4, [
+        _corrections_schema,  # field_corrections, decision_undos (pipeline/store/corrections.py)
+    ]),
+    # (5, [...]),  <- the next tables go here
 ]
 assert [v for v, _ in MIGRATIONS] == list(range(1, SCHEMA_VERSION + 1))
 
@@ -335,8 +345,8 @@ class Store:
         return self._conn
 
     def decisions(self) -> dict[tuple[str, str], dict[str, Any]]:
-        """Reviewers' latest decision per (case_id, check_id), with its history."""
-        return load_decisions(self._conn)
+        """Reviewers' decision in force per (case_id, check_id) (undone ones taken out), with its history."""
+        return corrections.load_decisions(self._conn)
 
     # -- per-case results of the read stage (resume and incremental runs) --------------------
     def case_fingerprints(self, archive: str) -> dict[str, tuple[str, int]]:
