@@ -125,7 +125,11 @@ def test_serve_corrections_history_orders_undo_after_later_decisions(store):
 def test_serve_corrections_findings_history_words_an_undo(tmp_path: Path):
     from pipeline.run.month import decide, decisions_table
 
+    from tests.test_store import _digest
+
     db = tmp_path / "h.db"
+    with Store.open(db) as st:  # a review has seen C1 (decisions on unknown cases are E308)
+        st.save_digests("2024-06", [_digest("C1")], None)
     decide(db, "C1", "DEC-01", "dismissed", reason="有延期审批", who="甲", date="2024-07-01")
     with Store.open(db) as st:
         undo_decision(st.conn, "C1", "DEC-01", who="乙", at="2024-07-02", reason="误操作")
