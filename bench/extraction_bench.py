@@ -41,7 +41,7 @@ def main() -> None:
     a = ap.parse_args()
 
     from extractors.assemble import case_fields
-    from extractors.evaluate import evaluate
+    from extractors.evaluate import compare, evaluate
 
     t0 = time.perf_counter()
     work = make_corpus(a.cases, a.month, a.seed, a.keep, a.scanned_fraction, a.styles)
@@ -84,6 +84,16 @@ def main() -> None:
         ids = list(truth) if s == "all" else groups[s]
         missing = sum(r["fn"] for r in res[s].values())
         print(f"fields not found (truth has a value) [{s}]: {missing} over {len(ids)} cases")
+    # the measure: schema fields per case equal to the truth (both empty counting right)
+    for s in styles:
+        ids = list(truth) if s == "all" else groups[s]
+        right = total = 0
+        for cid in ids:
+            for r in compare(pred.get(cid, {}), truth[cid]["fields"]).values():
+                total += 1
+                right += r in ("tp", "tn")
+        print(f"fields right [{s}]: {right}/{total} = {ratio(right / total if total else None)} "
+              f"(every schema field of every case, equal to the truth; both empty counts right)")
     print(f"documents: {st.n_docs}  pages: {st.n_pages}")
     print(f"extraction: {st.t_extract:.2f} s  {st.n_docs / st.t_extract:.0f} documents/s on one core "
           f"(target >= 100)  assembly {st.t_assemble:.2f} s  reading+typing {st.t_read:.2f} s")
