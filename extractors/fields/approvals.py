@@ -90,7 +90,7 @@ def _x_approval(t: Text, o: Out, sd: Any) -> None:
             o.emit("withdrawal_date", appr.value, *o.pos(appr.name), "dates", appr.confidence)
         v = t.label_value(labels("withdrawal_ground"))
         if v:
-            o.emit("withdrawal_ground", t.raw[v[0]:v[1]], v[0], v[1], "grounds")
+            o.emit("withdrawal_ground", t.text(v[0], v[1]), v[0], v[1], "grounds")
             o.emit("withdrawal_reasons", True, v[0], v[1], "grounds")
         else:
             o.emit("withdrawal_reasons", False, None, None, "grounds")

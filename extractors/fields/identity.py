@@ -77,8 +77,8 @@ _CLOSE_CHARS = r"[〕\]］)）﹞】]"
 def read_case_cause(t: Text, o: Out) -> None:
     v = t.label_value(labels("case_cause"))
     if v:
-        o.emit("case_cause", t.raw[v[0]:v[1]], v[0], v[1], "cause")
-        key, score = match_violation(t.raw[v[0]:v[1]])
+        o.emit("case_cause", t.text(v[0], v[1]), v[0], v[1], "cause")
+        key, score = match_violation(t.text(v[0], v[1]))
         if key:
             o.emit("violation_type", key, v[0], v[1], "cause", score)
 

@@ -147,6 +147,14 @@ class Text:
             rs, re_ = start, end
         return Span(self.doc.doc_id, self.doc.page_of(rs), rs, re_, self.orig[rs:re_])
 
+    def text(self, start: int, end: int) -> str:
+        """The value at [start, end) as a field holds it: the raw text, and for PDF text without the
+        spaces that justified layout or OCR put inside Chinese words (``凤 　 栖苑 16 号``)."""
+        v = self.raw[start:end]
+        if self.pdf and _CJK_RX.search(v):
+            v = _WS_ALL.sub("", v)
+        return v
+
     # lines (a PDF's removed newlines still end lines)
     def line_start(self, i: int) -> int:
         if not self.pdf:
@@ -254,17 +262,17 @@ class Text:
                 k = n.find(ch, pos)
                 if k != -1:
                     end = min(end, k)
+        elif ":" in sep and self.pdf:
+            end = self._pdf_colon_end(pos)
         elif ":" in sep:
-            rx = _COLON_END_PDF if self.pdf else _COLON_END
-            m = rx.search(n, pos)
+            m = _COLON_END.search(n, pos)
             end = m.start() if m else len(n)
         else:  # a space or nothing: one word
             m = _WS.search(n, pos)
             end = m.start() if m else len(n)
         if self.pdf:  # the next label ends the value (cells glued by a removed line break)
             end = min(end, self.next_cut(pos - 1))
-            if ":" not in sep:  # a table cell, not prose
-                end = self._wrap_end(pos, end)
+            end = self._wrap_end(pos, end)
         s, e = pos, end
         while s < e and n[s] in " \u3000":
             s += 1
@@ -273,9 +281,20 @@ class Text:
         if e <= s:
             return None
         val = n[s:e].strip(":")
-        if not val or val in ALL_LABELS or val.translate(NORM) in _NORM_LABELS:
+        if not val or val in ALL_LABELS or _WS_ALL.sub("", val) in _NORM_LABELS:
             return None
         return s, e
+
+    def _pdf_colon_end(self, pos: int) -> int:
+        """Where a 「标签：值」 value of line-joined PDF text ends: at a cell separator or sentence
+        end, or where a label this file may not know starts after a space (``发证机关：``) — the
+        value itself may hold spaces (justified text: ``2024 年 9 月 10 日``, ``凤 　 栖苑``)."""
+        n = self.norm
+        s = pos
+        while s < len(n) and n[s] == " ":
+            s += 1
+        m = _COLON_END_PDF.search(n, s)
+        return m.start() if m else len(n)
 
     def _wrap_end(self, pos: int, end: int) -> int:
         """Cut a PDF value at a line break that starts a paragraph rather than a cell wrap.
@@ -390,7 +409,13 @@ _GLUE_BEFORE = "号书"  # what a label may be glued to in run-on text when a co
 _COLON_END = re.compile(r"[\t|\n,;。]|\s{2,}|\s+[" + CJK + r"()]{1,12}:")
 
 
-_COLON_END_PDF = re.compile(r"[\t|\n,;。]|\s")
+_COLON_END_PDF = re.compile(r"[\t|\n,;。]|\s+(?=[" + CJK + r"]{2,10}(?:\([" + CJK + r"]{1,6}\))?[ ]?:)")
+
+
+_WS_ALL = re.compile(r"\s+")
+
+
+_CJK_RX = re.compile(r"[" + CJK + r"]")
 
 
 _NORM_LABELS = frozenset(x.translate(NORM) for x in ALL_LABELS)
@@ -402,11 +427,20 @@ _ALL_LABELS_SORTED = tuple(sorted(ALL_LABELS))
 _LABEL_RX: dict[tuple[tuple[str, ...], bool], re.Pattern[str]] = {}
 
 
+def _spaced_alt(label: str) -> str:
+    """A label as a pattern that also matches it letter-spaced (``当 事 人``, ``地　　点``): up to two
+    spaces between two of its CJK characters."""
+    out = [re.escape(label[0])] if label else []
+    for a, b in zip(label, label[1:]):
+        out.append(("[ ]{0,2}" if is_cjk(a) and is_cjk(b) else "") + re.escape(b))
+    return "".join(out)
+
+
 def _label_rx(labels: tuple[str, ...], pdf: bool = False) -> re.Pattern[str]:
     key = (labels, pdf)
     rx = _LABEL_RX.get(key)
     if rx is None:
-        alts = "|".join(re.escape(x.translate(NORM)) for x in sorted(set(labels), key=lambda x: (-len(x), x)))
+        alts = "|".join(_spaced_alt(x.translate(NORM)) for x in sorted(set(labels), key=lambda x: (-len(x), x)))
         tail = r"|)" if pdf else r"|(?=[^" + CJK + r"]))"
         rx = re.compile(r"(?:" + alts + r")(?:[1-9](?![0-9]))?"
                         r"(?P<sep>[ \t]*[:|\t][ \t]*|[ ]+|[ \t]*\n" + tail)
