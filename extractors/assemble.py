@@ -191,6 +191,13 @@ def _step_candidates(docs: Sequence[DocFields], key: str, step: Step, simple: bo
     return [_as(f, key) for f in src]
 
 
+def _gazetteer_name(f: Field) -> Field:
+    """A squad as a document names it (短称 金泽中队, or the full name) under the gazetteer's name
+    for it; a name the gazetteer does not know stays as written."""
+    hit = SQUADS.find(str(f.value))
+    return f if hit is None or hit[2] == f.value else dataclasses.replace(f, value=hit[2])
+
+
 def _gazetteer_squads(case: CaseInput, docs: Sequence[DocFields],
                       register_row: Mapping[str, Any] | None) -> list[Field]:
     """Squads the gazetteer finds where no squad label is: the head and foot of each document (its
@@ -286,7 +293,8 @@ def assemble(case: CaseInput, docs: Sequence[DocFields],
         F["outcome"] = [_derived("outcome", "pending")]
 
     sq = PRECEDENCE["squad"]
-    F["squad"] = _fields_of(docs, sq.doc_types, sq.field) + _gazetteer_squads(case, docs, register_row)
+    F["squad"] = [_gazetteer_name(f) for f in _fields_of(docs, sq.doc_types, sq.field)] \
+        + _gazetteer_squads(case, docs, register_row)
 
     F["party"] = _party_candidates(docs)
     F["violation_type"] = _violation_type(docs)

@@ -64,7 +64,7 @@ def test_assemble_general_precedence():
     assert f["payment_date"] == "2024-06-25" and f["closing_date"] == "2024-06-28"
     assert f["hearing_waived"] is False  # the notice told the right, no waiver
     assert f["proposed_fine_yuan"] == 300 and f["fine_yuan"] == 200
-    assert f["squad"] == "华新中队"
+    assert f["squad"] == "青浦区城管执法局华新中队"  # the gazetteer's name for 华新中队
     assert f["remedy"]["reconsideration_days"] == 60
     assert set(f) == set(CASE_FIELD_KEYS)
     json.dumps(f, ensure_ascii=False)  # JSON-ready
