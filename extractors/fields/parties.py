@@ -62,7 +62,7 @@ def read_party(t: Text, o: Out, lo: int = 0, hi: int | None = None,
             o.emit("party_id_number", t.raw[v[0]:v[0] + m.end()], v[0], v[0] + m.end(), "party")
     v = t.label_value(labels("party_address"), lo, hi)
     if v:
-        o.emit("party_address", t.raw[v[0]:v[1]], v[0], v[1], "party")
+        o.emit("party_address", t.text(v[0], v[1]), v[0], v[1], "party")
     v = t.label_value(rep_labels, lo, hi)
     if v:
         nm = clean_name(t, *v, org_ok=False)
@@ -94,11 +94,19 @@ def party_kind_of(o: Out) -> str | None:
 # a certificate label, and a certificate number: an optional agency prefix (沪青城管, 青) then letters
 # and digits; the bare form (no label) needs six digits or more
 _CERT_LABEL = r"(?:执法证件号码|执法证件号|执法证号码|执法证编号|执法证号|执法证|证件号码|证件号|证号)"
-_CERT_NO = r"(?:[" + CJK + r"]{1,6}(?=[A-Za-z0-9]))?[A-Za-z0-9][A-Za-z0-9\-]{3,19}"
+_CERT_NO = r"(?:[" + CJK + r"]{1,8}[ ]?(?=[A-Za-z0-9]))?[A-Za-z0-9][A-Za-z0-9\-]{3,19}"
 _CERT_LIST = re.compile(_CERT_LABEL + r"[ \t]*(?:[:|][ \t]*)?(?P<list>" + _CERT_NO
                         + r"(?:[ \t]*[、,;/][ \t]*" + _CERT_NO + r")*)")
 _CERT_LABEL_RX = re.compile(_CERT_LABEL)
-_BARE_CERT = re.compile(r"[ \t]*[(\[]?[ \t]*(?P<no>(?:[" + CJK + r"]{1,6}(?=\d))?[A-Za-z]{0,3}\d{6,14})(?![0-9])")
+_BARE_CERT = re.compile(r"[ \t]*[(\[]?[ \t]*(?P<no>(?:[" + CJK + r"]{1,8}[ ]?(?=\d))?[A-Za-z]{0,3}\d{6,14})(?![0-9])")
+_CERT_CORE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]*")
+
+
+def cert_number(printed: str) -> str:
+    """The certificate number itself: the agency prefix (沪城管执字第, 沪城管执证), 第/号 and spaces
+    dropped, so one officer's number is one key however a form prints it."""
+    m = _CERT_CORE.search(printed)
+    return m.group(0) if m else printed.strip()
 _NAME_PART = re.compile(r"[" + CJK + r"*＊]{2,4}(?![" + CJK + r"])")
 _NAME_CERT = re.compile(r"(?<![" + CJK + r"])(?P<n>[" + CJK + r"]{2,4})\s*\(\s*(?:执法证号|执法证件号|"
                         r"证号|执法证编号)\s*:?\s*[A-Za-z0-9]")
@@ -249,17 +257,17 @@ def read_officers(t: Text, o: Out, labels: Sequence[str] = labels("officers")) -
         if nm in index:  # named twice (a signature row): keep the first, fill a missing number
             entry = out[index[nm]]
             if entry["cert_no"] is None and cert:
-                entry.update(cert_no=cert[2], cert_state="found")
+                entry.update(cert_no=cert_number(cert[2]), cert_state="found")
             continue
         index[nm] = len(out)
-        out.append({"name": t.raw[s:e], "cert_no": cert[2] if cert else None, "cert_state": state})
+        out.append({"name": t.raw[s:e], "cert_no": cert_number(cert[2]) if cert else None, "cert_state": state})
     o.emit("officers", out, lo, hi, "officers", 1.0 if all(x["cert_no"] for x in out) else 0.9)
 
 
 def read_place(t: Text, o: Out, labels: Sequence[str] = labels("place")) -> None:
     v = t.label_value(labels)
     if v:
-        o.emit("place", t.raw[v[0]:v[1]], v[0], v[1], "place")
+        o.emit("place", t.text(v[0], v[1]), v[0], v[1], "place")
 
 
 def read_witness(t: Text, o: Out) -> None:
