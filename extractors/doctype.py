@@ -19,6 +19,7 @@ is not a table row (no tab), so mentions such as ``送达文书：行政处罚�
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -257,6 +258,106 @@ def _is_continuation(lines: Sequence[str], index: int) -> bool:
     marks = load_table().continuation_marks
     near = normalise("".join(lines[max(0, index - 1): index + 2]))
     return any(m in near for m in marks)
+
+
+_AGENCY_ONLY = re.compile(r"^[\u4e00-\u9fa5（）()]{2,30}(?:局|人民政府|政府|办事处|委员会|大队|中队|支队|执法队)[:：]?$")
+_DATE_ONLY = re.compile(r"^(?:(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|"
+                        r"[〇零○一二三四五六七八九十]{4}年[〇零○一二三四五六七八九十]{1,2}月[〇零○一二三四五六七八九十]{1,3}日)$")
+_END_MARKS = ("签名", "签字", "盖章", "印章", "捺印", "（章）", "(章)")
+
+
+def _ends_document(line: str) -> bool:
+    """A line that closes a document: its 落款 date, the agency, a signature or seal row."""
+    norm = "".join(line.split())
+    return bool(_DATE_ONLY.match(norm) or _AGENCY_ONLY.match(norm)) or any(m in norm for m in _END_MARKS)
+
+
+def _heading_start(lines: Sequence[str], i: int) -> int | None:
+    """The line where a document headed by the title at ``lines[i]`` starts inside a page, or None
+    when that line is not a heading: an exact title (letter-spaced, framed or qualified) with, before
+    it, a blank line, or an agency-only line (which starts the document), or a line that closes the
+    document before (a date, a signature, a seal); and after it no other title (a catalogue lists
+    titles one a line)."""
+    m = _match_line(lines[i])
+    if m is None or m[2] < 0.9:
+        return None
+    nxt = next((x for x in lines[i + 1:] if x.strip()), None)
+    if nxt is None or _match_line(nxt) is not None:
+        return None
+    k = i - 1
+    while k >= 0 and not lines[k].strip():
+        k -= 1
+    if k < 0:
+        return 0
+    blank_before = k < i - 1
+    if _AGENCY_ONLY.match("".join(lines[k].split())) and "\t" not in lines[k]:
+        j = k - 1
+        while j >= 0 and not lines[j].strip():
+            j -= 1
+        if j < 0 or j < k - 1 or _ends_document(lines[j]):
+            return k
+        return None
+    if blank_before or _ends_document(lines[k]):
+        return i
+    return None
+
+
+def split_file(pages: Sequence[Page]) -> list[tuple[tuple[Page, ...], str | None]]:
+    """The documents of one file: ``[(pages, title)]`` in order.
+
+    A document starts on a page whose first lines hold a title (``split_points``), or inside a page
+    at a heading (``_heading_start``: files whose documents follow one another without a page
+    break, a combined Word file split only by its headings). A page cut inside is shared: each part
+    keeps its lines as a Page of the same number (OCR line confidences and boxes cut with them).
+    """
+    starts: dict[tuple[int, int], str] = {}
+    for idx, title in split_points(pages):
+        top = find_title(pages[idx].text.splitlines())
+        # the title stands below the tail of the document before it (its officers, its date)
+        st = _heading_start(pages[idx].text.splitlines(), top[0]) if top is not None and idx > 0 else None
+        starts[(idx, st or 0)] = title
+    for idx, page in enumerate(pages):
+        lines = page.text.splitlines()
+        top = find_title(lines)
+        first_body = (top[0] + 1) if top is not None else 0
+        for i in range(first_body, len(lines)):
+            if i == 0:
+                continue
+            st = _heading_start(lines, i)
+            if st is None or st == 0:
+                continue
+            m = _match_line(lines[i])
+            assert m is not None
+            starts.setdefault((idx, st), m[0])
+    if not starts:
+        return [(tuple(pages), None)]
+    order = sorted(starts)
+    if order[0] != (0, 0):  # what comes before the first title belongs to the first document
+        first = order[0]
+        starts[(0, 0)] = starts.pop(first)
+        order = sorted(starts)
+    out: list[tuple[tuple[Page, ...], str | None]] = []
+    for n, (pi, li) in enumerate(order):
+        end = order[n + 1] if n + 1 < len(order) else (len(pages), 0)
+        parts: list[Page] = []
+        for k in range(pi, min(end[0] + 1, len(pages))):
+            lines = pages[k].text.splitlines()
+            lo = li if k == pi else 0
+            hi = end[1] if k == end[0] else len(lines)
+            if k == end[0] and hi == 0:
+                break
+            parts.append(_page_lines(pages[k], lines, lo, hi))
+        out.append((tuple(parts), starts[(pi, li)]))
+    return out
+
+
+def _page_lines(page: Page, lines: Sequence[str], lo: int, hi: int) -> Page:
+    """Lines [lo, hi) of ``page`` as a Page of the same number (the whole page when they are all)."""
+    if lo == 0 and hi >= len(lines):
+        return page
+    conf = page.line_confidence[lo:hi] if len(page.line_confidence) == len(lines) else ()
+    boxes = page.line_boxes[lo:hi] if len(page.line_boxes) == len(lines) else ()
+    return dataclasses.replace(page, text="\n".join(lines[lo:hi]), line_confidence=conf, line_boxes=boxes)
 
 
 def split_points(pages: Sequence[Page]) -> list[tuple[int, str]]:

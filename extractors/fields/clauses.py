@@ -157,6 +157,8 @@ def read_penalties(t: Text, o: Out, proposed: bool) -> None:
         for m in re.finditer(rx, seg):
             if canon == "罚款" and re.search(r"加处|处罚款数额", seg[max(0, m.start() - 3):m.end() + 3]):
                 continue
+            if unticked(seg, m.start()):  # a printed form's choice left unticked: ☐警告 ☑罚款
+                continue
             kinds.append((m.start(), canon))
             break
     kinds.sort()
@@ -181,6 +183,17 @@ def read_penalties(t: Text, o: Out, proposed: bool) -> None:
         if pick.cn is not None and pick.ar is not None and money_norm(pick.cn) != money_norm(pick.ar):
             conf = 0.5
         o.emit(name_fine, money_norm(pick.value), pick.start, pick.end, "money", conf)
+
+
+_UNTICKED = "☐□"
+
+
+def unticked(n: str, pos: int) -> bool:
+    """The word at ``pos`` is a form's choice whose box is left empty (``☐警告``)."""
+    k = pos - 1
+    while k >= 0 and n[k] in " \t":
+        k -= 1
+    return k >= 0 and n[k] in _UNTICKED
 
 
 def in_book_title(n: str, pos: int) -> bool:
@@ -215,7 +228,7 @@ def read_remedy(t: Text, o: Out, sd) -> None:
         for m2 in re.finditer(r"向\s*(?P<b>[" + CJK + r"]{2,30}?(?:人民政府|执法局|管理局|城管局|政府|委员会))", win):
             mb = m2
         if mb:
-            rem["reconsideration_body"] = t.raw[base + mb.start("b"):base + mb.end("b")]
+            rem["reconsideration_body"] = t.text(base + mb.start("b"), base + mb.end("b"))
     if litig:
         ls_ = litig[0].start_char
         win = n[max(sent_s, ls_ - 60):ls_ + 10]
@@ -228,8 +241,9 @@ def read_remedy(t: Text, o: Out, sd) -> None:
         mc = None
         for m2 in re.finditer(r"(?:向|依法向)\s*(?P<c>[" + CJK + r"]{0,20}?法院)", win):
             mc = m2
-        if mc:
-            rem["litigation_court"] = t.raw[base + mc.start("c"):base + mc.end("c")]
+        court = t.text(base + mc.start("c"), base + mc.end("c")) if mc else None
+        if court and court != "人民法院":  # 向人民法院提起行政诉讼 names no court
+            rem["litigation_court"] = court
     end = max(last, n.find("。", last) if n.find("。", last) != -1 else last)
     o.emit("has_remedy", True, first, last, "remedy")
     o.emit("remedy", rem, sent_s, min(len(n), end + 1), "remedy")

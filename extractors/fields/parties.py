@@ -93,7 +93,7 @@ def party_kind_of(o: Out) -> str | None:
 
 # a certificate label, and a certificate number: an optional agency prefix (沪青城管, 青) then letters
 # and digits; the bare form (no label) needs six digits or more
-_CERT_LABEL = r"(?:执法证件号码|执法证件号|执法证号码|执法证编号|执法证号|执法证|证件号码|证件号|证号)"
+_CERT_LABEL = r"(?<!身份)(?:执法证件号码|执法证件号|执法证号码|执法证编号|执法证号|执法证|证件号码|证件号|证号)"
 _CERT_NO = r"(?:[" + CJK + r"]{1,8}[ ]?(?=[A-Za-z0-9]))?[A-Za-z0-9][A-Za-z0-9\-]{3,19}"
 _CERT_LIST = re.compile(_CERT_LABEL + r"[ \t]*(?:[:|][ \t]*)?(?P<list>" + _CERT_NO
                         + r"(?:[ \t]*[、,;/][ \t]*" + _CERT_NO + r")*)")
@@ -109,7 +109,7 @@ def cert_number(printed: str) -> str:
     return m.group(0) if m else printed.strip()
 _NAME_PART = re.compile(r"[" + CJK + r"*＊]{2,4}(?![" + CJK + r"])")
 _NAME_CERT = re.compile(r"(?<![" + CJK + r"])(?P<n>[" + CJK + r"]{2,4})\s*\(\s*(?:执法证号|执法证件号|"
-                        r"证号|执法证编号)\s*:?\s*[A-Za-z0-9]")
+                        r"证号|执法证编号)\s*:?\s*(?:[" + CJK + r"]{1,8}[ ]?)?[A-Za-z0-9]")
 _NOT_NAME = ("执法", "证号", "签名", "意见", "人员")
 
 
@@ -133,7 +133,7 @@ def _names_in(t: Text, vs: int, ve: int) -> list[tuple[str, int, int]]:
 def _officer_region(t: Text, e: int, labels: Sequence[str]) -> int:
     """Where the names after an officer label end: the line's end (PDF: the next cut), or an
     earlier label that is neither an officer nor a certificate label."""
-    end = t.line_end(e) if not t.pdf else t.next_cut(e)
+    end = t.line_end(e) if not t.pdf else t.row_end(e)
     cuts = t.cuts()
     keep = _keep_labels(tuple(labels))
     for k in range(bisect.bisect_right(cuts, e), len(cuts)):
@@ -189,7 +189,7 @@ def _cert_tokens(t: Text) -> tuple[list[tuple[int, int, str, int]], list[int]]:
     empty = []
     for m in _CERT_LABEL_RX.finditer(t.norm):
         after = m.end() + len(re.match(r"[ \t]*[:|]?[ \t]*", t.norm[m.end():]).group(0))  # type: ignore[union-attr]
-        if after >= len(t.norm) or t.norm[after] == "\n" or t.is_break(after) or after in cuts:
+        if after >= len(t.norm) or t.norm[after] in "\n)" or t.is_break(after) or after in cuts:
             empty.append(m.start())
     return certs, empty
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from extractors.fields.labels import ALL_LABELS
+from extractors.fields.labels import ALL_LABELS, labels
 from extractors.normalise import citations as _cit
 from extractors.normalise import dates as _dates
 from extractors.normalise import money as _money
@@ -136,7 +136,9 @@ class Text:
         self.norm = self.raw.translate(NORM)
         assert len(self.norm) == len(self.raw)
         self._dates: list[DateHit] | None = None
+        self._stamps_dropped = False
         self._cuts: list[int] | None = None
+        self._width: int | None = None
 
     # provenance
     def span(self, start: int, end: int) -> Span:
@@ -198,11 +200,18 @@ class Text:
     def use_dates(self, dates: list[DateHit]) -> None:
         """Take the dates found once by the spaCy pipeline over the same text."""
         self._dates = dates
+        self._stamps_dropped = False
 
     @property
     def dates(self) -> list[DateHit]:
+        """Every date of the text but a print or export stamp's (labels.yaml ``print_stamp``)."""
         if self._dates is None:
             self._dates = find_dates(self.raw)
+        if not self._stamps_dropped:
+            stamps = [e for _s, e, _sep in self.label_iter(labels("print_stamp"))]
+            if stamps:
+                self._dates = [d for d in self._dates if not any(e <= d.start <= e + 2 for e in stamps)]
+            self._stamps_dropped = True
         return self._dates
 
     def dates_in(self, lo: int, hi: int) -> list[DateHit]:
@@ -293,25 +302,49 @@ class Text:
         s = pos
         while s < len(n) and n[s] == " ":
             s += 1
-        m = _COLON_END_PDF.search(n, s)
-        return m.start() if m else len(n)
+        for m in _COLON_END_PDF.finditer(n, s):
+            if m.group("label") is None:
+                return m.start()
+            # an unknown label is a short word after a space on one line; a longer run is the
+            # value's tail glued to the next line's label by a removed line break
+            ls, le = m.start("label"), m.end("label")
+            if not any(self.is_break(i) for i in range(ls + 1, le)):
+                return m.start()
+        return len(n)
+
+    def row_end(self, pos: int) -> int:
+        """PDF: the end of the table row or 「标签：值」 line a value at ``pos`` stands on — its wrapped
+        continuation lines included, a line that starts a paragraph or a new label not."""
+        return self._wrap_end(pos, len(self.norm))
 
     def _wrap_end(self, pos: int, end: int) -> int:
-        """Cut a PDF value at a line break that starts a paragraph rather than a cell wrap.
+        """Cut a PDF value at a line break that starts a paragraph rather than a wrap.
 
-        A wrapped cell continues on a short line; a paragraph after a table starts a long line
-        (full page width) or with an opener such as 你/经查/根据.
+        A line as wide as the page's widest wraps: its value goes on (unless the next line opens a
+        paragraph: 你/经查/根据 …). Else a wrapped cell continues on a short line, and a paragraph
+        after a table starts a long line (full page width) or with an opener.
         """
         k = bisect.bisect_left(self.breaks, pos)
         while k < len(self.breaks) and self.breaks[k] < end:
             b = self.breaks[k]
             nxt = self.breaks[k + 1] if k + 1 < len(self.breaks) else len(self.norm)
             line = self.norm[b:nxt]
-            if b >= pos and (len(line) >= PDF_PARAGRAPH_LINE or _PARA_OPENER.match(line)
-                             or _LABELISH.match(line)):
-                return b
+            if b >= pos:
+                if _PARA_OPENER.match(line) or _LABELISH.match(line):
+                    return b
+                prev = self.norm[self.breaks[k - 1] if k > 0 else 0:b]
+                if not self._full(prev) and len(line) >= PDF_PARAGRAPH_LINE:
+                    return b
             k += 1
         return end
+
+    def _full(self, line: str) -> bool:
+        """A PDF line that fills the page's width (its text wrapped at the margin)."""
+        if self._width is None:  # the width of the text's full lines: the 80th percentile
+            starts = [0] + self.breaks + [len(self.norm)]
+            widths = sorted(_width(self.norm[a:b]) for a, b in zip(starts, starts[1:]))
+            self._width = widths[int(len(widths) * 0.8)] if widths else 0
+        return self._width > 0 and _width(line) >= FULL_LINE * self._width
 
     def label_value(self, labels: Sequence[str], lo: int = 0,
                     hi: int | None = None) -> tuple[int, int] | Literal[False] | None:
@@ -390,6 +423,15 @@ class Text:
 PDF_PARAGRAPH_LINE = 26
 
 
+# a PDF line at least this share of the text's full width (80th percentile) is full: what follows is a wrap
+FULL_LINE = 0.85
+
+
+def _width(line: str) -> int:
+    """The printed width of a line: CJK and full-width characters count two."""
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in line.rstrip())
+
+
 # a line that starts with a short label this file does not know (涉案物品 …, 整改要求：…) starts a
 # new cell: 2–8 characters ending like a label, then a separator
 _LABELISH = re.compile(r"[" + CJK + r"]{1,6}(?:时间|日期|地点|地址|名称|单位|意见|情况|号码|方式|金额|理由|"
@@ -409,7 +451,7 @@ _GLUE_BEFORE = "号书"  # what a label may be glued to in run-on text when a co
 _COLON_END = re.compile(r"[\t|\n,;。]|\s{2,}|\s+[" + CJK + r"()]{1,12}:")
 
 
-_COLON_END_PDF = re.compile(r"[\t|\n,;。]|\s+(?=[" + CJK + r"]{2,10}(?:\([" + CJK + r"]{1,6}\))?[ ]?:)")
+_COLON_END_PDF = re.compile(r"[\t|\n,;。]|\s+(?=(?P<label>[" + CJK + r"]{2,10}(?:\([" + CJK + r"]{1,6}\))?)[ ]?:)")
 
 
 _WS_ALL = re.compile(r"\s+")
@@ -428,11 +470,12 @@ _LABEL_RX: dict[tuple[tuple[str, ...], bool], re.Pattern[str]] = {}
 
 
 def _spaced_alt(label: str) -> str:
-    """A label as a pattern that also matches it letter-spaced (``当 事 人``, ``地　　点``): up to two
-    spaces between two of its CJK characters."""
+    """A label as a pattern that also matches it letter-spaced (``当 事 人``, ``地　　点``) or wrapped
+    with the padding of justified text (``记 　 　⏎录人``): up to four spaces between two of its CJK
+    characters."""
     out = [re.escape(label[0])] if label else []
     for a, b in zip(label, label[1:]):
-        out.append(("[ ]{0,2}" if is_cjk(a) and is_cjk(b) else "") + re.escape(b))
+        out.append(("[ ]{0,4}" if is_cjk(a) and is_cjk(b) else "") + re.escape(b))
     return "".join(out)
 
 
@@ -442,7 +485,7 @@ def _label_rx(labels: tuple[str, ...], pdf: bool = False) -> re.Pattern[str]:
     if rx is None:
         alts = "|".join(_spaced_alt(x.translate(NORM)) for x in sorted(set(labels), key=lambda x: (-len(x), x)))
         tail = r"|)" if pdf else r"|(?=[^" + CJK + r"]))"
-        rx = re.compile(r"(?:" + alts + r")(?:[1-9](?![0-9]))?"
+        rx = re.compile(r"(?:" + alts + r")(?:\((?!签|盖|捺|章)[" + CJK + r"、/]{1,8}\))?(?:[1-9](?![0-9]))?"
                         r"(?P<sep>[ \t]*[:|\t][ \t]*|[ ]+|[ \t]*\n" + tail)
         _LABEL_RX[key] = rx
     return rx

@@ -29,7 +29,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from extractors.doctype import classify, split_points
+from extractors.doctype import classify, split_file
 from pipeline.core.errors import AnjuanError, ReadError
 from pipeline.core.models import CaseInput, InputError, Page, SourceDoc
 from pipeline.read.deadline import DocumentTimeout, call_with_deadline
@@ -297,19 +297,15 @@ class _CaseReader:
 
 
 def type_file(label: str, kind: str, pages: list[Page]) -> list[SourceDoc]:
-    """Split one file's pages into documents at their titles and type each one."""
-    points = split_points(pages)
-    if len(points) <= 1:
-        title = points[0][1] if points else None
+    """Split one file's pages into documents at their titles (``split_file``) and type each one."""
+    parts = split_file(pages)
+    if len(parts) <= 1:
+        title = parts[0][1] if parts else None
         doc_type, conf = classify("\n".join(p.text for p in pages), title)
         return [SourceDoc(doc_id=label, path=label, kind=kind, pages=tuple(pages), part=0,
                           title=title, doc_type=doc_type, type_confidence=conf)]
     docs: list[SourceDoc] = []
-    starts = [idx for idx, _ in points]
-    starts[0] = 0  # pages before the first title belong to part 1
-    for n, (start, (_, title)) in enumerate(zip(starts, points), start=1):
-        end = starts[n] if n < len(starts) else len(pages)
-        part_pages = tuple(pages[start:end])
+    for n, (part_pages, title) in enumerate(parts, start=1):
         doc_type, conf = classify("\n".join(p.text for p in part_pages), title)
         docs.append(SourceDoc(doc_id=f"{label}#{n}", path=label, kind=kind, pages=part_pages, part=n,
                               title=title, doc_type=doc_type, type_confidence=conf))
