@@ -124,7 +124,6 @@ def test_serve_corrections_history_orders_undo_after_later_decisions(store):
 
 def test_serve_corrections_findings_history_words_an_undo(tmp_path: Path):
     from pipeline.run.month import decide, decisions_table
-
     from tests.test_store import _digest
 
     db = tmp_path / "h.db"
