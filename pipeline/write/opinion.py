@@ -41,7 +41,6 @@ from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
 from extractors.normalise.numerals import int_to_cn
-from extractors.violations import load_catalogue
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import (
@@ -59,7 +58,7 @@ from pipeline.core.models import (
 )
 from pipeline.core.months import BLANK_DATE, date_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title, violation_name
 from pipeline.supervise.scoring import ScoreSheet, load_sheet
 from pipeline.write.docx import TEMPLATES_DIR, docx_bytes, write_bytes
 
@@ -104,15 +103,7 @@ def _evidence(f: Finding) -> str:
 
 
 def _cause(value: Any) -> str:
-    if not value:
-        return NOT_STATED
-    try:
-        cat = load_catalogue()
-        if value in cat:
-            return cat[value].name
-    except Exception:  # noqa: BLE001 - the catalogue is optional for the opinion
-        pass
-    return str(value)
+    return violation_name(value) or NOT_STATED
 
 
 def _sheet(settings: Mapping[str, Any]) -> ScoreSheet:
