@@ -151,7 +151,7 @@ def viewer(bench: Workbench, case: Mapping[str, Any], doc_id: str | None, page: 
         "doc_id": doc_id, "path": path, "case_id": doc["case_id"], "page": page, "numbers": numbers,
         "title": doc.get("title") or DOC_NAMES.get(doc["doc_type"], doc["doc_type"]),
         "doc_type": DOC_NAMES.get(doc["doc_type"], doc["doc_type"]), "source": doc["text_source"],
-        "quote": quote, "boxes": [], "located": False, "text": None, "marked": None,
+        "quote": quote, "boxes": [], "located": False, "text": None, "marked": None, "turn": 0, "skew": 0.0,
     }
     if ext in PDF_EXTS or ext in IMAGE_EXTS:
         out["kind"] = "image"
@@ -168,6 +168,7 @@ def viewer(bench: Workbench, case: Mapping[str, Any], doc_id: str | None, page: 
         out["located"] = bool(boxes)
         if stored is not None and stored.source == "ocr":
             out["text"] = stored.text
+            out["turn"], out["skew"] = stored.rotation, stored.skew  # the page as OCR levelled it
     elif ext in DOCX_EXTS:
         out["kind"] = "text"
         text = stored.text if stored is not None else _docx_page_text(bench, path, page)
