@@ -297,6 +297,8 @@ def _manual_review(results: Sequence[CaseResult], names: Sequence[tuple[str, str
     for r in results:
         reasons = [f"不评分：{x}" for x in (r.score.unscored if r.score is not None else ())]
         reasons += [f"未能核实：{mask_personal(u.point, names).rstrip('。')}" for u in r.unverified]
+        if not (r.fields or {}).get("squad") and r.findings:
+            reasons.append("未能识别承办中队，本案问题未起草监督文书，请人工确定承办中队")
         if reasons:
             out.append({"case_id": r.case_id, "case_number": _case_number(r), "squad": _squad(r),
                         "scored": r.score is not None and not r.score.unscored, "reasons": reasons})
