@@ -7,8 +7,7 @@ import pytest
 
 from extractors.assemble import assemble, case_fields, field_provenance
 from extractors.evaluate import evaluate
-from pipeline.core.models import (CASE_FIELD_KEYS, CaseInput, DocFields, Field, Page, SourceDoc, Span,
-                             empty_case_fields)
+from pipeline.core.models import CASE_FIELD_KEYS, CaseInput, DocFields, Field, Page, SourceDoc, Span, empty_case_fields
 
 
 def _df(doc_id: str, doc_type: str, part: int = 0, **values) -> DocFields:
@@ -213,7 +212,8 @@ def test_case_number_on_a_text_page_stays_as_printed():
     ("青城管罚字（2024)第7号", "青城管罚字（2024）第7号"),
     ("青城管罚字(2024)第7号", "青城管罚字(2024)第7号"),
     ("第7号", "第7号"),
-    ("送达沪青城管罚字〔2024」第1号和青城管扣字〔 2024]第2号", "送达沪青城管罚字〔2024〕第1号和青城管扣字〔 2024〕第2号"),
+    ("送达沪青城管罚字〔2024」第1号和青城管扣字〔 2024]第2号",
+     "送达沪青城管罚字〔2024〕第1号和青城管扣字〔 2024〕第2号"),
     ("（2024年3月）", "（2024年3月）"),
 ])
 def test_pair_brackets(read, mended):

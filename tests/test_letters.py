@@ -63,6 +63,15 @@ def test_letters_minor_and_major_go_to_one_tip_per_squad(S):
     assert xy.parent_id is None and xy.month == "2024-03"
 
 
+def test_letters_no_letter_to_a_squad_that_was_not_read(S):
+    """Letters went to 「承办中队（未载明）」: a letter needs an addressee; the file goes to manual review."""
+    results = [case("2403001", "", fd("FIL-02"), fd("OFF-02", "major")),
+               case("2403002", "夏阳中队", fd("SRV-01"))]
+    keys = by_key(draft_letters(results, "2024-03", settings=S))
+    assert set(keys) == {("夏阳中队", "tip")}
+    assert [i.case_id for i in keys[("夏阳中队", "tip")].items] == ["2403002"]
+
+
 def test_letters_info_findings_never_in_a_letter(S):
     assert draft_letters([case("2403001", "夏阳中队", fd("REC-01", "info"))], "2024-03", settings=S) == []
 

@@ -81,7 +81,7 @@ def test_month_dismissed_finding_leaves_opinion_and_score(month_run: dict, tmp_p
     shutil.copy(month_run["db"], db)
     lines = read_jsonl(month_run["out"] / "cases.jsonl")
     target = next(x for x in lines if x["status"] != "error"
-                  and x["score"]["grade"] not in ("不评分(简易程序)", "不评分")
+                  and x["score"]["grade"] not in ("不评分（简易程序）", "不评分")
                   and any(f["severity"] in ("major", "minor") and not f["check_id"].startswith("MIS-")
                           for f in x["findings"]) and not x["score"]["vetoed"])
     finding = next(f for f in target["findings"] if f["severity"] in ("major", "minor")
@@ -112,7 +112,7 @@ def test_month_dismissed_finding_leaves_opinion_and_score(month_run: dict, tmp_p
 def test_month_confirmed_signal_deducts(month_run: dict, tmp_path: Path) -> None:
     lines = read_jsonl(month_run["out"] / "cases.jsonl")
     target = next((x for x in lines if any(f["check_id"] in ("MIS-01", "MIS-02", "MIS-03") for f in x["findings"])
-                   and x["score"]["grade"] != "不评分(简易程序)"), None)
+                   and x["score"]["grade"] != "不评分（简易程序）"), None)
     if target is None:
         pytest.skip("no cross-case signal on a scored file in this corpus")
     sig = next(f for f in target["findings"] if f["check_id"] in ("MIS-01", "MIS-02", "MIS-03"))

@@ -4,7 +4,13 @@ from __future__ import annotations
 import pytest
 
 from extractors.normalise.party import (
-    classify_id, mask_id, mask_phone, mask_text, names_compatible, names_equal, party_kind,
+    classify_id,
+    mask_id,
+    mask_phone,
+    mask_text,
+    names_compatible,
+    names_equal,
+    party_kind,
 )
 
 
@@ -42,7 +48,8 @@ def test_norm_party_classify_id(s, kind):
         ("310115199001011234", "杜小平", "", "individual", "individual"),
         ("31011519******123X", None, "", "individual", "individual"),
         ("91310118MA1J******", "上海某某餐饮有限公司", "", "individual", "organisation"),
-        ("91310118MA1JABCD1X", "青浦区某某小吃店", "当事人：青浦区某某小吃店（个体工商户）", "individual", "individual"),
+        ("91310118MA1JABCD1X", "青浦区某某小吃店", "当事人：青浦区某某小吃店（个体工商户）",
+         "individual", "individual"),
         ("91310118MA1JABCD1X", "青浦区某某小吃店", "个体工商户", "organisation", "organisation"),
         ("92310118MA1JABCD1X", "某某水果店", "", "individual", "individual"),
         ("92310118MA1JABCD1X", "某某水果店", "", "organisation", "organisation"),
@@ -91,9 +98,11 @@ def test_norm_party_mask_phone(s, masked):
 
 
 def test_norm_party_mask_text():
-    text = "身份证号310115199001011234，联系电话13812345678（或 138 1234 5678），案号2406015，统一社会信用代码91310118MA1JABCD1X"
+    text = ("身份证号310115199001011234，联系电话13812345678（或 138 1234 5678），案号2406015，"
+            "统一社会信用代码91310118MA1JABCD1X")
     assert mask_text(text) == (
-        "身份证号310115********1234，联系电话138****5678（或 138****5678），案号2406015，统一社会信用代码91310118MA1JABCD1X"
+        "身份证号310115********1234，联系电话138****5678（或 138****5678），案号2406015，"
+        "统一社会信用代码91310118MA1JABCD1X"
     )
     assert mask_text("") == ""
     assert mask_text("无个人信息") == "无个人信息"

@@ -191,7 +191,7 @@ def test_scoring_unmapped_veto_still_vetoes_and_unmapped_major_does_not():
 def test_scoring_simple_procedure_not_scored_but_vetoed():
     simple = {"procedure": "simple", "outcome": "penalized"}
     s = score_case(simple, [F("SRV-01", "minor")], load_sheet())
-    assert (s.total, s.grade, s.vetoed, dict(s.stages)) == (0, "不评分(简易程序)", False, {})
+    assert (s.total, s.grade, s.vetoed, dict(s.stages)) == (0, "不评分（简易程序）", False, {})
     s = score_case(simple, [F("SIM-01", "veto")], load_sheet())
     assert (s.grade, s.vetoed) == ("不合格", True)
 

@@ -338,3 +338,16 @@ def test_serve_correction_is_used_by_the_next_review(client, month):
 def test_serve_never_writes_the_archive(client, month):
     """Runs last in this file: after every page, decision, correction and Regenerate above."""
     assert _tree_hash(month["archive"]) == month["archive_hash"]
+
+
+def test_serve_live_score_equals_the_review_before_any_decision(month, tmp_path):
+    """A pending case (不评分) showed as 优秀 98 and "1 件案卷的得分因审核结果而变化" on a fresh review:
+    the live score ignored the documents and errors that make a file unscorable."""
+    # seed 5 holds a pending case (不评分)
+    paths = _month(tmp_path, n=20, seed=5)
+    bench = Workbench.open(paths["out"], paths["db"])
+    cases = bench.cases()
+    assert any(c["score"]["grade"] == "不评分" for c in cases)
+    for c in cases:
+        live = bench.live_score(c, {})
+        assert (live["grade"], live["total"]) == (c["score"]["grade"], c["score"]["total"]), c["case_id"]

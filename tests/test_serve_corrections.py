@@ -124,7 +124,6 @@ def test_serve_corrections_history_orders_undo_after_later_decisions(store):
 
 def test_serve_corrections_findings_history_words_an_undo(tmp_path: Path):
     from pipeline.run.month import decide, decisions_table
-
     from tests.test_store import _digest
 
     db = tmp_path / "h.db"
@@ -135,3 +134,26 @@ def test_serve_corrections_findings_history_words_an_undo(tmp_path: Path):
         undo_decision(st.conn, "C1", "DEC-01", who="乙", at="2024-07-02", reason="误操作")
     lines = decisions_table(db, "C1").splitlines()
     assert lines == ["C1  DEC-01  排除  2024-07-01  甲  有延期审批", "C1  DEC-01  撤销  2024-07-02  乙  误操作"]
+
+
+@pytest.mark.parametrize(("key", "typed", "stored"), [
+    ("procedure", "简易程序", "simple"), ("procedure", "general", "general"),
+    ("outcome", "不予处罚", "not_penalized"), ("party.kind", "单位", "organisation"),
+])
+def test_serve_corrections_choices_in_the_reviewers_words(key, typed, stored):
+    """The case page showed simple / penalized / individual; a reviewer types and reads Chinese."""
+    from pipeline.serve.caseview import edit_text
+    from pipeline.supervise.corrections import form_of, parse_value
+
+    assert parse_value(key, typed) == (stored, False)
+    assert edit_text(key, stored) in form_of(key) and not any(c.isascii() and c.isalpha() for c in form_of(key))
+
+
+def test_serve_corrections_field_rows_show_no_english_key():
+    from pipeline.serve.caseview import field_rows
+
+    case = {"fields": {"procedure": "simple", "outcome": "penalized", "violation_type": "la_ji_wei_fen_lei",
+                       "party": {"kind": "individual"}}}
+    shown = {r["key"]: r["value"] for r in field_rows(case, {})}
+    assert (shown["procedure"], shown["outcome"], shown["party.kind"]) == ("简易程序", "处罚", "个人")
+    assert not any(c.isascii() and c.isalpha() for c in shown["violation_type"])

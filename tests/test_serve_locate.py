@@ -45,3 +45,18 @@ def test_serve_locate_ocr_boxes_are_the_lines_holding_the_quote():
     assert ocr_quote_boxes(text, boxes, "涉嫌露天焚烧垃圾") == [boxes[1]]
     assert ocr_quote_boxes(text, boxes[:2], "涉嫌露天焚烧垃圾") == []  # boxes that do not match the lines
     assert ocr_quote_boxes(text, (), "涉嫌露天焚烧垃圾") == []
+
+
+def test_serve_locate_scan_is_shown_levelled_as_ocr_read_it():
+    """A scan lying turned 90° clockwise was shown as scanned while its OCR boxes are fractions of the
+    levelled page: the highlight fell across the page, off the words. The image is levelled first."""
+    from PIL import Image
+
+    from pipeline.serve.pages import levelled
+
+    scan = Image.new("RGB", (200, 100), (255, 255, 255))  # a portrait page lying turned clockwise
+    scan.paste((0, 0, 0), (190, 0, 200, 10))  # ink at the scan's top right = the page's top left
+    page = levelled(scan, 90, 0.0, 100)
+    assert page.size == (100, 200)
+    assert page.getpixel((5, 5)) == (0, 0, 0) and page.getpixel((95, 195)) == (255, 255, 255)
+    assert levelled(scan, 0, 0.0, 200) is scan  # a page that was level is left as it is

@@ -175,7 +175,7 @@ def test_workbook_unscored_files_first_with_reason_and_no_score(tmp_path) -> Non
     assert "未能核实（事先告知内容不全）：告知书是否载明陈述申辩权" in manual
     assert by_id["2406003"][header.index("得分")] is None
     assert by_id["2406002"][header.index("得分")] is None
-    assert by_id["2406002"][header.index("等级")] == "不评分(简易程序)"
+    assert by_id["2406002"][header.index("等级")] == "不评分（简易程序）"
     assert by_id["2406001"][header.index("得分")] == 100
     detail = [c.value for row in openpyxl.load_workbook(path)["2406003"].iter_rows() for c in row if c.value]
     assert any(str(v).startswith("未能核实，需人工核对（事先告知内容不全）") for v in detail)

@@ -102,6 +102,8 @@ class Page:
     confidence: float | None = None  # OCR confidence (0..1), None for a text layer
     line_confidence: tuple[float, ...] = ()  # OCR: one value per line of ``text`` (may be empty)
     line_boxes: tuple[tuple[float, float, float, float], ...] = ()  # OCR: one box per line of ``text``
+    rotation: int = 0  # OCR: degrees the page lay turned clockwise (0/90/180/270), corrected before reading
+    skew: float = 0.0  # OCR: the page's small tilt in degrees (counter-clockwise positive), corrected too
 
     def __post_init__(self) -> None:
         if self.source not in TEXT_SOURCES:

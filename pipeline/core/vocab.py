@@ -36,7 +36,8 @@ DOC_FIELDS: dict[str, tuple[str, str]] = {
     "body": ("str", "the record body (Q&A or findings) used for duplicate-text detection"),
     # --- signatures, seals, approvals ----------------------------------------------------
     "has_seal": ("bool", "an agency seal mark (（印章）/（公章）/ red stamp) is present"),
-    "seal_text": ("str", "text of the seal mark, e.g. 上海市青浦区城市管理行政执法局 — to tell an internal unit's seal"),
+    "seal_text": ("str", "text of the seal mark, e.g. 上海市青浦区城市管理行政执法局 — "
+                         "to tell an internal unit's seal"),
     "party_signed": ("bool", "the party (or person asked) signed"),
     "refusal_note": ("bool", "a note that the party refused to sign"),
     "witness": ("str", "见证人 name when recorded"),

@@ -39,8 +39,10 @@ from checks.cross_common import digests_for
 from checks.registry import CheckContext, low_confidence_quotes, run_case_checks, run_cross_checks
 from checks.rules import build_calendar, calendar_from_rules, load_rules
 from extractors.assemble import case_fields, field_provenance
+from extractors.normalise.names import names_match
 from pipeline import __version__
-from pipeline.core.caseno import RegisterIndex, match_register_row
+from pipeline.core.caseno import RegisterIndex, case_key, match_register_row
+from pipeline.core.digest import CaseDigest
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CaseFile, CaseResult, DocumentEntry, Finding, InputError, dumps, empty_case_fields
 from pipeline.core.months import first_day, next_month, previous_month, require_date, require_month
@@ -223,11 +225,14 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
 
     history: list[Any] = []
     decisions: dict[tuple[str, str], Any] = {}
+    digests = digests_for(casefiles)
+    superseded: list[str] = []
     if store is not None:
         by_id = {c.case_id for c in casefiles}
-        history = [d for d in store.load_digests(before_month=month) if d.case_id not in by_id]
+        earlier = store.load_digests(before_month=month)
+        superseded = superseded_ids(digests, earlier + store.digests_of_month(month))
+        history = [d for d in earlier if d.case_id not in by_id and d.case_id not in superseded]
         decisions = store.decisions()
-    digests = digests_for(casefiles)
     ctx = CheckContext(rules=rules, calendar=calendar_from_rules(rules), review_date=review_date,
                        register_rows=register_rows, history=history, digests=digests)
 
@@ -275,6 +280,7 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
         if store is not None:
             run_id = store.start_run(archive=job.archive.name, month=month, version=__version__,
                                      settings_hash=hashlib.sha256(dumps(rules).encode("utf-8")).hexdigest())
+            store.delete_digests(superseded)  # the same case reviewed again under another id: replaced
             store.save_digests(month, digests, run_id)
             if register_rows is not None:
                 store.save_register_counts(closed_counts(register_rows))
@@ -289,6 +295,8 @@ def _review(job: ReviewJob, store: Store | None) -> ReviewSummary:
                             {"total_s": round(elapsed, 3), "read_extract_s": round(t_read, 3),
                              "checks_s": round(t_checks, 3), "cases_read": n_read,
                              "cases_reused": len(job.entries) - n_read})
+    if superseded:
+        summary["replaced_cases"] = superseded
     notice = calendar_notice(ctx.calendar, month, review_date)
     if notice:
         summary["calendar_notice"] = notice
@@ -433,6 +441,26 @@ def _memory_db() -> sqlite3.Connection:
 # ---------------------------------------------------------------------------------------------
 # helpers
 # ---------------------------------------------------------------------------------------------
+
+def superseded_ids(current: Sequence[CaseDigest], stored: Sequence[CaseDigest]) -> list[str]:
+    """The stored cases this review's cases replace: the same canonical case number (and, where
+    both name one, a compatible party) under another case id — an archive reviewed again with new
+    folder names is the same cases, never new ones."""
+    by_key: dict[str, list[CaseDigest]] = {}
+    for d in current:
+        key = case_key(d.case_number)
+        if key:
+            by_key.setdefault(key, []).append(d)
+    ids = {d.case_id for d in current}
+    out = set()
+    for old in stored:
+        if old.case_id in ids:
+            continue
+        for new in by_key.get(case_key(old.case_number), ()):
+            if not (old.party_name and new.party_name) or names_match(old.party_name, new.party_name):
+                out.add(old.case_id)
+    return sorted(out)
+
 
 def attach_register(case: CaseFile, index: RegisterIndex) -> CaseFile:
     """The case with its row of the 台账, when one matches (one canonical case-number key)."""

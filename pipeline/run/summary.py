@@ -51,6 +51,11 @@ class ReviewSummary:
         if timing.get("cases_reused"):
             lines.append(f"其中 {timing['cases_reused']} 件案卷的文件未变化，沿用了数据库中的读取结果"
                          f"（新读取 {timing.get('cases_read', 0)} 件）。")
+        replaced = d.get("replaced_cases") or []
+        if replaced:
+            more = "等" if len(replaced) > SHOWN else ""
+            lines.append(f"{len(replaced)} 件案卷与数据库中以其他案卷编号保存的案卷案号相同、当事人一致，"
+                         f"已按同一案卷替换（不重复计入跨案卷检查）：{'、'.join(replaced[:SHOWN])}{more}")
         if d.get("calendar_notice"):
             lines.append(d["calendar_notice"])
         lines.append(f"结果目录：{self.out}")

@@ -227,7 +227,8 @@ def create_app(bench: Workbench, *, password: str | None = None, secret_key: byt
     def page_png() -> Any:
         assert bench.archive is not None
         try:
-            data = pages.page_image(bench.archive, request.args.get("doc", ""), _int(request.args.get("page"), 1))
+            data = pages.page_image(bench.archive, request.args.get("doc", ""), _int(request.args.get("page"), 1),
+                                    turn=_int(request.args.get("turn"), 0), skew=_float(request.args.get("skew")))
         except (pages.NotServed, OSError, ValueError):
             abort(404)
         resp = Response(data, mimetype="image/png")
@@ -250,6 +251,13 @@ def _same(a: str, b: str) -> bool:
 
 def _who(bench: Workbench) -> str:
     return str(session.get("who") or bench.who)
+
+
+def _float(value: Any, default: float = 0.0) -> float:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return default
 
 
 def _int(value: Any, default: int) -> int:

@@ -13,6 +13,7 @@ from pipeline.read.readers import DOCX_EXTS, IMAGE_EXTS, PDF_EXTS
 from pipeline.serve import pages
 from pipeline.serve.workbench import DECISION_CN, SEVERITY_CN, Workbench, findings_of
 from pipeline.supervise.corrections import FieldCorrection, correctable_keys, form_of
+from pipeline.supervise.labels import value_label
 
 SUB_NAMES = {"party.name": "当事人名称", "party.kind": "当事人类型", "party.id_number": "证件号码",
              "party.address": "当事人地址", "remedy.reconsideration_body": "复议机关",
@@ -79,10 +80,12 @@ def field_rows(case: Mapping[str, Any], corrections: Mapping[str, FieldCorrectio
             value = (value or {}).get(sub)
         corr = corrections.get(key)
         rows.append({
-            "key": key, "label": SUB_NAMES.get(key) or FIELD_NAMES.get(key, key), "value": show(value),
+            "key": key, "label": SUB_NAMES.get(key) or FIELD_NAMES.get(key, key),
+            "value": show(value_label(key, value)),
             "raw": edit_text(key, value), "form": form_of(key), "where": prov.get(top),
-            "correction": corr, "extracted": show(corr.extracted) if corr is not None else None,
-            "corrected": ("未载明（空白）" if corr.blank else show(corr.value)) if corr is not None else None,
+            "correction": corr, "extracted": show(value_label(key, corr.extracted)) if corr is not None else None,
+            "corrected": ("未载明（空白）" if corr.blank else show(value_label(key, corr.value)))
+            if corr is not None else None,
         })
     return rows
 
@@ -112,6 +115,8 @@ def edit_text(key: str, value: Any) -> str:
         return "是" if value else "否"
     if key == "officers":
         return "、".join(_person(p) for p in value)
+    if key in ("procedure", "outcome", "party.kind"):
+        return str(value_label(key, value))
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
     return str(value)
@@ -146,7 +151,7 @@ def viewer(bench: Workbench, case: Mapping[str, Any], doc_id: str | None, page: 
         "doc_id": doc_id, "path": path, "case_id": doc["case_id"], "page": page, "numbers": numbers,
         "title": doc.get("title") or DOC_NAMES.get(doc["doc_type"], doc["doc_type"]),
         "doc_type": DOC_NAMES.get(doc["doc_type"], doc["doc_type"]), "source": doc["text_source"],
-        "quote": quote, "boxes": [], "located": False, "text": None, "marked": None,
+        "quote": quote, "boxes": [], "located": False, "text": None, "marked": None, "turn": 0, "skew": 0.0,
     }
     if ext in PDF_EXTS or ext in IMAGE_EXTS:
         out["kind"] = "image"
@@ -163,6 +168,7 @@ def viewer(bench: Workbench, case: Mapping[str, Any], doc_id: str | None, page: 
         out["located"] = bool(boxes)
         if stored is not None and stored.source == "ocr":
             out["text"] = stored.text
+            out["turn"], out["skew"] = stored.rotation, stored.skew  # the page as OCR levelled it
     elif ext in DOCX_EXTS:
         out["kind"] = "text"
         text = stored.text if stored is not None else _docx_page_text(bench, path, page)

@@ -72,26 +72,44 @@ def suffix(rel: str) -> str:
     return PurePosixPath(rel.rpartition(ZIP_SEP)[2] or rel).suffix.lower()
 
 
-def page_image(root: Path, rel: str, page: int, width: int = PAGE_WIDTH) -> bytes:
-    """PNG of page ``page`` (1-based) of a PDF or image file of the archive."""
+def page_image(root: Path, rel: str, page: int, width: int = PAGE_WIDTH, *, turn: int = 0,
+               skew: float = 0.0) -> bytes:
+    """PNG of page ``page`` (1-based) of a PDF or image file of the archive. ``turn`` and ``skew``
+    level a scanned page the way OCR levelled it (``Page.rotation``, ``Page.skew``), so the OCR
+    line boxes, fractions of the levelled page, fall on the words."""
     path_key = rel
     outer = rel.partition(ZIP_SEP)[0]
     stamp = resolve_file(root, outer).stat().st_mtime_ns
-    return _page_png(str(root.resolve()), path_key, stamp, int(page), int(width))
+    return _page_png(str(root.resolve()), path_key, stamp, int(page), int(width), int(turn) % 360,
+                     round(float(skew), 1))
 
 
 @functools.lru_cache(maxsize=CACHE_PAGES)
-def _page_png(root: str, rel: str, _stamp: int, page: int, width: int) -> bytes:
+def _page_png(root: str, rel: str, _stamp: int, page: int, width: int, turn: int, skew: float) -> bytes:
     data = file_bytes(Path(root), rel)
     ext = suffix(rel)
     if ext in PDF_EXTS:
-        return _pdf_png(data, page, width)
-    if ext in IMAGE_EXTS:
-        return _image_png(data, page, width)
-    raise NotServed(rel)
+        image = _pdf_image(data, page, width)
+    elif ext in IMAGE_EXTS:
+        image = _image_frame(data, page, width)
+    else:
+        raise NotServed(rel)
+    return _png(levelled(image, turn, skew, width))
 
 
-def _pdf_png(data: bytes, page: int, width: int) -> bytes:
+def levelled(image: Any, turn: int, skew: float, width: int) -> Any:
+    """The page as OCR read it: turned ``turn`` degrees counter-clockwise, then untilted by ``skew``
+    (the canvas grows, new corners white, as the OCR's own rotation does), scaled to ``width``."""
+    if turn % 360:
+        image = image.rotate(turn % 360, expand=True)
+    if abs(skew) >= 0.05:
+        image = image.rotate(-skew, expand=True, fillcolor=(255, 255, 255))
+    if image.width != width and (turn % 360 or abs(skew) >= 0.05):
+        image = image.resize((width, max(1, round(image.height * width / image.width))))
+    return image
+
+
+def _pdf_image(data: bytes, page: int, width: int) -> Any:
     import pypdfium2 as pdfium
 
     pdf = pdfium.PdfDocument(data)
@@ -106,10 +124,10 @@ def _pdf_png(data: bytes, page: int, width: int) -> bytes:
             p.close()
     finally:
         pdf.close()
-    return _png(image)
+    return image.convert("RGB")
 
 
-def _image_png(data: bytes, page: int, width: int) -> bytes:
+def _image_frame(data: bytes, page: int, width: int) -> Any:
     from PIL import Image
 
     with Image.open(io.BytesIO(data)) as im:
@@ -120,7 +138,7 @@ def _image_png(data: bytes, page: int, width: int) -> bytes:
         frame = im.convert("RGB")
     if frame.width > width:
         frame = frame.resize((width, max(1, round(frame.height * width / frame.width))))
-    return _png(frame)
+    return frame
 
 
 def _png(image: Any) -> bytes:

@@ -182,7 +182,8 @@ class Workbench:
         from pipeline.supervise.scoring import score_case
 
         return score_case(case["fields"], findings_of(case), self.sheet, decisions=decisions,
-                          case_id=case["case_id"]).to_dict()
+                          case_id=case["case_id"], documents=[d["doc_type"] for d in case.get("documents", [])],
+                          error_codes=[e["code"] for e in case.get("errors", [])]).to_dict()
 
     def effects(self, case: Mapping[str, Any], decisions: Mapping[tuple[str, str], Any]) -> list[Any]:
         from pipeline.supervise.scoring import finding_effects

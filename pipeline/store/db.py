@@ -38,7 +38,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime
 from importlib.metadata import version
@@ -321,6 +321,19 @@ class Store:
         if stmts:
             self._write(stmts)
         return len(stmts)
+
+    def digests_of_month(self, month: str) -> list[CaseDigest]:
+        """The digests saved for ``month`` itself, sorted by case id (``month`` set)."""
+        month_index(month)
+        rows = self._read("SELECT json FROM case_digests WHERE month = ? ORDER BY case_id", (month,))
+        return [replace(CaseDigest.from_dict(json.loads(body)), month=month) for (body,) in rows]
+
+    def delete_digests(self, case_ids: Iterable[str]) -> int:
+        """Remove every month's digests of ``case_ids`` (a case re-reviewed under another id)."""
+        ids = sorted(set(case_ids))
+        if ids:
+            self._write([("DELETE FROM case_digests WHERE case_id = ?", (i,)) for i in ids])
+        return len(ids)
 
     def load_digests(self, before_month: str, months: int = 12) -> list[CaseDigest]:
         """The digests of the ``months`` months before ``before_month`` (that month excluded),

@@ -22,6 +22,7 @@ from typing import Any
 from extractors.normalise.dates import parse_date
 from pipeline.core.errors import AnjuanError
 from pipeline.core.models import CASE_FIELD_KEYS, CaseFile, Field
+from pipeline.supervise.labels import value_label
 
 EXTRACTOR_ID = "reviewer.correction"
 
@@ -99,7 +100,7 @@ def form_of(key: str) -> str:
     if key in STRING_LISTS:
         return "多项用顿号分隔"
     if key in CHOICES:
-        return " 或 ".join(CHOICES[key])
+        return " 或 ".join(str(value_label(key, c)) for c in CHOICES[key])
     return "文字"
 
 
@@ -140,10 +141,12 @@ def parse_value(key: str, text: str) -> tuple[Any, bool]:
         if low in _NO:
             return False, False
         raise bad()
-    if key in CHOICES:
-        if raw not in CHOICES[key]:
+    if key in CHOICES:  # the reviewer's word (简易程序) or the schema's key (simple)
+        by_word = {str(value_label(key, c)): c for c in CHOICES[key]}
+        choice = by_word.get(raw) or (raw if raw in CHOICES[key] else None)
+        if choice is None:
             raise bad()
-        return raw, False
+        return choice, False
     if key in STRING_LISTS:
         return [x.strip() for x in _LIST_SPLIT.split(raw) if x.strip()], False
     if key == "officers":

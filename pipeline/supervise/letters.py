@@ -342,7 +342,9 @@ def _item(c: _Cand, settings: Mapping[str, Any]) -> LetterItem:
 def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mapping[str, Any] | None = None,
                   decisions: Mapping[tuple[str, str], Any] | None = None,
                   prior_counts: Mapping[tuple[str, str], int] | None = None) -> list[LetterDraft]:
-    """The month's letters: one per squad and rung, each with all its items.
+    """The month's letters: one per squad and rung, each with all its items. A file whose squad
+    was not read gets no letter (a letter needs its addressee); the meeting material lists it for
+    manual review.
 
     ``results`` are the month's sampled files; ``decisions`` the reviewers' decisions
     ``{(case_id, check_id): "confirmed" | "dismissed" | {"decision": …}}``; ``prior_counts`` the
@@ -363,6 +365,8 @@ def draft_letters(results: Sequence[CaseResult], month: str, *, settings: Mappin
     ordered = sorted(results, key=lambda r: r.case_id)
     cands: list[_Cand] = []
     for r in ordered:
+        if not (r.fields or {}).get("squad"):
+            continue  # no squad read: a letter needs an addressee; the file is listed for manual review
         squad = squad_of(r, s)
         seen: set[str] = set()
         for f in r.findings:

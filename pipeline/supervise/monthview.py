@@ -11,7 +11,7 @@ Definitions (monthly.md §4; settings in ``pipeline/data/report.yaml``):
 - a *defect* is a finding of severity veto/major/minor; cross-case signals (``MIS-*``) are
   counted apart and never as defects of a file;
 - findings per file = defects ÷ files; % files with ≥ 1 defect;
-- graded files: grade 优秀/良好/合格/不合格 (simple-procedure files graded ``不评分(简易程序)`` are
+- graded files: grade 优秀/良好/合格/不合格 (simple-procedure files graded ``不评分（简易程序）`` are
   counted as 不评分; a simple-procedure file with a veto is graded 不合格); % 不合格 over graded files;
 - average score over the files scored on the 100-point sheet: graded files, except simple-procedure
   files whose score has no stage points (their 0 comes from the veto, not from the sheet);
@@ -297,6 +297,8 @@ def _manual_review(results: Sequence[CaseResult], names: Sequence[tuple[str, str
     for r in results:
         reasons = [f"不评分：{x}" for x in (r.score.unscored if r.score is not None else ())]
         reasons += [f"未能核实：{mask_personal(u.point, names).rstrip('。')}" for u in r.unverified]
+        if not (r.fields or {}).get("squad") and r.findings:
+            reasons.append("未能识别承办中队，本案问题未起草监督文书，请人工确定承办中队")
         if reasons:
             out.append({"case_id": r.case_id, "case_number": _case_number(r), "squad": _squad(r),
                         "scored": r.score is not None and not r.score.unscored, "reasons": reasons})

@@ -17,7 +17,7 @@ Deduction points are positive numbers (points taken off). A veto is a Deduction 
 is a finding a reviewer dismissed (its basis starts with ``已排除``), so the record lists every effect.
 
 Simple-procedure files are not scored on the 100-point sheet when ``score_simple_procedure`` is false:
-their Score has total 0, no stages and grade ``simple_procedure_grade`` (default ``不评分(简易程序)``);
+their Score has total 0, no stages and grade ``simple_procedure_grade`` (default ``不评分（简易程序）``);
 legality vetoes (SIM-01, OFF-01 …) still set ``vetoed``, and under ``zero_out`` the grade becomes the
 lowest band (不合格).
 """
@@ -572,7 +572,7 @@ def load_sheet(path: str | Path | None = None) -> ScoreSheet:
         id=str(sheet_id), title=str(data.get("title") or sheet_id), veto_mode=veto_mode,
         cap_to=str(cap_to), rescale_applicable=bool(data.get("rescale_applicable", False)),
         score_simple_procedure=bool(data.get("score_simple_procedure", False)),
-        simple_procedure_grade=str(data.get("simple_procedure_grade") or "不评分(简易程序)"),
+        simple_procedure_grade=str(data.get("simple_procedure_grade") or "不评分（简易程序）"),
         deduct_per=deduct_per, stages=tuple(stages), grade_bands=tuple(bands),
         items=tuple(items), inapplicable_stages=inapp, path=str(p), unscored=unscored)
 

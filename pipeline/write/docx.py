@@ -20,6 +20,8 @@ from docx.text.paragraph import Paragraph
 
 from pipeline.core.errors import AnjuanError
 
+# the shipped Word templates (a bureau may point --templates at its own folder)
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 FIXED_ISO = "2024-01-01T00:00:00Z"
 FIXED_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 

@@ -20,6 +20,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+from extractors.normalise.numerals import int_to_cn
 from pipeline.write import charts as ch
 from pipeline.write.docx import fixed_zip
 
@@ -27,7 +28,6 @@ FONT_BODY = "仿宋_GB2312"
 FONT_TITLE = "方正小标宋简体"
 FONT_H1 = "黑体"
 FONT_H2 = "楷体_GB2312"
-CN_NUM = "一二三四五六七八九十"
 
 _NUMERIC = re.compile(r"[−+\-]?[\d.,]+%?(个百分点)?|—|持平|✓|✗|[↑↓]\d+|上月无数据")
 
@@ -121,14 +121,14 @@ class GovDoc:
         p = self.doc.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(32)
         p.paragraph_format.keep_with_next = True
-        _set_font(p.add_run(f"{_cn(self.h1_count)}、{text}"), FONT_H1, 16)
+        _set_font(p.add_run(f"{int_to_cn(self.h1_count)}、{text}"), FONT_H1, 16)
 
     def h2(self, text: str) -> None:
         self.h2_count += 1
         p = self.doc.add_paragraph()
         p.paragraph_format.first_line_indent = Pt(32)
         p.paragraph_format.keep_with_next = True
-        _set_font(p.add_run(f"（{_cn(self.h2_count)}）{text}"), FONT_H2, 16)
+        _set_font(p.add_run(f"（{int_to_cn(self.h2_count)}）{text}"), FONT_H2, 16)
 
     def para(self, text: str, *, size: float = 16, indent: bool = True, bold: bool = False,
              center: bool = False, right: bool = False) -> None:
@@ -198,11 +198,6 @@ class GovDoc:
         self.doc.save(buf)
         return fixed_zip(buf.getvalue())
 
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return CN_NUM[n - 1]
-    return "十" + CN_NUM[n - 11] if n < 20 else str(n)
 
 
 def _auto_widths(head: Sequence[str], rows: Sequence[Sequence[str]], size: float = 10.5,

@@ -20,6 +20,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
+from extractors.normalise.numerals import int_to_cn
 from pipeline.core.errors import AnjuanError
 from pipeline.core.months import month_cn
 from pipeline.supervise.labels import check_title
@@ -32,16 +33,7 @@ from pipeline.supervise.letters import (
     settings_or_default,
     street_of,
 )
-from pipeline.write.docx import docx_bytes, write_bytes
-
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
-CN_NUM = "一二三四五六七八九十"
-
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return CN_NUM[n - 1]
-    return "十" + CN_NUM[n - 11] if n < 20 else str(n)
+from pipeline.write.docx import TEMPLATES_DIR, docx_bytes, write_bytes
 
 
 def _joined(lines: Sequence[str]) -> str:
@@ -49,7 +41,7 @@ def _joined(lines: Sequence[str]) -> str:
     points = [x.strip().rstrip("。；;") for x in lines if x.strip()]
     if len(points) == 1:
         return points[0] + "。"
-    return "；".join(f"（{_cn(i)}）{x}" for i, x in enumerate(points, start=1)) + ("。" if points else "")
+    return "；".join(f"（{int_to_cn(i)}）{x}" for i, x in enumerate(points, start=1)) + ("。" if points else "")
 
 
 def _format(text: str, args: Mapping[str, Any], where: str) -> str:
@@ -133,7 +125,7 @@ def letter_view(record: LetterRecord, settings: Mapping[str, Any] | None = None)
              else f"收到本{conf.get('short', '')}之日起{reply_period_text(rung, s)}内",
              "period": f"自{date_cn(record.issued_date)}起{reply_period_text(rung, s)}",
              "to": s.get("reply_to", "我局"), "form": conf.get("reply_form", "书面整改情况")}
-    sections = [{"heading": f"{_cn(i)}、{h}。", "text": mask(text, None, s)}
+    sections = [{"heading": f"{int_to_cn(i)}、{h}。", "text": mask(text, None, s)}
                 for i, (h, text) in enumerate(_sections(record, texts, reply, args), start=1)]
     return {
         "bureau": s.get("bureau", "上海市青浦区城市管理行政执法局"),

@@ -22,25 +22,19 @@ from docxtpl import DocxTemplate, InlineImage
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateError, TemplateSyntaxError
 from markupsafe import Markup
 
+from extractors.normalise.numerals import int_to_cn
 from pipeline.core.errors import AnjuanError, msg
 from pipeline.supervise.monthview import GRADES
 from pipeline.write import charts as ch
-from pipeline.write.docx import docx_bytes, write_bytes
+from pipeline.write.docx import TEMPLATES_DIR, docx_bytes, write_bytes
 from pipeline.write.govdoc import is_numeric
 
 log = logging.getLogger("anjuan.report")
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 HTML_TEMPLATE = "report.html.j2"
 MEETING_TEMPLATE = "meeting.docx"
 BULLETIN_TEMPLATE = "bulletin.docx"
-CN_NUM = "一二三四五六七八九十"
 
-
-def _cn(n: int) -> str:
-    if n <= 10:
-        return CN_NUM[n - 1]
-    return "十" + CN_NUM[n - 11] if n < 20 else str(n)
 
 
 # --- formatting helpers shared by the HTML and DOCX ------------------------------------------------
@@ -331,9 +325,12 @@ def meeting_context(view: Mapping[str, Any], images: Mapping[str, Any] | None = 
               "change": t.get("change", {}).get("title", ""), "stages": "按办案环节", "families": "按问题类别"}
     top = [k for k in ("overview", "manual", "squads_section", "defects_section", "overdue", "vetoed",
                        "discussion", "legal_review", "letters", "signals", "sampling") if show[k]]
-    hd = _numbered(top, titles, lambda i: _cn(i) + "、")
-    hd.update(_numbered([k for k in ("squads", "scores", "change") if show[k]], titles, lambda i: f"（{_cn(i)}）"))
-    hd.update(_numbered([k for k in ("stages", "families") if show[k]], titles, lambda i: f"（{_cn(i)}）"))
+    hd = _numbered(top, titles, lambda i: int_to_cn(i) + "、")
+    def sub(i: int) -> str:
+        return f"（{int_to_cn(i)}）"
+
+    hd.update(_numbered([k for k in ("squads", "scores", "change") if show[k]], titles, sub))
+    hd.update(_numbered([k for k in ("stages", "families") if show[k]], titles, sub))
     t.setdefault("change", _split({}))
     t.setdefault("sampling", _split({}))
     t.setdefault("letter_list", _split({}))

@@ -40,7 +40,7 @@ from typing import Any
 from docxtpl import DocxTemplate
 from jinja2 import Environment, StrictUndefined, TemplateError
 
-from extractors.violations import load_catalogue
+from extractors.normalise.numerals import int_to_cn
 from pipeline.core.errors import AnjuanError
 from pipeline.core.masking import mask_personal
 from pipeline.core.models import (
@@ -58,27 +58,18 @@ from pipeline.core.models import (
 )
 from pipeline.core.months import BLANK_DATE, date_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title
+from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title, violation_name
 from pipeline.supervise.scoring import ScoreSheet, load_sheet
-from pipeline.write.docx import docx_bytes, write_bytes
+from pipeline.write.docx import TEMPLATES_DIR, docx_bytes, write_bytes
 
-TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
 TEMPLATE_NAME = "opinion.docx"
 DEFAULT_BUREAU = "上海市青浦区城市管理行政执法局"
 DEFAULT_PREFIX = "青城管监评"
 DEFAULT_REPLY_WORKDAYS = 10
 DEFAULT_SEAL = "（印章）"
 NOT_STATED = "未载明"
-CN_ORDINALS = "一二三四五六七八九十"
 QUOTE_MAX = 80
 
-
-def _cn_ordinal(n: int) -> str:
-    if n <= 10:
-        return CN_ORDINALS[n - 1]
-    if n < 20:
-        return "十" + CN_ORDINALS[n - 11]
-    return str(n)
 
 
 def _money(v: Any) -> str:
@@ -112,15 +103,7 @@ def _evidence(f: Finding) -> str:
 
 
 def _cause(value: Any) -> str:
-    if not value:
-        return NOT_STATED
-    try:
-        cat = load_catalogue()
-        if value in cat:
-            return cat[value].name
-    except Exception:  # noqa: BLE001 - the catalogue is optional for the opinion
-        pass
-    return str(value)
+    return violation_name(value) or NOT_STATED
 
 
 def _sheet(settings: Mapping[str, Any]) -> ScoreSheet:
@@ -202,7 +185,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
         label = f"{stage}阶段" if stage in stage_order else "其他问题"
         groups.append({"heading": label, "findings": [entry(*x) for x in staged[stage]]})
     for i, g in enumerate(groups, start=1):
-        g["heading"] = f"（{_cn_ordinal(i)}）{g['heading']}"
+        g["heading"] = f"（{int_to_cn(i)}）{g['heading']}"
 
     score = result.score
     stage_points = dict(score.stages) if score is not None and score.has_points else {}
@@ -252,7 +235,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
             e.mode for e in effects if e.status == VETO}:
         total += "（否决）"
     manual = _manual_items(result)
-    numbers = iter(CN_ORDINALS)
+    numbers = (int_to_cn(i) for i in range(1, 11))
     headings = {key: next(numbers) for key in (("manual",) if manual else ()) + ("facts", "problems", "score",
                                                                                   "reform")}
     return {

@@ -296,7 +296,7 @@ def _line_boxes(p: OcrPage) -> tuple[tuple[float, float, float, float], ...]:
 def _page_of(number: int, p: OcrPage) -> Page:
     """The archive reader's page for an OCR page: text, confidence, one confidence and box per line."""
     return Page(number=number, text=p.text, source="ocr", confidence=p.confidence,
-                line_confidence=_line_conf(p), line_boxes=_line_boxes(p))
+                line_confidence=_line_conf(p), line_boxes=_line_boxes(p), rotation=p.rotation, skew=p.skew)
 
 
 def _warning_errors(p: OcrPage, path: str) -> list[InputError]:
