@@ -260,7 +260,8 @@ def _is_continuation(lines: Sequence[str], index: int) -> bool:
     return any(m in near for m in marks)
 
 
-_AGENCY_ONLY = re.compile(r"^[\u4e00-\u9fa5（）()]{2,30}(?:局|人民政府|政府|办事处|委员会|大队|中队|支队|执法队)[:：]?$")
+_AGENCY_ONLY = re.compile(r"^[\u4e00-\u9fa5（）()]{2,30}"
+                          r"(?:局|人民政府|政府|办事处|委员会|大队|中队|支队|执法队)[:：]?$")
 _DATE_ONLY = re.compile(r"^(?:(?:19|20)\d{2}\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*日?|"
                         r"[〇零○一二三四五六七八九十]{4}年[〇零○一二三四五六七八九十]{1,2}月[〇零○一二三四五六七八九十]{1,3}日)$")
 _END_MARKS = ("签名", "签字", "盖章", "印章", "捺印", "（章）", "(章)")
