@@ -1,12 +1,14 @@
-"""Regenerate the generated part of docs/: the check reference (docs/checks-reference.md).
+"""Regenerate the generated part of docs/: the check reference (docs/checks-reference.md) and the
+list of error codes (docs/errors.md).
 
-    python docs/build_docs.py          rewrite docs/checks-reference.md from the registry and the rules
-    python docs/build_docs.py --check  exit 1 when it is out of date
+    python docs/build_docs.py          rewrite both from the code
+    python docs/build_docs.py --check  exit 1 when either is out of date
 
 The catalogue itself (docs/checks.md) is written by hand and the registry must agree with it
 (tests/test_checks_registry.py). The reference is built from what the code registers
 (``checks.registry``) and the shipped rules (``checks/data/rules.yaml``), so it cannot drift from
-them: ``tests/test_docs.py`` regenerates it and compares.
+them: ``tests/test_docs.py`` regenerates it and compares. The error list is built from
+``pipeline.core.errors.MESSAGES`` the same way.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CHECKS_MD = ROOT / "docs" / "checks-reference.md"
+ERRORS_MD = ROOT / "docs" / "errors.md"
 
 HEADER = """# 检查项说明（由代码生成）
 
@@ -51,20 +54,57 @@ def build() -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
+ERRORS_HEADER = """# 错误代码（由代码生成）
+
+本文件由 `python docs/build_docs.py` 根据 `pipeline/core/errors.py` 生成，`tests/test_docs.py` 保证两者一致。
+anjuan 的每条提示都带代码，例如 `[E104] PDF 已加密……`；提示中写明出了什么问题、涉及哪个文件、如何处理。
+读取或提取出错的文件以错误代码列在该案卷下（`cases.jsonl` 的 `errors`、评分表和意见书），
+其余文件和案卷照常评查，不会被悄悄跳过。花括号中的词（如 `{path}`）在实际提示中换成具体的文件、案卷或数值。
+"""
+
+ERROR_GROUPS = [("E1", "读取案卷（E1xx）"), ("E2", "要素提取（E2xx）"), ("E3", "检查、规则和命令参数（E3xx）"),
+                ("E4", "文书生成（E4xx）"), ("E5", "数据库和监督文书（E5xx）"), ("E6", "评查工作台（E6xx）"),
+                ("E9", "中断和内部错误（E9xx）")]
+
+
+def build_errors() -> str:
+    from pipeline.core.errors import MESSAGES
+
+    out = [ERRORS_HEADER]
+    for prefix, title in ERROR_GROUPS:
+        codes = sorted(c for c in MESSAGES if c.startswith(prefix))
+        if not codes:
+            continue
+        out += ["", f"## {title}", "", "| 代码 | 提示 |", "|---|---|"]
+        out += [f"| {c} | {MESSAGES[c].replace('|', '｜')} |" for c in codes]
+    rest = sorted(c for c in MESSAGES if not any(c.startswith(p) for p, _ in ERROR_GROUPS))
+    if rest:
+        out += ["", "## 其他", "", "| 代码 | 提示 |", "|---|---|"]
+        out += [f"| {c} | {MESSAGES[c].replace('|', '｜')} |" for c in rest]
+    return "\n".join(out).rstrip() + "\n"
+
+
+GENERATED = {CHECKS_MD: build, ERRORS_MD: build_errors}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="only compare; exit 1 when out of date")
     args = ap.parse_args(argv)
-    text = build()
-    if args.check:
-        current = CHECKS_MD.read_text(encoding="utf-8") if CHECKS_MD.exists() else ""
-        if current != text:
-            print("docs/checks-reference.md is out of date: run  python docs/build_docs.py", file=sys.stderr)
-            return 1
-        return 0
-    CHECKS_MD.write_text(text, encoding="utf-8", newline="\n")
-    print(f"wrote {CHECKS_MD.relative_to(ROOT)}")
-    return 0
+    stale = []
+    for path, make in GENERATED.items():
+        text = make()
+        current = path.read_text(encoding="utf-8") if path.exists() else ""
+        if current == text:
+            continue
+        if args.check:
+            stale.append(path)
+            continue
+        path.write_text(text, encoding="utf-8", newline="\n")
+        print(f"wrote {path.relative_to(ROOT)}")
+    for path in stale:
+        print(f"{path.relative_to(ROOT)} is out of date: run  python docs/build_docs.py", file=sys.stderr)
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

@@ -3,6 +3,8 @@
 - docs/checks-reference.md is generated from the registry and the shipped rules (docs/build_docs.py):
   it must be up to date. (docs/checks.md, the hand-written catalogue, is held against the registry by
   tests/test_checks_registry.py.)
+- docs/errors.md, every error code with its Chinese message, is generated from pipeline.core.errors
+  the same way: it must be up to date and list every code.
 - docs/archive.md names every document type, every case-field key, every top-level key of a
   cases.jsonl line and every output file the code writes.
 """
@@ -30,6 +32,21 @@ def test_docs_checks_reference_is_up_to_date():
     current = (DOCS / "checks-reference.md").read_text(encoding="utf-8")
     assert current == build_docs.build(), \
         "docs/checks-reference.md is out of date: run  .venv/bin/python docs/build_docs.py"
+
+
+def test_docs_errors_list_is_up_to_date():
+    current = (DOCS / "errors.md").read_text(encoding="utf-8")
+    assert current == build_docs.build_errors(), \
+        "docs/errors.md is out of date: run  .venv/bin/python docs/build_docs.py"
+
+
+def test_docs_errors_list_names_every_code_once_with_its_message():
+    from pipeline.core.errors import MESSAGES
+
+    text = (DOCS / "errors.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (E\d{3}) \| (.+) \|$", text, re.M)
+    assert sorted(c for c, _m in rows) == sorted(MESSAGES)
+    assert all(m.replace("｜", "|") == MESSAGES[c] for c, m in rows)
 
 
 @pytest.mark.parametrize("name", ["checks.md", "checks-reference.md"])
