@@ -328,13 +328,16 @@ def letters_reply_cmd(letter_id: int, date: str, note: str, who: str, db: Path) 
 @click.option("--date", "date", required=True, help="审核日期 YYYY-MM-DD。")
 @click.option("--note", "note", required=True, help="审核意见。")
 @click.option("--who", "who", default="评查人员", show_default=True, help="审核人。")
+@click.option("--rules", "rules", type=click.Path(path_type=Path, exists=True, dir_okay=False), default=None,
+              help="用户规则文件（YAML）：不认可时重新限期，按其中补充的放假调休安排计算工作日（与评查时相同）。")
 @_db_option
 @_domain_errors
-def letters_assess_cmd(letter_id: int, accept: bool, date: str, note: str, who: str, db: Path) -> None:
-    """审核中队的整改回复：认可则办结，不认可则转为逾期并在下次运行时升级。"""
+def letters_assess_cmd(letter_id: int, accept: bool, date: str, note: str, who: str, rules: Path | None,
+                       db: Path) -> None:
+    """审核中队的整改回复：认可则办结，不认可则重新限期或转为逾期，并在下次运行时升级。"""
     from pipeline.run.month import letter_assess
 
-    click.echo(letter_assess(db, letter_id, accept=accept, date=date, note=note, who=who))
+    click.echo(letter_assess(db, letter_id, accept=accept, date=date, note=note, who=who, rules_path=rules))
 
 
 @cli.group("findings")

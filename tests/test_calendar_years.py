@@ -146,3 +146,33 @@ def test_calendar_years_plan_for_march_2027(december, tmp_path: Path) -> None:
     corpus, _out, db = december
     res = make_plan(corpus / "archive" / "台账.xlsx", "2027-03", seed=1, out_dir=tmp_path, db_path=db)
     assert res.plan.month == "2027-03" and res.files
+
+
+def test_calendar_years_letters_assess_rules_give_the_official_year(december, tmp_path: Path) -> None:
+    """`letters assess --reject --rules` counts the fresh deadline on the rules' calendar: with
+    2027-03-02…03-05 declared holidays (a hypothetical notice) a rejection on 2027-03-01 moves by four
+    working days. By hand: tip (5 wd) 03-08 on the estimate → 03-12, supervise (10 wd) 03-15 → 03-19."""
+    from click.testing import CliRunner
+
+    from pipeline.cli import cli
+    from pipeline.store.db import Store
+    from pipeline.store.letterdb import get_letter, list_letters
+
+    _corpus, _out, db = december
+    with Store.open(db) as store:
+        letters = [r for r in list_letters(store.conn)[1:] if r.rung in ("tip", "supervise")
+                   and r.state in ("issued", "due")]
+    assert letters, "the December review drafted no second letter for this test"
+    rec = letters[0]
+    rules = tmp_path / "r.yaml"
+    rules.write_text("calendar:\n  years:\n    2027:\n      holidays: [2027-03-02, 2027-03-03, 2027-03-04, 2027-03-05]\n"
+                     "      workdays: []\n      source: 假设的放假通知\n", encoding="utf-8")
+    runner = CliRunner()
+    for args in (["letters", "reply", str(rec.id), "--date", "2027-02-26", "--note", "已整改"],
+                 ["letters", "assess", str(rec.id), "--reject", "--date", "2027-03-01", "--note", "不到位",
+                  "--rules", str(rules)]):
+        res = runner.invoke(cli, [*args, "--db", str(db)])
+        assert res.exit_code == 0, res.output
+    with Store.open(db) as store:
+        after = get_letter(store.conn, rec.id)
+    assert after.state == "due" and after.due_date == {"tip": "2027-03-12", "supervise": "2027-03-19"}[rec.rung]

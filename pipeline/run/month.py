@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from checks.registry import get as get_check
+from checks.rules import build_calendar, load_rules
 from pipeline.core.errors import AnjuanError
 from pipeline.core.months import next_month, require_date, require_month
 from pipeline.read.archive import find_register
@@ -95,10 +96,14 @@ def letter_reply(db_path: Path, letter_id: int, *, date: str, note: str, who: st
     return f"已登记回复：{rec.number}（{rec.rung_name}，{rec.squad}），当前状态：{rec.state}"
 
 
-def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str) -> str:
+def letter_assess(db_path: Path, letter_id: int, *, accept: bool, date: str, note: str, who: str,
+                  rules_path: Path | None = None) -> str:
+    """Register the assessment of a reply; a rejection's fresh deadline counts workdays on the
+    calendar of ``rules_path`` (its official years added to the shipped ones), as the review does."""
     require_date(date)
+    calendar = build_calendar(load_rules(rules_path)) if rules_path is not None else None
     with _open(db_path) as store:
-        rec = assess(store.conn, letter_id, accept=accept, date=date, note=note, who=who)
+        rec = assess(store.conn, letter_id, accept=accept, date=date, note=note, who=who, calendar=calendar)
     return f"已登记审核意见：{rec.number}，当前状态：{rec.state}"
 
 
