@@ -165,7 +165,8 @@ def test_calendar_years_letters_assess_rules_give_the_official_year(december, tm
     assert letters, "the December review drafted no second letter for this test"
     rec = letters[0]
     rules = tmp_path / "r.yaml"
-    rules.write_text("calendar:\n  years:\n    2027:\n      holidays: [2027-03-02, 2027-03-03, 2027-03-04, 2027-03-05]\n"
+    rules.write_text("calendar:\n  years:\n    2027:\n"
+                     "      holidays: [2027-03-02, 2027-03-03, 2027-03-04, 2027-03-05]\n"
                      "      workdays: []\n      source: 假设的放假通知\n", encoding="utf-8")
     runner = CliRunner()
     for args in (["letters", "reply", str(rec.id), "--date", "2027-02-26", "--note", "已整改"],
