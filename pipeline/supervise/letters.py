@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import functools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -31,7 +30,7 @@ from pipeline.core.masking import mask_personal
 from pipeline.core.models import CaseResult, Finding
 from pipeline.core.months import date_cn, last_day, month_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import SEVERITY_LABELS, check_title
+from pipeline.supervise.labels import SEVERITY_LABELS, check_title, document_titles, evidence_place
 from pipeline.supervise.scoring import decision_of
 
 SETTINGS_PATH = Path(__file__).resolve().parents[1] / "data" / "letters.yaml"
@@ -293,16 +292,14 @@ def mask(text: str, party: Mapping[str, Any] | None, settings: Mapping[str, Any]
     return mask_personal(text, known, numbers=bool(m.get("ids_and_phones", True)))
 
 
-def _doc_name(path: str) -> str:
-    name = re.split(r"[/\\]|!/", path)[-1].split("#")[0]
-    return re.sub(r"\.(docx?|pdf|jpe?g|png|tiff?)$", "", name, flags=re.I)
-
-
-def evidence_quote(f: Finding, party: Mapping[str, Any] | None, settings: Mapping[str, Any]) -> str:
+def evidence_quote(f: Finding, party: Mapping[str, Any] | None, settings: Mapping[str, Any],
+                   titles: Mapping[str, str] | None = None) -> str:
+    """The finding's quotes for a letter, each after its document (named by its title when the
+    file name does not name it, ``titles`` from ``labels.document_titles``) and page, masked."""
     limit = int(settings.get("evidence_max_chars", 60))
     parts = []
     for e in f.evidence:
-        where = _doc_name(e.document) + (f"（第{e.page}页）" if e.page else "")
+        where = evidence_place(e.document, e.page, titles)
         quote = mask(" ".join(e.quote.split()), party, settings)
         if len(quote) > limit:
             quote = quote[:limit] + "…"
@@ -335,7 +332,7 @@ def _item(c: _Cand, settings: Mapping[str, Any]) -> LetterItem:
     return LetterItem(case_id=c.result.case_id, case_number=str(fields.get("case_number") or ""),
                       check_id=c.finding.check_id, severity=c.finding.severity, message=msg,
                       citation=c.finding.citation or "",
-                      evidence_quote=evidence_quote(c.finding, party, settings),
+                      evidence_quote=evidence_quote(c.finding, party, settings, document_titles(c.result.documents)),
                       party=mask(name, party, settings))
 
 

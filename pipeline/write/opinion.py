@@ -58,7 +58,14 @@ from pipeline.core.models import (
 )
 from pipeline.core.months import BLANK_DATE, date_cn
 from pipeline.core.workdays import WorkCalendar
-from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, check_title, violation_name
+from pipeline.supervise.labels import (
+    OUTCOME_LABELS,
+    PROCEDURE_LABELS,
+    check_title,
+    document_titles,
+    evidence_place,
+    violation_name,
+)
 from pipeline.supervise.scoring import ScoreSheet, load_sheet
 from pipeline.write.docx import TEMPLATES_DIR, docx_bytes, write_bytes
 
@@ -85,16 +92,10 @@ def _num(x: float) -> str:
     return str(int(x)) if x.is_integer() else f"{x:g}"
 
 
-def _doc_name(path: str) -> str:
-    """``2403017.zip!/2403017/询问笔录.pdf#2`` -> ``询问笔录``."""
-    name = re.split(r"[/\\]|!/", path)[-1].split("#")[0]
-    return re.sub(r"\.(docx?|pdf|jpe?g|png|tiff?)$", "", name, flags=re.I)
-
-
-def _evidence(f: Finding) -> str:
+def _evidence(f: Finding, titles: Mapping[str, str]) -> str:
     parts = []
     for e in f.evidence:
-        where = _doc_name(e.document) + (f"（第{e.page}页）" if e.page else "")
+        where = evidence_place(e.document, e.page, titles)
         quote = e.quote.strip().replace("\n", " ")
         if len(quote) > QUOTE_MAX:
             quote = quote[:QUOTE_MAX] + "…"
@@ -132,6 +133,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
     sheet = _sheet(settings)
     f = result.fields or {}
     party = f.get("party") or {}
+    titles = document_titles(result.documents)
     issue = settings.get("issue_date")
     year = settings.get("opinion_year") or (str(issue)[:4] if issue else "")
     number = settings.get("opinion_number")
@@ -176,7 +178,7 @@ def opinion_view(result: CaseResult, settings: Mapping[str, Any]) -> dict[str, A
             effect = ["本案卷不评分，不计分"]
         return {"no": n, "check_id": fd.check_id, "check": check_title(fd.check_id),
                 "message": mask_personal(fd.message).rstrip("。") + "。",
-                "citation": fd.citation or "—", "evidence": _evidence(fd),
+                "citation": fd.citation or "—", "evidence": _evidence(fd, titles),
                 "effect": "、".join(effect) or "不扣分"}
 
     if veto_items:

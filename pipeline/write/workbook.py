@@ -18,8 +18,16 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from pipeline.core.masking import mask_personal
-from pipeline.core.models import DEDUCTED, DISMISSED, PENDING, UNSCORED_GRADE, VETO, CaseResult
-from pipeline.supervise.labels import OUTCOME_LABELS, PROCEDURE_LABELS, SEVERITY_LABELS, check_title
+from pipeline.core.models import DEDUCTED, DISMISSED, PENDING, UNSCORED_GRADE, VETO, CaseResult, Finding
+from pipeline.supervise.labels import (
+    OUTCOME_LABELS,
+    PROCEDURE_LABELS,
+    SEVERITY_LABELS,
+    check_title,
+    document_label,
+    document_titles,
+    file_stem,
+)
 from pipeline.supervise.scoring import ScoreSheet, inapplicable
 from pipeline.write.docx import fixed_zip, write_bytes
 
@@ -152,10 +160,15 @@ def _party_name(f: Mapping[str, Any]) -> str:
     return str(party.get("name") or "") if isinstance(party, Mapping) else ""
 
 
-def _evidence_text(finding) -> str:
+def _evidence_text(finding: Finding, titles: Mapping[str, str]) -> str:
+    """The quotes for the reviewer: each after its document's full path and page, the path led by
+    the document's title when the file name does not name it (``询问笔录 2406006/scan-0010.pdf 第1页``)."""
     parts = []
     for e in finding.evidence:
         where = e.document + (f" 第{e.page}页" if e.page else "")
+        label = document_label(e.document, titles)
+        if label != file_stem(e.document):
+            where = f"{titles[e.document]} {where}"
         parts.append(f"{where}：“{e.quote}”" if e.quote else where)
     return mask_personal("\n".join(parts))
 
@@ -212,6 +225,7 @@ def write_workbook(path: Path | str, results: Sequence[CaseResult], *, title: st
 
 def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
     f = _fields(r)
+    titles = document_titles(r.documents)
     ncol = len(DETAIL_COLUMNS)
     for c, (_, width) in enumerate(DETAIL_COLUMNS, start=1):
         ws.column_dimensions[get_column_letter(c)].width = width
@@ -301,7 +315,7 @@ def _case_sheet(ws: Worksheet, r: CaseResult, sheet: ScoreSheet) -> None:
             if e.reason:
                 note += f"：{mask_personal(e.reason)}"
         _row(ws, row, [n, e.stage or "", e.item or "", fd.check_id, mask_personal(fd.message),
-                       points, basis, _evidence_text(fd), status, note],
+                       points, basis, _evidence_text(fd, titles), status, note],
              fill=_VETO_FILL if e.status == VETO else (_GREY_FILL if e.status == DISMISSED else None),
              center=(1, 2, 3, 4, 6))
         _fit_height(ws, row, [w for _, w in DETAIL_COLUMNS])
